@@ -1,0 +1,743 @@
+/**
+ * The API server's semantics over the store: metadata, validation, namespace lifecycle, status
+ * rules, optimistic concurrency, graceful deletion with finalizers, selectors, paging and watches.
+ * The HTTP layer and the simulated controllers both go through this class, so a controller can do
+ * nothing a real one could not do through the API.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  forbidden,
+  invalid,
+  methodNotAllowed,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+  StatusError,
+} from './errors.ts';
+import { validateObjectMeta } from './metadata.ts';
+import { jsonPatch, mergePatch, type PatchType } from './patch.ts';
+import type { Registry } from './registry.ts';
+import { apiVersionOf, resourceKey, type ResourceType, type StrategyContext, type Verb } from './resource.ts';
+import {
+  type FieldRequirement,
+  type LabelSelector,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from './selectors.ts';
+import type { Change, Store } from './store.ts';
+import { strategicMergePatch } from './strategic.ts';
+import { clone, isPlainObject, type KObject, timestamp, type WatchEvent } from './types.ts';
+
+export interface WriteContext {
+  /** Who is writing: a field manager name (kubectl, kubelet, scheduler, …). */
+  fieldManager?: string;
+  dryRun?: boolean;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export interface WatchOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+  sendInitialEvents?: boolean;
+  allowWatchBookmarks?: boolean;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export interface ObjectList {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number };
+  items: KObject[];
+}
+
+export interface DeleteResult {
+  /** The object after the call: marked for deletion, or its last state when it is gone. */
+  object: KObject;
+  /** Whether the object left the store. */
+  removed: boolean;
+}
+
+export interface WatchHandle {
+  stop(): void;
+}
+
+/** A subresource's behaviour (binding, eviction, scale…); `status` is built in. */
+export interface SubresourceHandler {
+  get?(api: Api, rt: ResourceType, namespace: string | undefined, name: string): KObject;
+  /** POST to the subresource; answers the body to send and its HTTP code. */
+  create?(
+    api: Api,
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KObject,
+    ctx: WriteContext,
+  ): { code: number; body: unknown };
+  update?(
+    api: Api,
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KObject,
+    ctx: WriteContext,
+  ): KObject;
+}
+
+/** Hooks that run before a write is stored; they may throw a StatusError to refuse it (admission). */
+export type Admission = (
+  op: 'create' | 'update' | 'delete',
+  rt: ResourceType,
+  obj: KObject,
+  old?: KObject,
+) => void;
+
+export interface ApiOptions {
+  /** Random source for names and uids; seeded by the cluster so runs replay exactly. */
+  random?: () => number;
+  now?: () => Date;
+}
+
+const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+interface Matcher {
+  labels: LabelSelector;
+  fields: FieldRequirement[];
+  namespace: string | undefined;
+}
+
+export class Api {
+  readonly store: Store;
+  readonly registry: Registry;
+  private readonly random: () => number;
+  private readonly nowFn: () => Date;
+  private readonly subresourceHandlers = new Map<string, SubresourceHandler>();
+  private readonly admissions: Admission[] = [];
+
+  constructor(store: Store, registry: Registry, options: ApiOptions = {}) {
+    this.store = store;
+    this.registry = registry;
+    this.random = options.random ?? Math.random;
+    this.nowFn = options.now ?? (() => new Date());
+  }
+
+  now(): Date {
+    return this.nowFn();
+  }
+
+  /** A resource by group and plural; throws 404 when it is not served. */
+  resource(group: string, plural: string): ResourceType {
+    const rt = this.registry.find(group, plural);
+    if (!rt)
+      throw new StatusError(
+        404,
+        'NotFound',
+        `the server could not find the requested resource (${plural}${group ? `.${group}` : ''})`,
+      );
+    return rt;
+  }
+
+  handleSubresource(group: string, plural: string, subresource: string, handler: SubresourceHandler): void {
+    this.subresourceHandlers.set(`${group}/${plural}/${subresource}`, handler);
+  }
+
+  subresourceHandler(rt: ResourceType, subresource: string): SubresourceHandler | undefined {
+    return this.subresourceHandlers.get(`${rt.group}/${rt.plural}/${subresource}`);
+  }
+
+  addAdmission(admission: Admission): void {
+    this.admissions.push(admission);
+  }
+
+  /** A uid drawn from the cluster's random source (RFC 4122 v4 layout). */
+  newUid(): string {
+    if (this.random === Math.random) return randomUUID();
+    const hex = Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16));
+    hex[12] = '4';
+    hex[16] = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+    const s = hex.join('');
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  }
+
+  private nameSuffix(): string {
+    let out = '';
+    for (let i = 0; i < 5; i++)
+      out += NAME_SUFFIX_ALPHABET[Math.floor(this.random() * NAME_SUFFIX_ALPHABET.length)];
+    return out;
+  }
+
+  private context(): StrategyContext {
+    return {
+      now: this.now(),
+      lookup: (group, plural, namespace, name) => {
+        const rt = this.registry.find(group, plural);
+        return rt ? this.store.get(resourceKey(rt), namespace, name) : undefined;
+      },
+    };
+  }
+
+  private checkVerb(rt: ResourceType, verb: Verb): void {
+    if (rt.verbs && !rt.verbs.includes(verb)) throw methodNotAllowed();
+  }
+
+  private gr(rt: ResourceType) {
+    return { group: rt.group, resource: rt.plural };
+  }
+
+  get(rt: ResourceType, namespace: string | undefined, name: string): KObject {
+    this.checkVerb(rt, 'get');
+    const obj = this.store.get(resourceKey(rt), rt.namespaced ? namespace : undefined, name);
+    if (!obj) throw notFound(this.gr(rt), name);
+    return obj;
+  }
+
+  /** Like get, but undefined when absent. */
+  find(rt: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
+    return this.store.get(resourceKey(rt), rt.namespaced ? namespace : undefined, name);
+  }
+
+  private matcher(
+    rt: ResourceType,
+    namespace: string | undefined,
+    labelSelector?: string,
+    fieldSelector?: string,
+  ): Matcher {
+    const fields = parseFieldSelector(fieldSelector);
+    for (const f of fields) {
+      const known =
+        f.field === 'metadata.name' ||
+        (f.field === 'metadata.namespace' && rt.namespaced) ||
+        !!rt.fields?.[f.field];
+      if (!known) throw badRequest(`field label not supported: ${f.field}`);
+    }
+    return {
+      labels: parseLabelSelector(labelSelector),
+      fields,
+      namespace: rt.namespaced ? namespace : undefined,
+    };
+  }
+
+  private matches(rt: ResourceType, m: Matcher, obj: KObject): boolean {
+    if (m.namespace && obj.metadata.namespace !== m.namespace) return false;
+    if (!matchesLabels(m.labels, obj.metadata.labels)) return false;
+    return m.fields.every((f) => {
+      let value: string | undefined;
+      if (f.field === 'metadata.name') value = obj.metadata.name;
+      else if (f.field === 'metadata.namespace') value = obj.metadata.namespace;
+      else value = rt.fields![f.field]!(obj);
+      const v = value ?? '';
+      return f.op === 'eq' ? v === f.value : v !== f.value;
+    });
+  }
+
+  list(rt: ResourceType, namespace: string | undefined, options: ListOptions = {}): ObjectList {
+    this.checkVerb(rt, 'list');
+    const m = this.matcher(rt, namespace, options.labelSelector, options.fieldSelector);
+    let items = this.store.list(resourceKey(rt), m.namespace).filter((o) => this.matches(rt, m, o));
+    const listRv = String(this.store.resourceVersion);
+    const meta: ObjectList['metadata'] = { resourceVersion: listRv };
+    if (options.continue) {
+      let after: string;
+      try {
+        after = JSON.parse(Buffer.from(options.continue, 'base64url').toString('utf8')).after;
+        if (typeof after !== 'string') throw new Error('bad token');
+      } catch {
+        throw badRequest('invalid continue token');
+      }
+      items = items.filter((o) => keyOf(o) > after);
+    }
+    if (options.limit && options.limit > 0 && items.length > options.limit) {
+      const remaining = items.length - options.limit;
+      items = items.slice(0, options.limit);
+      meta.continue = Buffer.from(JSON.stringify({ after: keyOf(items[items.length - 1]!) })).toString(
+        'base64url',
+      );
+      meta.remainingItemCount = remaining;
+    }
+    return { apiVersion: apiVersionOf(rt), kind: rt.listKind ?? `${rt.kind}List`, metadata: meta, items };
+  }
+
+  private checkNamespace(rt: ResourceType, namespace: string, name: string): void {
+    if (!rt.namespaced) return;
+    const ns = this.store.get('/v1/namespaces', undefined, namespace);
+    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    const phase = (ns.status as { phase?: string } | undefined)?.phase;
+    if (ns.metadata.deletionTimestamp || phase === 'Terminating') {
+      throw forbidden(
+        this.gr(rt),
+        name,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+        [
+          {
+            reason: 'NamespaceTerminating',
+            message: `namespace ${namespace} is being terminated`,
+            field: 'metadata.namespace',
+          },
+        ],
+      );
+    }
+  }
+
+  private checkBody(rt: ResourceType, body: unknown): KObject {
+    if (!isPlainObject(body)) throw badRequest(`the body of the request must be a ${rt.kind} object`);
+    const obj = body as KObject;
+    if (obj.kind !== undefined && obj.kind !== rt.kind) {
+      throw badRequest(
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${String(obj.kind)}: the kind does not match the resource`,
+      );
+    }
+    if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersionOf(rt)) {
+      throw badRequest(
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(rt)})`,
+      );
+    }
+    if (obj.metadata !== undefined && !isPlainObject(obj.metadata)) {
+      throw badRequest(
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: metadata must be an object`,
+      );
+    }
+    return obj;
+  }
+
+  private validate(rt: ResourceType, obj: KObject, old: KObject | undefined): void {
+    const errors = [...validateObjectMeta(obj.metadata, rt.namespaced), ...(rt.validate?.(obj, old) ?? [])];
+    if (errors.length > 0) throw invalid(rt.kind, rt.group, obj.metadata.name ?? '', errors);
+  }
+
+  create(rt: ResourceType, namespace: string | undefined, body: unknown, ctx: WriteContext = {}): KObject {
+    this.checkVerb(rt, 'create');
+    const obj = clone(this.checkBody(rt, body));
+    obj.metadata = { ...(obj.metadata ?? {}) };
+    const meta = obj.metadata;
+    if (rt.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
+      }
+      meta.namespace = namespace ?? meta.namespace;
+    } else if (namespace) {
+      meta.namespace = undefined;
+    }
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${this.nameSuffix()}`;
+    obj.apiVersion = apiVersionOf(rt);
+    obj.kind = rt.kind;
+    const now = this.now();
+    meta.uid = this.newUid();
+    meta.creationTimestamp = timestamp(now);
+    meta.generation = 1;
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (meta.namespace === undefined) delete meta.namespace;
+    rt.prepareForCreate?.(obj, this.context());
+    this.validate(rt, obj, undefined);
+    if (rt.namespaced && meta.namespace) this.checkNamespace(rt, meta.namespace, meta.name!);
+    if (this.store.get(resourceKey(rt), meta.namespace, meta.name!))
+      throw alreadyExists(this.gr(rt), meta.name!);
+    for (const admit of this.admissions) admit('create', rt, obj);
+    if (ctx.dryRun) return obj;
+    return this.store.insert(resourceKey(rt), obj);
+  }
+
+  /**
+   * Replaces an object (PUT), or its status (`subresource: 'status'`). A stale resourceVersion is a
+   * 409 Conflict; an empty one is an unconditional update.
+   */
+  update(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    ctx: WriteContext & { subresource?: 'status' } = {},
+  ): KObject {
+    this.checkVerb(rt, 'update');
+    const incoming = clone(this.checkBody(rt, body));
+    incoming.metadata = { ...(incoming.metadata ?? {}) };
+    if (incoming.metadata.name && incoming.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (
+      rt.namespaced &&
+      incoming.metadata.namespace &&
+      namespace &&
+      incoming.metadata.namespace !== namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    const key = resourceKey(rt);
+    const old = this.store.get(key, rt.namespaced ? namespace : undefined, name);
+    if (!old) throw notFound(this.gr(rt), name);
+    const rv = incoming.metadata.resourceVersion;
+    if (rv && rv !== old.metadata.resourceVersion) throw conflict(this.gr(rt), name, OPTIMISTIC_LOCK_MESSAGE);
+    return this.store_update(rt, old, incoming, ctx);
+  }
+
+  /** The shared tail of update and patch: status rules, immutable metadata, generation, finalizers. */
+  private store_update(
+    rt: ResourceType,
+    old: KObject,
+    incoming: KObject,
+    ctx: WriteContext & { subresource?: 'status' },
+  ): KObject {
+    let next: KObject;
+    if (ctx.subresource === 'status') {
+      next = clone(old);
+      if (incoming.status !== undefined) next.status = incoming.status;
+      else delete next.status;
+    } else {
+      next = incoming;
+      if (rt.hasStatus) {
+        if (old.status !== undefined) next.status = clone(old.status);
+        else delete next.status;
+      }
+    }
+    next.apiVersion = apiVersionOf(rt);
+    next.kind = rt.kind;
+    const meta = next.metadata;
+    // Fields the server owns cannot be changed by writers.
+    meta.name = old.metadata.name;
+    if (rt.namespaced) meta.namespace = old.metadata.namespace;
+    else delete meta.namespace;
+    meta.uid = old.metadata.uid;
+    meta.creationTimestamp = old.metadata.creationTimestamp;
+    meta.resourceVersion = old.metadata.resourceVersion;
+    meta.generation = old.metadata.generation;
+    if (old.metadata.deletionTimestamp) {
+      meta.deletionTimestamp = old.metadata.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+    if (meta.generateName === undefined) delete meta.generateName;
+    if (old.metadata.deletionTimestamp) {
+      const added = (meta.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+      if (added.length > 0) {
+        throw invalid(rt.kind, rt.group, meta.name!, [
+          {
+            type: 'FieldValueForbidden',
+            field: 'metadata.finalizers',
+            detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+          },
+        ]);
+      }
+    }
+    rt.prepareForUpdate?.(next, old, this.context());
+    if (specChanged(rt, old, next)) meta.generation = (old.metadata.generation ?? 1) + 1;
+    this.validate(rt, next, old);
+    for (const admit of this.admissions) admit('update', rt, next, old);
+    if (ctx.dryRun) return next;
+    if (JSON.stringify(next) === JSON.stringify(old)) return old; // a no-op write keeps its resourceVersion
+    const key = resourceKey(rt);
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      const graceLeft = next.metadata.deletionGracePeriodSeconds ?? 0;
+      if (graceLeft === 0) {
+        this.store.replace(key, next);
+        return this.store.remove(key, next.metadata.namespace, next.metadata.name!)!;
+      }
+    }
+    return this.store.replace(key, next);
+  }
+
+  /**
+   * Applies a patch of the given type and stores the result. Apply patches go to ./apply.ts through
+   * the `apply` hook; the others are computed here.
+   */
+  patch(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    body: unknown,
+    ctx: WriteContext & { subresource?: 'status'; force?: boolean } = {},
+  ): { object: KObject; created: boolean } {
+    this.checkVerb(rt, 'patch');
+    if (type === 'application/apply-patch+yaml') {
+      if (!this.applyHandler)
+        throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not available');
+      return this.applyHandler(this, rt, namespace, name, body, ctx);
+    }
+    if (ctx.force !== undefined) {
+      throw invalid('PatchOptions', 'meta.k8s.io', '', [
+        { type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' },
+      ]);
+    }
+    const key = resourceKey(rt);
+    const old = this.store.get(key, rt.namespaced ? namespace : undefined, name);
+    if (!old) throw notFound(this.gr(rt), name);
+    let patched: unknown;
+    if (type === 'application/json-patch+json') patched = jsonPatch(old, body);
+    else if (type === 'application/merge-patch+json') patched = mergePatch(old, body);
+    else patched = strategicMergePatch(old, body);
+    if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) {
+      throw badRequest('the patch removed the object metadata');
+    }
+    const next = patched as KObject;
+    const rv = next.metadata.resourceVersion;
+    if (rv && rv !== old.metadata.resourceVersion) throw conflict(this.gr(rt), name, OPTIMISTIC_LOCK_MESSAGE);
+    return { object: this.store_update(rt, old, next, ctx), created: false };
+  }
+
+  /** Server-side apply, installed by ./apply.ts. */
+  applyHandler?: (
+    api: Api,
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    ctx: WriteContext & { subresource?: 'status'; force?: boolean },
+  ) => { object: KObject; created: boolean };
+
+  /** Writes a patched or applied object through the same rules as update (for ./apply.ts). */
+  storeUpdate(
+    rt: ResourceType,
+    old: KObject,
+    next: KObject,
+    ctx: WriteContext & { subresource?: 'status' },
+  ): KObject {
+    return this.store_update(rt, old, next, ctx);
+  }
+
+  delete(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): DeleteResult {
+    this.checkVerb(rt, 'delete');
+    const key = resourceKey(rt);
+    const ns = rt.namespaced ? namespace : undefined;
+    const old = this.store.get(key, ns, name);
+    if (!old) throw notFound(this.gr(rt), name);
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid) {
+      throw conflict(
+        this.gr(rt),
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(
+        this.gr(rt),
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
+    }
+    if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) {
+      throw invalid('DeleteOptions', 'meta.k8s.io', '', [
+        {
+          type: 'FieldValueInvalid',
+          field: 'gracePeriodSeconds',
+          value: options.gracePeriodSeconds,
+          detail: 'must be >= 0',
+        },
+      ]);
+    }
+    for (const admit of this.admissions) admit('delete', rt, old);
+    const next = clone(old);
+    const finalizers = [...(next.metadata.finalizers ?? [])];
+    if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+    if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) {
+      finalizers.push('foregroundDeletion');
+    }
+    const requested = options.gracePeriodSeconds;
+    const grace = rt.gracePeriodSeconds ? rt.gracePeriodSeconds(old, requested) : 0;
+    if (options.dryRun) return { object: next, removed: false };
+    const alreadyMarked = !!old.metadata.deletionTimestamp;
+    if (finalizers.length === 0 && grace === 0) {
+      return { object: this.store.remove(key, ns, name)!, removed: true };
+    }
+    const now = this.now();
+    const currentGrace = old.metadata.deletionGracePeriodSeconds;
+    if (!alreadyMarked || (currentGrace !== undefined && grace < currentGrace)) {
+      next.metadata.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
+      next.metadata.deletionGracePeriodSeconds = grace;
+    }
+    if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+    if (JSON.stringify(next) === JSON.stringify(old)) return { object: old, removed: false };
+    return { object: this.store.replace(key, next), removed: false };
+  }
+
+  deleteCollection(
+    rt: ResourceType,
+    namespace: string | undefined,
+    listOptions: ListOptions,
+    options: DeleteOptions = {},
+  ): ObjectList {
+    this.checkVerb(rt, 'deletecollection');
+    const list = this.list(rt, namespace, {
+      labelSelector: listOptions.labelSelector,
+      fieldSelector: listOptions.fieldSelector,
+    });
+    const items: KObject[] = [];
+    for (const item of list.items) {
+      try {
+        items.push(this.delete(rt, item.metadata.namespace, item.metadata.name!, options).object);
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      }
+    }
+    return { ...list, items };
+  }
+
+  /**
+   * Streams changes with the real server's resourceVersion semantics: unset or "0" replays the
+   * current state as ADDED; a specific version resumes after it (410 Expired, as an ERROR event,
+   * when it is older than the kept history); sendInitialEvents ends the replay with the
+   * `k8s.io/initial-events-end` bookmark. Filtered watches turn objects leaving or entering the
+   * selection into DELETED and ADDED.
+   */
+  watch(
+    rt: ResourceType,
+    namespace: string | undefined,
+    options: WatchOptions,
+    sink: (event: WatchEvent) => void,
+  ): WatchHandle {
+    this.checkVerb(rt, 'watch');
+    const m = this.matcher(rt, namespace, options.labelSelector, options.fieldSelector);
+    if (options.sendInitialEvents !== undefined && options.resourceVersionMatch !== 'NotOlderThan') {
+      throw invalid('ListOptions', 'meta.k8s.io', '', [
+        {
+          type: 'FieldValueForbidden',
+          field: 'resourceVersionMatch',
+          detail: 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+        },
+      ]);
+    }
+    if (options.sendInitialEvents === undefined && options.resourceVersionMatch) {
+      throw invalid('ListOptions', 'meta.k8s.io', '', [
+        {
+          type: 'FieldValueForbidden',
+          field: 'resourceVersionMatch',
+          detail: 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+        },
+      ]);
+    }
+    const key = resourceKey(rt);
+    let requested: number | undefined;
+    const rvParam = options.resourceVersion;
+    if (rvParam !== undefined && rvParam !== '' && rvParam !== '0') {
+      requested = Number(rvParam);
+      if (!Number.isInteger(requested) || requested < 0) {
+        throw badRequest(
+          `Invalid value for resourceVersion: ${JSON.stringify(rvParam)}: must be a non-negative integer`,
+        );
+      }
+      if (requested > this.store.resourceVersion) {
+        throw new StatusError(
+          504,
+          'Timeout',
+          `Timeout: Too large resource version: ${requested}, current: ${this.store.resourceVersion}`,
+          {
+            causes: [{ reason: 'ResourceVersionTooLarge', message: `Too large resource version` }],
+            retryAfterSeconds: 1,
+          },
+        );
+      }
+    }
+    const withKind = (obj: KObject): KObject => ({ ...obj, apiVersion: apiVersionOf(rt), kind: rt.kind });
+    let stopped = false;
+    const deliver = (change: Change) => {
+      if (stopped) return;
+      const now = this.matches(rt, m, change.object);
+      const before = change.previous ? this.matches(rt, m, change.previous) : false;
+      if (change.type === 'ADDED' && now) sink({ type: 'ADDED', object: withKind(change.object) });
+      else if (change.type === 'DELETED' && before)
+        sink({ type: 'DELETED', object: withKind(change.object) });
+      else if (change.type === 'MODIFIED') {
+        if (now && before) sink({ type: 'MODIFIED', object: withKind(change.object) });
+        else if (now) sink({ type: 'ADDED', object: withKind(change.object) });
+        else if (before) sink({ type: 'DELETED', object: withKind(change.object) });
+      }
+    };
+    const replayState = options.sendInitialEvents === true || requested === undefined;
+    if (replayState) {
+      for (const obj of this.store.list(key, m.namespace)) {
+        if (this.matches(rt, m, obj)) sink({ type: 'ADDED', object: withKind(obj) });
+      }
+      if (options.sendInitialEvents) {
+        sink({
+          type: 'BOOKMARK',
+          object: {
+            kind: rt.kind,
+            apiVersion: apiVersionOf(rt),
+            metadata: {
+              resourceVersion: String(this.store.resourceVersion),
+              annotations: { 'k8s.io/initial-events-end': 'true' },
+            },
+          },
+        });
+      }
+    } else {
+      const changes = this.store.changesSince(key, requested!);
+      if (!changes) {
+        sink({
+          type: 'ERROR',
+          object: expired(
+            `too old resource version: ${requested} (${this.store.oldestResumableVersion + 1})`,
+          ).toStatus() as unknown as KObject,
+        });
+        return { stop: () => {} };
+      }
+      for (const change of changes) deliver(change);
+    }
+    const unsubscribe = this.store.subscribe(key, deliver);
+    return {
+      stop: () => {
+        stopped = true;
+        unsubscribe();
+      },
+    };
+  }
+
+  /** A BOOKMARK event carrying the current resourceVersion, for long-lived watches. */
+  bookmark(rt: ResourceType): WatchEvent {
+    return {
+      type: 'BOOKMARK',
+      object: {
+        kind: rt.kind,
+        apiVersion: apiVersionOf(rt),
+        metadata: { resourceVersion: String(this.store.resourceVersion) },
+      },
+    };
+  }
+}
+
+function keyOf(obj: KObject): string {
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name!;
+}
+
+function specChanged(rt: ResourceType, old: KObject, next: KObject): boolean {
+  const ignore = new Set(['metadata', 'status', 'apiVersion', 'kind', ...(rt.generationIgnores ?? [])]);
+  const strip = (o: KObject) =>
+    JSON.stringify(
+      Object.entries(o)
+        .filter(([k]) => !ignore.has(k))
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  return strip(old) !== strip(next);
+}

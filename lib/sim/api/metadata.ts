@@ -1,0 +1,96 @@
+/** Validation of object metadata shared by every kind: names, labels, annotations. */
+import type { FieldError } from './errors.ts';
+import type { ObjectMeta } from './types.ts';
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+export const SUBDOMAIN_HINT =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+export const LABEL_HINT =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
+export function isDnsSubdomain(name: string): boolean {
+  return name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+}
+
+export function isDnsLabel(name: string): boolean {
+  return name.length <= 63 && DNS1123_LABEL.test(name);
+}
+
+function qualifiedNameErrors(key: string, field: string): FieldError[] {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : '';
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const errors: FieldError[] = [];
+  if (slash >= 0 && !isDnsSubdomain(prefix)) {
+    errors.push({ type: 'FieldValueInvalid', field, value: key, detail: `prefix part ${SUBDOMAIN_HINT}` });
+  }
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field,
+      value: key,
+      detail:
+        "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+    });
+  }
+  return errors;
+}
+
+/** Errors in metadata every kind shares. `nameRule` is the kind's naming rule. */
+export function validateObjectMeta(
+  meta: ObjectMeta,
+  namespaced: boolean,
+  nameRule: 'subdomain' | 'label' | 'any' = 'subdomain',
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = meta.name;
+  if (!name) {
+    errors.push({
+      type: 'FieldValueRequired',
+      field: 'metadata.name',
+      detail: 'name or generateName is required',
+    });
+  } else if (nameRule === 'subdomain' && !isDnsSubdomain(name)) {
+    errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: SUBDOMAIN_HINT });
+  } else if (nameRule === 'label' && !isDnsLabel(name)) {
+    errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: LABEL_HINT });
+  }
+  if (namespaced && !meta.namespace) {
+    errors.push({ type: 'FieldValueRequired', field: 'metadata.namespace' });
+  }
+  if (!namespaced && meta.namespace) {
+    errors.push({
+      type: 'FieldValueForbidden',
+      field: 'metadata.namespace',
+      detail: 'not allowed on this type',
+    });
+  }
+  for (const [key, value] of Object.entries(meta.labels ?? {})) {
+    errors.push(...qualifiedNameErrors(key, 'metadata.labels'));
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: 'metadata.labels',
+        value,
+        detail:
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+      });
+    }
+  }
+  for (const [key, value] of Object.entries(meta.annotations ?? {})) {
+    errors.push(...qualifiedNameErrors(key.toLowerCase(), 'metadata.annotations'));
+    if (typeof value !== 'string') {
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `metadata.annotations[${key}]`,
+        value,
+        detail: 'must be a string',
+      });
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,98 @@
+/**
+ * What is special about one kind of resource: its identity for discovery, its field selectors, its
+ * defaulting and validation, its subresources and its table columns. One small file per kind under
+ * ../resources declares one of these; the Api layer applies them, so there is no switch on kind.
+ */
+import type { FieldError } from './errors.ts';
+import type { KObject } from './types.ts';
+
+export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
+
+export const ALL_VERBS: readonly Verb[] = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
+
+/** Context given to strategy hooks: the clock and the server-side API for lookups. */
+export interface StrategyContext {
+  now: Date;
+  /** Reads another object (for validation that needs it); undefined when absent. */
+  lookup(group: string, plural: string, namespace: string | undefined, name: string): KObject | undefined;
+}
+
+/** A table column as meta.k8s.io/v1 Table columnDefinitions declare it. */
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description?: string;
+  /** 0: always shown; 1: only with -o wide. */
+  priority?: number;
+  cell(obj: KObject, now: Date): string | number | boolean;
+}
+
+/** A subresource with its own handler (binding, eviction, scale). `status` is generic and needs none. */
+export interface SubresourceSpec {
+  /** Kind of the request/response body, and its group/version when it differs from the parent's. */
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: Verb[];
+}
+
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  listKind?: string;
+  shortNames?: string[];
+  categories?: string[];
+  verbs?: readonly Verb[];
+  /** With a status subresource, main-resource writes keep the old status and status writes keep the rest. */
+  hasStatus?: boolean;
+  /** Subresources other than `status`, keyed by name. Their behaviour is registered on the Api. */
+  subresources?: Record<string, SubresourceSpec>;
+  /** Field-selector fields beyond metadata.name and metadata.namespace, with how to read each. */
+  fields?: Record<string, (obj: KObject) => string | undefined>;
+  /** Defaulting on create (after metadata is set, before validation). */
+  prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
+  /** Normalisation on update (after status/spec are reset per the status rules, before validation). */
+  prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
+  /** Validation; any error makes the write a 422 Invalid. */
+  validate?(obj: KObject, old: KObject | undefined): FieldError[];
+  /**
+   * Grace period in seconds for a delete of this object, given what the request asked for; a positive
+   * answer makes the delete graceful (deletionTimestamp set; a kubelet removes it later). Default 0.
+   */
+  gracePeriodSeconds?(obj: KObject, requested: number | undefined): number;
+  /** Whether DELETE answers with the object (pods, PVs, PVCs) rather than a Success Status. */
+  returnDeletedObject?: boolean;
+  /** Whether strategic merge patch is accepted (built-in kinds); CRDs answer 415. */
+  strategicMerge?: boolean;
+  /** The top-level fields whose change bumps metadata.generation; default: all but metadata and status. */
+  generationIgnores?: string[];
+  /** Server-side printing columns; Name is always first and added by the printer. */
+  columns?: TableColumn[];
+  /** An OpenAPI v3 schema for the kind, when one is known (CRDs carry theirs). */
+  schema?: Record<string, unknown>;
+  /** Whether the kind came from a CustomResourceDefinition. */
+  custom?: boolean;
+}
+
+export function apiVersionOf(rt: Pick<ResourceType, 'group' | 'version'>): string {
+  return rt.group ? `${rt.group}/${rt.version}` : rt.version;
+}
+
+/** The key the store files a resource under, e.g. `/v1/pods`, `apps/v1/daemonsets`. */
+export function resourceKey(rt: Pick<ResourceType, 'group' | 'version' | 'plural'>): string {
+  return `${rt.group}/${rt.version}/${rt.plural}`;
+}

@@ -1,0 +1,113 @@
+/**
+ * Strategic merge patch for built-in kinds: like a merge patch, but lists that Kubernetes declares
+ * with a patch merge key are merged element by element, and the $patch, $retainKeys,
+ * $setElementOrder and $deleteFromPrimitiveList directives that kubectl sends are honoured.
+ * The merge keys are the ones of the core types this simulator serves, by field name.
+ */
+import { badRequest } from './errors.ts';
+import { clone, isPlainObject } from './types.ts';
+
+/** Field name → patchMergeKey, from the `patchMergeKey` tags of k8s.io/api types. */
+const MERGE_KEYS: Record<string, string> = {
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  volumes: 'name',
+  env: 'name',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+  ports: 'containerPort',
+  conditions: 'type',
+  ownerReferences: 'uid',
+  imagePullSecrets: 'name',
+  hostAliases: 'ip',
+  topologySpreadConstraints: 'topologyKey',
+  resourceClaims: 'name',
+  addresses: 'type',
+};
+
+/** Primitive lists with patchStrategy merge (values are unioned, not replaced). */
+const MERGED_PRIMITIVE_LISTS = new Set(['finalizers']);
+
+const SET_ORDER = '$setElementOrder/';
+const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';
+
+export function strategicMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) throw badRequest('the strategic merge patch must be a JSON object');
+  return mergeMap(isPlainObject(target) ? target : {}, patch);
+}
+
+function mergeMap(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const directive = patch.$patch;
+  if (directive === 'replace') {
+    const { $patch: _ignored, ...rest } = patch;
+    return clone(rest);
+  }
+  if (directive === 'delete') return {};
+  let out: Record<string, unknown> = { ...target };
+  const retainKeys = patch.$retainKeys;
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === '$patch' || key === '$retainKeys' || key.startsWith(SET_ORDER)) continue;
+    if (key.startsWith(DELETE_PRIMITIVE)) {
+      const field = key.slice(DELETE_PRIMITIVE.length);
+      const current = out[field];
+      if (Array.isArray(current) && Array.isArray(value))
+        out[field] = current.filter((v) => !value.includes(v));
+      continue;
+    }
+    if (value === null) {
+      delete out[key];
+      continue;
+    }
+    const current = out[key];
+    if (Array.isArray(value)) {
+      out[key] = mergeList(key, Array.isArray(current) ? current : [], value, patch[`${SET_ORDER}${key}`]);
+    } else if (isPlainObject(value)) {
+      out[key] = mergeMap(isPlainObject(current) ? current : {}, value);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (Array.isArray(retainKeys)) {
+    const keep = new Set(retainKeys.map(String));
+    out = Object.fromEntries(Object.entries(out).filter(([k]) => keep.has(k)));
+  }
+  return out;
+}
+
+function mergeList(field: string, current: unknown[], patch: unknown[], order: unknown): unknown[] {
+  const mergeKey = MERGE_KEYS[field];
+  if (!mergeKey) {
+    if (MERGED_PRIMITIVE_LISTS.has(field)) {
+      const out = [...current];
+      for (const v of patch) if (!out.includes(v)) out.push(v);
+      return out;
+    }
+    if (patch.length === 1 && isPlainObject(patch[0]) && patch[0].$patch === 'replace') return [];
+    return clone(patch);
+  }
+  if (patch.some((p) => isPlainObject(p) && p.$patch === 'replace')) {
+    return clone(patch.filter((p) => !(isPlainObject(p) && p.$patch === 'replace')));
+  }
+  const out = current.map((c) => clone(c));
+  for (const item of patch) {
+    if (!isPlainObject(item)) continue;
+    const key = item[mergeKey];
+    const index = out.findIndex((c) => isPlainObject(c) && c[mergeKey] === key);
+    if (item.$patch === 'delete') {
+      if (index >= 0) out.splice(index, 1);
+      continue;
+    }
+    if (index >= 0) out[index] = mergeMap(out[index] as Record<string, unknown>, item);
+    else out.push(mergeMap({}, item));
+  }
+  if (Array.isArray(order)) {
+    const rank = new Map(order.map((o, i) => [isPlainObject(o) ? o[mergeKey] : o, i]));
+    out.sort((a, b) => {
+      const ra = rank.get(isPlainObject(a) ? a[mergeKey] : a) ?? Number.MAX_SAFE_INTEGER;
+      const rb = rank.get(isPlainObject(b) ? b[mergeKey] : b) ?? Number.MAX_SAFE_INTEGER;
+      return ra - rb;
+    });
+  }
+  return out;
+}

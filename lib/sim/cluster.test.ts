@@ -1,0 +1,49 @@
+import * as k8s from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { type Cluster, startCluster } from './index.ts';
+
+describe('startCluster', () => {
+  let cluster: Cluster;
+  let core: k8s.CoreV1Api;
+
+  before(async () => {
+    cluster = await startCluster({ seed: 1 });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(cluster.kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+  });
+
+  after(() => cluster.stop());
+
+  it('serves the default namespaces to @kubernetes/client-node over HTTP', async () => {
+    const list = await core.listNamespace();
+    expect(list.items.map((n) => n.metadata?.name)).to.include.members(['default', 'kube-system']);
+  });
+
+  it('creates a pod with server-set metadata and reads it back', async () => {
+    const created = await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'web-0' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    });
+    expect(created.metadata?.uid).to.match(/^[0-9a-f-]{36}$/);
+    expect(created.status?.phase).to.equal('Pending');
+    const read = await core.readNamespacedPod({ namespace: 'default', name: 'web-0' });
+    expect(read.metadata?.resourceVersion).to.equal(created.metadata?.resourceVersion);
+  });
+
+  it('answers a missing pod with the real NotFound Status', async () => {
+    const err = await core.readNamespacedPod({ namespace: 'default', name: 'nope' }).catch((e) => e);
+    expect(err.code).to.equal(404);
+    expect(JSON.parse(err.body)).to.deep.include({
+      reason: 'NotFound',
+      message: 'pods "nope" not found',
+      code: 404,
+    });
+  });
+
+  it('refuses requests without the bearer token with 401', async () => {
+    const res = await fetch(`${cluster.url}/api/v1/pods`);
+    expect(res.status).to.equal(401);
+    expect(await res.json()).to.deep.include({ kind: 'Status', reason: 'Unauthorized' });
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * startCluster: an embedded Kubernetes API server on loopback, with the kubeconfig that points
+ * real clients (kubectl, @kubernetes/client-node) at it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Api } from './api/api.ts';
+import { Registry } from './api/registry.ts';
+import { Store } from './api/store.ts';
+import { seededRandom } from './random.ts';
+import { BUILT_IN_RESOURCES } from './resources/index.ts';
+import { HttpFront, type HttpOptions } from './server/http.ts';
+
+export interface ClusterOptions {
+  /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+  /** Seed for every random choice (names, uids, controller decisions). Default: random. */
+  seed?: number;
+  /**
+   * Bearer token clients must present. Default: a fresh random token, written into the kubeconfig.
+   * `false` turns authentication off.
+   */
+  token?: string | false;
+  /** How many changes watches can resume across before 410 Expired. Default 20,000. */
+  historySize?: number;
+  /** HTTP-level options: body limit, bookmark interval. */
+  http?: Pick<HttpOptions, 'maxBodyBytes' | 'bookmarkIntervalMs'>;
+  /** Name used for the kubeconfig cluster, context and user. Default `kubexpect-sim`. */
+  name?: string;
+}
+
+export interface Cluster {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly seed: number;
+  /** A kubeconfig (YAML) for this cluster. */
+  readonly kubeconfig: string;
+  /** Writes the kubeconfig to a file (mode 0600) and returns its path. */
+  writeKubeconfig(path: string): Promise<string>;
+  /** The server-side API (for the simulator's own controllers and tests of the simulator). */
+  readonly api: Api;
+  /** Requests served so far, by verb. */
+  requestCounts(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export function kubeconfigYaml(url: string, token: string | undefined, name: string): string {
+  const user = token ? `    token: ${token}\n` : '    {}\n';
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${name}`,
+    '  cluster:',
+    `    server: ${url}`,
+    // client-node refuses plain http unless TLS verification is off; there is no TLS to verify.
+    '    insecure-skip-tls-verify: true',
+    'contexts:',
+    `- name: ${name}`,
+    '  context:',
+    `    cluster: ${name}`,
+    `    user: ${name}`,
+    '    namespace: default',
+    `current-context: ${name}`,
+    'users:',
+    `- name: ${name}`,
+    '  user:',
+    user,
+  ].join('\n');
+}
+
+const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const random = seededRandom(seed);
+  const store = new Store({ historySize: options.historySize });
+  const registry = new Registry();
+  for (const rt of BUILT_IN_RESOURCES) registry.add(rt);
+  const api = new Api(store, registry, { random });
+  for (const ns of DEFAULT_NAMESPACES)
+    api.create(api.resource('', 'namespaces'), undefined, { metadata: { name: ns } });
+
+  const token =
+    options.token === false ? undefined : (options.token ?? randomBytes(24).toString('base64url'));
+  const front = new HttpFront(api, { ...options.http, token });
+  const port = await front.listen(options.port ?? 0);
+  const url = `http://127.0.0.1:${port}`;
+  const name = options.name ?? 'kubexpect-sim';
+  const kubeconfig = kubeconfigYaml(url, token, name);
+  return {
+    url,
+    port,
+    seed,
+    kubeconfig,
+    api,
+    async writeKubeconfig(path: string) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, kubeconfig, { mode: 0o600 });
+      return path;
+    },
+    requestCounts: () => Object.fromEntries(front.requestCounts),
+    stop: () => front.close(),
+  };
+}

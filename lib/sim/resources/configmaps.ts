@@ -1,0 +1,16 @@
+import type { ResourceType } from '../api/resource.ts';
+import { age, builtIn } from './define.ts';
+
+export const configmaps: ResourceType = builtIn({
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  singular: 'configmap',
+  namespaced: true,
+  shortNames: ['cm'],
+  columns: [
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object | undefined) ?? {}).length },
+    { name: 'Age', type: 'string', cell: age },
+  ],
+});

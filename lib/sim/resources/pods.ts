@@ -1,0 +1,171 @@
+import type { ResourceType } from '../api/resource.ts';
+import type { KObject } from '../api/types.ts';
+import { age, builtIn, fieldAt } from './define.ts';
+
+interface ContainerStatus {
+  ready?: boolean;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+}
+
+interface PodShape {
+  spec?: {
+    nodeName?: string;
+    containers?: unknown[];
+    terminationGracePeriodSeconds?: number;
+    readinessGates?: unknown[];
+  };
+  status?: {
+    phase?: string;
+    reason?: string;
+    podIP?: string;
+    nominatedNodeName?: string;
+    containerStatuses?: ContainerStatus[];
+  };
+}
+
+const pod = (o: KObject) => o as unknown as PodShape;
+
+/** The STATUS column of `kubectl get pods`, reduced to what the simulator produces. */
+export function podStatusText(o: KObject): string {
+  const p = pod(o);
+  if (o.metadata.deletionTimestamp) return 'Terminating';
+  let reason = p.status?.reason || p.status?.phase || 'Pending';
+  for (const cs of p.status?.containerStatuses ?? []) {
+    const waiting = cs.state?.waiting?.reason;
+    const terminated = cs.state?.terminated?.reason;
+    if (waiting) reason = waiting;
+    else if (terminated) reason = terminated;
+  }
+  return reason;
+}
+
+export const pods: ResourceType = builtIn({
+  group: '',
+  version: 'v1',
+  kind: 'Pod',
+  plural: 'pods',
+  singular: 'pod',
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  hasStatus: true,
+  returnDeletedObject: true,
+  subresources: {
+    binding: { kind: 'Binding', verbs: ['create'] },
+    eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+  },
+  fields: {
+    'spec.nodeName': fieldAt('spec.nodeName'),
+    'spec.restartPolicy': fieldAt('spec.restartPolicy'),
+    'spec.schedulerName': fieldAt('spec.schedulerName'),
+    'spec.serviceAccountName': fieldAt('spec.serviceAccountName'),
+    'spec.hostNetwork': (o) => String(!!(o.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork),
+    'status.phase': fieldAt('status.phase'),
+    'status.podIP': fieldAt('status.podIP'),
+    'status.nominatedNodeName': fieldAt('status.nominatedNodeName'),
+  },
+  prepareForCreate(obj) {
+    const spec = (obj.spec ?? {}) as Record<string, unknown>;
+    spec.restartPolicy ??= 'Always';
+    spec.terminationGracePeriodSeconds ??= 30;
+    spec.dnsPolicy ??= 'ClusterFirst';
+    spec.schedulerName ??= 'default-scheduler';
+    spec.serviceAccountName ??= 'default';
+    spec.enableServiceLinks ??= true;
+    spec.preemptionPolicy ??= 'PreemptLowerPriority';
+    spec.priority ??= 0;
+    if (!Array.isArray(spec.tolerations)) spec.tolerations = [];
+    const tolerations = spec.tolerations as { key?: string }[];
+    for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+      if (!tolerations.some((t) => t.key === key)) {
+        tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as {
+          key: string;
+        });
+      }
+    }
+    obj.spec = spec;
+    obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+  },
+  validate(obj, old) {
+    const p = pod(obj);
+    const errors = [];
+    const containers = p.spec?.containers;
+    if (!Array.isArray(containers) || containers.length === 0) {
+      errors.push({ type: 'FieldValueRequired' as const, field: 'spec.containers' });
+    } else {
+      containers.forEach((c, i) => {
+        const name = (c as { name?: unknown }).name;
+        const image = (c as { image?: unknown }).image;
+        if (typeof name !== 'string' || !name) {
+          errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].name` });
+        }
+        if (typeof image !== 'string' || !image) {
+          errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].image` });
+        }
+      });
+    }
+    if (old) {
+      const before = pod(old).spec?.nodeName;
+      const after = p.spec?.nodeName;
+      if (before && before !== after) {
+        errors.push({
+          type: 'FieldValueForbidden' as const,
+          field: 'spec.nodeName',
+          detail:
+            'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+        });
+      }
+    }
+    return errors;
+  },
+  gracePeriodSeconds(obj, requested) {
+    const p = pod(obj);
+    // Unscheduled and finished pods go at once, as the real pod strategy decides.
+    if (!p.spec?.nodeName) return 0;
+    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return 0;
+    return requested ?? p.spec.terminationGracePeriodSeconds ?? 30;
+  },
+  columns: [
+    {
+      name: 'Ready',
+      type: 'string',
+      description: 'The aggregate readiness state of this pod for accepting traffic.',
+      cell: (o) => {
+        const p = pod(o);
+        const total = p.spec?.containers?.length ?? 0;
+        const ready = (p.status?.containerStatuses ?? []).filter((c) => c.ready).length;
+        return `${ready}/${total}`;
+      },
+    },
+    {
+      name: 'Status',
+      type: 'string',
+      description: 'The aggregate status of the containers in this pod.',
+      cell: podStatusText,
+    },
+    {
+      name: 'Restarts',
+      type: 'string',
+      description: 'The number of times the containers in this pod have been restarted.',
+      cell: (o) =>
+        String((pod(o).status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)),
+    },
+    { name: 'Age', type: 'string', cell: age },
+    { name: 'IP', type: 'string', priority: 1, cell: (o) => pod(o).status?.podIP ?? '<none>' },
+    { name: 'Node', type: 'string', priority: 1, cell: (o) => pod(o).spec?.nodeName || '<none>' },
+    {
+      name: 'Nominated Node',
+      type: 'string',
+      priority: 1,
+      cell: (o) => pod(o).status?.nominatedNodeName || '<none>',
+    },
+    {
+      name: 'Readiness Gates',
+      type: 'string',
+      priority: 1,
+      cell: (o) =>
+        pod(o).spec?.readinessGates?.length ? String(pod(o).spec!.readinessGates!.length) : '<none>',
+    },
+  ],
+});

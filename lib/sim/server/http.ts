@@ -1,0 +1,544 @@
+/**
+ * The HTTP front of the simulated API server: routing of REST paths to the Api, content
+ * negotiation (JSON, YAML bodies, Tables), watch streaming, bearer-token auth, body limits and
+ * fault injection. Every error is a metav1.Status; nothing a client sends can crash the server.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseYaml } from 'yaml';
+import type { Api, DeleteOptions, WatchOptions } from '../api/api.ts';
+import {
+  badRequest,
+  internalError,
+  methodNotAllowed,
+  pathNotFound,
+  requestEntityTooLarge,
+  StatusError,
+  unauthorized,
+} from '../api/errors.ts';
+import { patchTypeOf } from '../api/patch.ts';
+import type { ResourceType } from '../api/resource.ts';
+import type { KObject, WatchEvent } from '../api/types.ts';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
+import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
+
+export interface HttpOptions {
+  /** Require `Authorization: Bearer <token>` on every request but health checks. */
+  token?: string;
+  /** Largest accepted request body in bytes (413 beyond it). Default 3 MiB, like the real server. */
+  maxBodyBytes?: number;
+  /** Interval between BOOKMARK events on watches that allow them. Default 5 s. */
+  bookmarkIntervalMs?: number;
+  /** Called before a request is served; may throw a StatusError, delay, or return a watch decorator. */
+  intercept?: RequestInterceptor;
+  /** Extra routes (OpenAPI, …) tried before the REST routes; return true when handled. */
+  extraRoutes?: ExtraRoute[];
+}
+
+export interface RequestInfo {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  isWatch: boolean;
+}
+
+export interface RequestInterceptor {
+  /** May throw a StatusError (the response), or resolve after a delay. */
+  before?(info: RequestInfo): Promise<void> | void;
+  /** For watches: may end the stream (e.g. after N seconds) via the given close function. */
+  onWatch?(info: RequestInfo, close: () => void): (() => void) | undefined;
+  /** For watches resuming from a resourceVersion: answer 410 Expired at once when true. */
+  expireResume?(info: RequestInfo): boolean;
+}
+
+export type ExtraRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+) => boolean | Promise<boolean>;
+
+export interface RestTarget {
+  rt: ResourceType;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+}
+
+export class HttpFront {
+  private readonly api: Api;
+  private readonly options: HttpOptions;
+  readonly server: Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly watchClosers = new Set<() => void>();
+  /** Requests served, by verb; benchmarks and tests read it. */
+  readonly requestCounts = new Map<string, number>();
+
+  constructor(api: Api, options: HttpOptions = {}) {
+    this.api = api;
+    this.options = options;
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => this.fail(res, err));
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    });
+  }
+
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    for (const close of [...this.watchClosers]) close();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+
+  private count(verb: string): void {
+    this.requestCounts.set(verb, (this.requestCounts.get(verb) ?? 0) + 1);
+  }
+
+  private send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private fail(res: ServerResponse, err: unknown): void {
+    const status =
+      err instanceof StatusError ? err : internalError(err instanceof Error ? err.message : String(err));
+    if (!(err instanceof StatusError)) console.error('kubexpect sim: unexpected error', err);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (status.details?.retryAfterSeconds)
+      res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
+    this.send(res, status.code, status.toStatus());
+  }
+
+  private async readBody(req: IncomingMessage): Promise<Buffer> {
+    const limit = this.options.maxBodyBytes ?? 3 * 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        req.resume();
+        throw requestEntityTooLarge(limit);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** Parses a request body as JSON, or YAML when the content type says so. */
+  private parseBody(raw: Buffer, contentType: string | undefined, kindHint: string): unknown {
+    const text = raw.toString('utf8');
+    if (text.trim() === '') return undefined;
+    const base = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+    const yamlLike = base.endsWith('yaml');
+    try {
+      if (yamlLike) return parseYaml(text);
+      return JSON.parse(text);
+    } catch (err) {
+      const detail = (err as Error).message.split('\n')[0];
+      throw badRequest(
+        `${kindHint} in version "v1" cannot be handled as a ${kindHint}: ${yamlLike ? 'yaml' : 'json'}: ${detail}`,
+      );
+    }
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (!this.options.token) return true;
+    return req.headers.authorization === `Bearer ${this.options.token}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+      this.send(res, 200, 'ok', 'text/plain; charset=utf-8');
+      return;
+    }
+    if (!this.authorized(req)) throw unauthorized();
+    const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const info: RequestInfo = { method, path, query: url.searchParams, headers: req.headers, isWatch };
+    await this.options.intercept?.before?.(info);
+    for (const route of this.options.extraRoutes ?? []) {
+      if (await route(req, res, path)) return;
+    }
+    if (method === 'GET' && this.discovery(res, path)) {
+      this.count('discovery');
+      return;
+    }
+    const target = this.resolve(path);
+    if (!target) throw pathNotFound();
+    await this.rest(req, res, target, url.searchParams, info);
+  }
+
+  private discovery(res: ServerResponse, path: string): boolean {
+    const registry = this.api.registry;
+    if (path === '/version') {
+      this.send(res, 200, SERVER_VERSION);
+      return true;
+    }
+    if (path === '/api') {
+      const address = this.server.address() as AddressInfo | null;
+      this.send(res, 200, apiVersions(`127.0.0.1:${address?.port ?? 0}`));
+      return true;
+    }
+    if (path === '/apis') {
+      this.send(res, 200, apiGroupList(registry));
+      return true;
+    }
+    let m = /^\/api\/(v1)$/.exec(path);
+    if (m) {
+      this.send(res, 200, apiResourceList(registry, '', m[1]!));
+      return true;
+    }
+    m = /^\/apis\/([^/]+)$/.exec(path);
+    if (m) {
+      const doc = apiGroup(registry, m[1]!);
+      if (!doc) throw pathNotFound();
+      this.send(res, 200, doc);
+      return true;
+    }
+    m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+    if (m) {
+      const doc = apiResourceList(registry, m[1]!, m[2]!);
+      if (!doc) throw pathNotFound();
+      this.send(res, 200, doc);
+      return true;
+    }
+    return false;
+  }
+
+  /** Maps a REST path to a resource, namespace, name and subresource. */
+  resolve(path: string): RestTarget | undefined {
+    const segs = path
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map(decodeURIComponent);
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (segs[0] === 'api' && segs.length >= 3) {
+      group = '';
+      version = segs[1]!;
+      rest = segs.slice(2);
+    } else if (segs[0] === 'apis' && segs.length >= 4) {
+      group = segs[1]!;
+      version = segs[2]!;
+      rest = segs.slice(3);
+    } else {
+      return undefined;
+    }
+    const lookup = (plural: string) => this.api.registry.lookup(group, version, plural);
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      // /namespaces/{ns}/{plural}... unless it is a subresource of a namespace (status, finalize).
+      const candidate = lookup(rest[2]!);
+      if (candidate?.namespaced) {
+        namespace = rest[1];
+        rest = rest.slice(2);
+      }
+    }
+    const rt = lookup(rest[0]!);
+    if (!rt || rest.length > 3) return undefined;
+    if (rt.namespaced === false && namespace !== undefined) return undefined;
+    const subresource = rest[2];
+    if (subresource && subresource !== 'status' && !rt.subresources?.[subresource]) return undefined;
+    if (subresource === 'status' && !rt.hasStatus) return undefined;
+    return { rt, namespace, name: rest[1], subresource };
+  }
+
+  private async rest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: RestTarget,
+    query: URLSearchParams,
+    info: RequestInfo,
+  ): Promise<void> {
+    const { rt, namespace, name, subresource } = target;
+    const method = info.method;
+    const api = this.api;
+    const dryRun = query.getAll('dryRun').includes('All');
+    const fieldManager = query.get('fieldManager') ?? undefined;
+    const table = wantsTable(req.headers.accept);
+    const includeObject = query.get('includeObject') ?? undefined;
+    const now = api.now();
+
+    if (method === 'GET') {
+      if (name === undefined) {
+        if (info.isWatch) {
+          this.count('watch');
+          this.watch(req, res, target, query, info, table, includeObject);
+          return;
+        }
+        this.count('list');
+        const limitParam = query.get('limit');
+        const list = api.list(rt, namespace, {
+          labelSelector: query.get('labelSelector') ?? undefined,
+          fieldSelector: query.get('fieldSelector') ?? undefined,
+          limit: limitParam ? Number(limitParam) : undefined,
+          continue: query.get('continue') ?? undefined,
+          resourceVersion: query.get('resourceVersion') ?? undefined,
+        });
+        if (table)
+          this.send(res, 200, toTable(rt, list.items, list.metadata, now, includeObject), TABLE_CONTENT_TYPE);
+        else this.send(res, 200, list);
+        return;
+      }
+      this.count('get');
+      if (subresource && subresource !== 'status') {
+        const handler = api.subresourceHandler(rt, subresource);
+        if (!handler?.get) throw methodNotAllowed();
+        this.send(res, 200, handler.get(api, rt, namespace, name));
+        return;
+      }
+      const obj = api.get(rt, namespace, name);
+      if (table && !subresource) {
+        this.send(
+          res,
+          200,
+          toTable(rt, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, now, includeObject),
+          TABLE_CONTENT_TYPE,
+        );
+      } else {
+        this.send(res, 200, obj);
+      }
+      return;
+    }
+
+    if (method === 'POST') {
+      this.count('create');
+      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind);
+      if (name !== undefined && subresource) {
+        const handler = api.subresourceHandler(rt, subresource);
+        if (!handler?.create) throw methodNotAllowed();
+        const out = handler.create(api, rt, namespace, name, body as KObject, { fieldManager, dryRun });
+        this.send(res, out.code, out.body);
+        return;
+      }
+      if (name !== undefined) throw methodNotAllowed();
+      const created = api.create(rt, namespace, body, { fieldManager, dryRun });
+      this.send(res, 201, created);
+      return;
+    }
+
+    if (method === 'PUT') {
+      this.count('update');
+      if (name === undefined) throw methodNotAllowed();
+      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind);
+      if (subresource && subresource !== 'status') {
+        const handler = api.subresourceHandler(rt, subresource);
+        if (!handler?.update) throw methodNotAllowed();
+        this.send(
+          res,
+          200,
+          handler.update(api, rt, namespace, name, body as KObject, { fieldManager, dryRun }),
+        );
+        return;
+      }
+      const updated = api.update(rt, namespace, name, body, {
+        fieldManager,
+        dryRun,
+        subresource: subresource as 'status' | undefined,
+      });
+      this.send(res, 200, updated);
+      return;
+    }
+
+    if (method === 'PATCH') {
+      this.count('patch');
+      if (name === undefined) throw methodNotAllowed();
+      if (subresource && subresource !== 'status') throw methodNotAllowed();
+      const type = patchTypeOf(req.headers['content-type'], !!rt.strategicMerge);
+      const raw = await this.readBody(req);
+      const body = this.parseBody(
+        raw,
+        type === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json',
+        rt.kind,
+      );
+      const forceParam = query.get('force');
+      const out = api.patch(rt, namespace, name, type, body, {
+        fieldManager,
+        dryRun,
+        subresource: subresource as 'status' | undefined,
+        force: forceParam === null ? undefined : forceParam === 'true',
+      });
+      this.send(res, out.created ? 201 : 200, out.object);
+      return;
+    }
+
+    if (method === 'DELETE') {
+      const raw = await this.readBody(req);
+      const body = (this.parseBody(raw, 'application/json', 'DeleteOptions') ?? {}) as Omit<
+        DeleteOptions,
+        'dryRun'
+      > & {
+        dryRun?: string[];
+      };
+      const options: DeleteOptions = {
+        gracePeriodSeconds:
+          query.get('gracePeriodSeconds') !== null
+            ? Number(query.get('gracePeriodSeconds'))
+            : body.gracePeriodSeconds,
+        propagationPolicy: (query.get('propagationPolicy') ??
+          body.propagationPolicy) as DeleteOptions['propagationPolicy'],
+        preconditions: body.preconditions,
+        dryRun: dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
+      };
+      if (options.gracePeriodSeconds !== undefined && !Number.isFinite(options.gracePeriodSeconds)) {
+        throw badRequest('gracePeriodSeconds must be an integer');
+      }
+      if (name === undefined) {
+        this.count('deletecollection');
+        const list = api.deleteCollection(
+          rt,
+          namespace,
+          {
+            labelSelector: query.get('labelSelector') ?? undefined,
+            fieldSelector: query.get('fieldSelector') ?? undefined,
+          },
+          options,
+        );
+        this.send(res, 200, list);
+        return;
+      }
+      if (subresource) throw methodNotAllowed();
+      this.count('delete');
+      const result = api.delete(rt, namespace, name, options);
+      if (rt.returnDeletedObject || !result.removed) {
+        this.send(res, 200, result.object);
+      } else {
+        const details: Record<string, unknown> = { name, kind: rt.plural, uid: result.object.metadata.uid };
+        if (rt.group) details.group = rt.group;
+        this.send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+      }
+      return;
+    }
+    throw methodNotAllowed();
+  }
+
+  private watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: RestTarget,
+    query: URLSearchParams,
+    info: RequestInfo,
+    table: boolean,
+    includeObject: string | undefined,
+  ): void {
+    const { rt, namespace } = target;
+    const api = this.api;
+    const sendInitial = query.get('sendInitialEvents');
+    const options: WatchOptions = {
+      labelSelector: query.get('labelSelector') ?? undefined,
+      fieldSelector: query.get('fieldSelector') ?? undefined,
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
+      sendInitialEvents: sendInitial === null ? undefined : sendInitial === 'true',
+      allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
+    };
+    const events: WatchEvent[] = [];
+    let streaming = false;
+    let first = true;
+    const write = (event: WatchEvent) => {
+      let payload: unknown = event;
+      if (table && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
+        const obj = event.object as KObject;
+        const t = toTable(
+          rt,
+          [obj],
+          { resourceVersion: obj.metadata.resourceVersion ?? '' },
+          api.now(),
+          includeObject,
+          first,
+        );
+        first = false;
+        payload = { type: event.type, object: t };
+      }
+      res.write(`${JSON.stringify(payload)}\n`);
+    };
+    const sink = (event: WatchEvent) => {
+      if (streaming) write(event);
+      else events.push(event);
+    };
+    // The watch is registered before headers go out so that errors (bad selectors) are plain Status answers.
+    const expireResume =
+      options.resourceVersion &&
+      options.resourceVersion !== '0' &&
+      this.options.intercept?.expireResume?.(info);
+    const handle = expireResume ? { stop() {} } : api.watch(rt, namespace, options, sink);
+    res.writeHead(200, {
+      'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
+    streaming = true;
+    let closed = false;
+    const timers: NodeJS.Timeout[] = [];
+    let extraStop: (() => void) | undefined;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      handle.stop();
+      for (const t of timers) clearTimeout(t);
+      extraStop?.();
+      this.watchClosers.delete(close);
+      res.end();
+    };
+    this.watchClosers.add(close);
+    if (expireResume) {
+      write({
+        type: 'ERROR',
+        object: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: ${options.resourceVersion} (${api.store.resourceVersion})`,
+          reason: 'Expired',
+          code: 410,
+        },
+      });
+      close();
+      return;
+    }
+    for (const e of events) write(e);
+    if (events.some((e) => e.type === 'ERROR')) {
+      close();
+      return;
+    }
+    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
+    if (timeoutSeconds > 0) timers.push(setTimeout(close, timeoutSeconds * 1000));
+    if (options.allowWatchBookmarks) {
+      const interval = setInterval(() => write(api.bookmark(rt)), this.options.bookmarkIntervalMs ?? 5000);
+      timers.push(interval);
+    }
+    extraStop = this.options.intercept?.onWatch?.(info, close);
+    req.on('close', close);
+    res.on('close', close);
+  }
+}
