@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { Api } from './api/api.ts';
 import { Registry } from './api/registry.ts';
 import { Store } from './api/store.ts';
+import { type Controller, SimRuntime } from './controllers/runtime.ts';
 import { seededRandom } from './random.ts';
 import { BUILT_IN_RESOURCES } from './resources/index.ts';
 import { HttpFront, type HttpOptions } from './server/http.ts';
@@ -28,6 +29,10 @@ export interface ClusterOptions {
   http?: Pick<HttpOptions, 'maxBodyBytes' | 'bookmarkIntervalMs'>;
   /** Name used for the kubeconfig cluster, context and user. Default `kubexpect-sim`. */
   name?: string;
+  /** Multiplies every simulated latency: 1 is realistic seconds, 0.01 a hundred times faster. Default 1. */
+  timeScale?: number;
+  /** Controllers to run (presets choose theirs; an empty list gives a bare API server). */
+  controllers?: Controller[];
 }
 
 export interface Cluster {
@@ -41,6 +46,8 @@ export interface Cluster {
   writeKubeconfig(path: string): Promise<string>;
   /** The server-side API (for the simulator's own controllers and tests of the simulator). */
   readonly api: Api;
+  /** The controllers' runtime (informers, timers, events); undefined parts are never needed by clients. */
+  readonly runtime: SimRuntime;
   /** Requests served so far, by verb. */
   requestCounts(): Record<string, number>;
   stop(): Promise<void>;
@@ -83,6 +90,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   for (const ns of DEFAULT_NAMESPACES)
     api.create(api.resource('', 'namespaces'), undefined, { metadata: { name: ns } });
 
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+    throw new TypeError(
+      `startCluster: timeScale must be a positive number, got ${String(options.timeScale)}`,
+    );
+  }
+  const runtime = new SimRuntime(api, { timeScale, random });
+  for (const controller of options.controllers ?? []) controller.start(runtime);
+
   const token =
     options.token === false ? undefined : (options.token ?? randomBytes(24).toString('base64url'));
   const front = new HttpFront(api, { ...options.http, token });
@@ -96,12 +112,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     seed,
     kubeconfig,
     api,
+    runtime,
     async writeKubeconfig(path: string) {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, kubeconfig, { mode: 0o600 });
       return path;
     },
     requestCounts: () => Object.fromEntries(front.requestCounts),
-    stop: () => front.close(),
+    async stop() {
+      runtime.stop();
+      await front.close();
+    },
   };
 }
