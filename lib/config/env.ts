@@ -1,0 +1,23 @@
+/**
+ * The one place kubexpect reads environment variables. Everything else asks this module, so the
+ * list of knobs a user can turn is here and nowhere else.
+ */
+
+/** The variables kubexpect understands, with what each one does (used in error messages and docs). */
+export const ENV_VARS = {
+  KUBEXPECT_TIMEOUTS: 'JSON object of named budget → duration (seconds as a number, or "90s", "2m")',
+  KUBEXPECT_SLOW_FACTOR: 'a positive number every budget is multiplied by (e.g. 2 on a slow cluster)',
+  KUBEXPECT_PROGRESS: '"on", "off", or a duration after which a long wait prints progress lines to stderr',
+  KUBEXPECT_STORAGE_PROFILES:
+    'path of a YAML or JSON file of storage profiles that take precedence over the built-in table',
+  KUBECONFIG: 'path(s) of the kubeconfig file(s) connect() uses by default',
+  CI: 'set by CI systems; progress output is off there unless KUBEXPECT_PROGRESS says otherwise',
+} as const;
+
+export type EnvVarName = keyof typeof ENV_VARS;
+
+/** Reads one known variable; empty strings count as unset. */
+export function readEnv(name: EnvVarName, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
