@@ -1,0 +1,175 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as chai from 'chai';
+import chaiAsPromised from 'chai-as-promised';
+import { DSL_URL, runNestedSpecs } from './run-nested.ts';
+
+chai.use(chaiAsPromised);
+const { expect } = chai;
+
+const header = `import { AfterAll, AfterEach, BeforeAll, BeforeEach, By, Context, DeferCleanup, Describe, It, Label, Ordered, Skip, When } from '${DSL_URL}';\n`;
+
+describe('kubexpect/dsl nodes', () => {
+  it('skips the rest of an Ordered container after a failure and says why', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('drain', Ordered, () => {
+        It('creates the cluster', () => {});
+        It('drains the node', () => { throw new Error('drain refused'); });
+        It('uncordons the node', () => {});
+        It('checks the PVCs', () => {});
+      });`);
+    expect(result.passed).to.deep.equal(['drain creates the cluster']);
+    expect(result.failed.map((f) => f.title)).to.deep.equal(['drain drains the node']);
+    expect(result.pending).to.deep.equal([
+      'drain uncordons the node (skipped: an earlier spec in this Ordered container failed: "drain drains the node")',
+      'drain checks the PVCs (skipped: an earlier spec in this Ordered container failed: "drain drains the node")',
+    ]);
+  });
+
+  it('keeps running the rest of a container that is not Ordered after a failure', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('plain', () => {
+        It('fails', () => { throw new Error('no'); });
+        It('still runs', () => {});
+      });`);
+    expect(result.passed).to.deep.equal(['plain still runs']);
+    expect(result.pending).to.deep.equal([]);
+  });
+
+  it('runs DeferCleanup functions last in, first out, after AfterEach, even when the spec fails', async () => {
+    const result = await runNestedSpecs(`${header}
+      const order = [];
+      Describe('cleanup', () => {
+        AfterEach(() => { order.push('AfterEach'); });
+        BeforeEach(() => { DeferCleanup((what) => { order.push(what); }, 'from BeforeEach'); });
+        It('fails after registering two cleanups', () => {
+          DeferCleanup(() => { order.push('first registered'); });
+          DeferCleanup(() => { order.push('second registered'); });
+          throw new Error('spec failed');
+        });
+        It('sees the order', () => {
+          if (order.join(' > ') !== 'AfterEach > second registered > first registered > from BeforeEach') {
+            throw new Error('order was ' + order.join(' > '));
+          }
+        });
+      });`);
+    expect(result.failed.map((f) => f.title)).to.deep.equal(['cleanup fails after registering two cleanups']);
+    expect(result.passed).to.deep.equal(['cleanup sees the order']);
+  });
+
+  it('runs cleanups registered in BeforeAll after AfterAll', async () => {
+    const result = await runNestedSpecs(`${header}
+      const order = [];
+      Describe('outer', () => {
+        Describe('inner', () => {
+          BeforeAll(() => { DeferCleanup(() => { order.push('BeforeAll cleanup'); }); });
+          AfterAll(() => { order.push('AfterAll'); });
+          It('runs', () => {});
+        });
+        // mocha runs a container's own specs before its nested containers, so the check is a sibling.
+        Describe('after inner', () => {
+          It('sees the order', () => {
+            if (order.join(' > ') !== 'AfterAll > BeforeAll cleanup') throw new Error('order was ' + order.join(' > '));
+          });
+        });
+      });`);
+    expect(result.failed).to.deep.equal([]);
+    expect(result.passed).to.have.length(2);
+  });
+
+  it('runs every cleanup even when one throws, and fails with each failure named', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('broken cleanup', () => {
+        It('registers', () => {
+          DeferCleanup(() => { throw new Error('uncordon failed'); });
+          DeferCleanup(() => { throw new Error('namespace delete failed'); });
+        });
+      });`);
+    expect(result.failed).to.have.length(1);
+    const { message } = result.failed[0]!;
+    expect(message).to.match(/^DeferCleanup: 2 cleanup\(s\) of "broken cleanup registers" failed:\n/);
+    expect(message).to.match(/registered at .*nested\.spec\.ts:\d+:\d+: namespace delete failed\n/);
+    expect(message).to.match(/registered at .*nested\.spec\.ts:\d+:\d+: uncordon failed$/);
+  });
+
+  it('writes a failure report with the steps and summarises it in the error', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('report', Label('disruptive'), () => {
+        It('fails in the second step', async () => {
+          By('creating the cluster');
+          By('draining the node');
+          throw new Error('the pod never went Pending');
+        });
+      });`);
+    const { message } = result.failed[0]!;
+    expect(message).to.equal(
+      'the pod never went Pending\n\nFailure report: ' +
+        join(result.dir, 'reports', 'nested', 'report-disruptive-fails-in-the-second-step.md') +
+        '\n  during step 2 "draining the node" (+0.00s)',
+    );
+    const files = await readdir(join(result.dir, 'reports', 'nested'));
+    const report = await readFile(join(result.dir, 'reports', 'nested', files[0]!), 'utf8');
+    expect(report).to.match(/^# report \[disruptive\] fails in the second step\n/);
+    expect(report).to.include('labels: disruptive\n');
+    expect(report).to.include('## Failure\n\nthe pod never went Pending\n');
+    expect(report).to.match(/ {2}1\. \[\+0\.\d\ds, 0\.\d\ds\] creating the cluster\n/);
+    expect(report).to.match(/ {2}2\. \[\+0\.\d\ds, 0\.\d\ds\] draining the node {2}✗ failed here\n/);
+  });
+
+  it('shows labels in titles so --grep can select them', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('drain', Label('disruptive', 'maintenance'), () => {
+        It('single instance', Label('pdb'), () => {});
+      });`);
+    expect(result.passed).to.deep.equal(['drain [disruptive, maintenance] single instance [pdb]']);
+  });
+
+  it('leaves out specs whose inherited labels do not match KUBEXPECT_LABEL_FILTER', async () => {
+    const result = await runNestedSpecs(
+      `${header}
+      Describe('suite', Label('disruptive'), () => {
+        It('drain', Label('maintenance'), () => {});
+        It('failover', Label('self-healing'), () => {});
+        Context('switchover', () => { It('promote', () => {}); });
+      });`,
+      { env: { KUBEXPECT_LABEL_FILTER: 'disruptive && !self-healing' } },
+    );
+    expect(result.passed).to.deep.equal([
+      'suite [disruptive] drain [maintenance]',
+      'suite [disruptive] switchover promote',
+    ]);
+    expect(result.pending).to.deep.equal([]);
+  });
+
+  it('prefixes When titles with "when"', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('a cluster', () => { When('the primary node is drained', () => { It('fails over', () => {}); }); });`);
+    expect(result.passed).to.deep.equal(['a cluster when the primary node is drained fails over']);
+  });
+
+  it('skips a spec with Skip and keeps the reason in its title', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('maintenance', () => {
+        It('re-clones elsewhere', () => { Skip('volumes of the default storage class can follow the pod'); });
+      });`);
+    expect(result.pending).to.deep.equal([
+      'maintenance re-clones elsewhere (skipped: volumes of the default storage class can follow the pod)',
+    ]);
+    expect(result.failed).to.deep.equal([]);
+  });
+
+  it('rejects By outside a running node with a message saying where to call it', async () => {
+    const { By } = await import('./index.ts');
+    expect(() => By('too early')).to.throw(
+      'By was called outside a running It, BeforeEach, AfterEach, BeforeAll or AfterAll of kubexpect/dsl; call it from inside one of those bodies',
+    );
+  });
+
+  it('rejects a non-decorator between the title and the body when the file loads', async () => {
+    const run = runNestedSpecs(`${header}
+      Describe('bad', () => { It('spec', 'disruptive', () => {}); });`);
+    await expect(run).to.be.rejectedWith(
+      'It("spec"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial), got "disruptive"',
+    );
+  });
+});

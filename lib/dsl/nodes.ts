@@ -1,0 +1,253 @@
+/**
+ * Describe/Context/When, It and the setup nodes, on top of mocha's BDD globals (looked up at call
+ * time, so whichever mocha instance is loading the file receives the nodes).
+ */
+import { runCleanups } from './cleanup.ts';
+import { type Decorator, parseNodeArgs } from './decorators.ts';
+import { type NodeKind, summariseInError, writeFailureReport } from './failure-report.ts';
+import { acquireSerialLock } from './serial-lock.ts';
+import { currentScope, runInScope, Scope } from './scope.ts';
+import { dslSettings } from './settings.ts';
+
+export type ContainerBody = () => void;
+export type NodeBody = () => unknown;
+
+interface Container {
+  readonly title: string;
+  readonly labels: readonly string[];
+  readonly serial: boolean;
+  readonly parent: Container | undefined;
+  /** The outermost Ordered container this one belongs to. */
+  orderedRoot: Container | undefined;
+  readonly scope: Scope;
+  /** Set on an Ordered root when one of its nodes fails: the title of what failed. */
+  failure?: string;
+}
+
+interface TestInfo {
+  readonly container: Container;
+  readonly labels: readonly string[];
+}
+
+const definitionStack: Container[] = [];
+const testInfo = new WeakMap<Mocha.Runnable, TestInfo>();
+const specScopes = new WeakMap<Mocha.Runnable, Scope>();
+
+function titleWithLabels(title: string, labels: readonly string[]): string {
+  return labels.length > 0 ? `${title} [${labels.join(', ')}]` : title;
+}
+
+function inParallelWorker(): boolean {
+  return dslSettings().parallelWorker;
+}
+
+function requireContainer(node: string): Container {
+  const container = definitionStack.at(-1);
+  if (!container) {
+    throw new Error(`${node} must be called inside the body of a Describe, Context or When of kubexpect/dsl`);
+  }
+  return container;
+}
+
+function isMochaPending(err: unknown): boolean {
+  return err instanceof Error && err.constructor.name === 'Pending';
+}
+
+function specScopeFor(test: Mocha.Runnable, fallback: Container): Scope {
+  let scope = specScopes.get(test);
+  if (!scope) {
+    const container = testInfo.get(test)?.container ?? fallback;
+    scope = new Scope('spec', test.fullTitle(), container.scope);
+    specScopes.set(test, scope);
+  }
+  return scope;
+}
+
+async function runNode(
+  ctx: Mocha.Context,
+  scope: Scope,
+  node: NodeKind,
+  body: NodeBody,
+  container: Container,
+  failure: {
+    readonly fullTitle: string;
+    readonly file: string | undefined;
+    readonly labels: readonly string[];
+  },
+): Promise<void> {
+  scope.mochaContext = ctx;
+  try {
+    await runInScope(scope, body);
+    scope.closeSteps(false);
+  } catch (err) {
+    if (isMochaPending(err)) throw err;
+    scope.closeSteps(true);
+    if (container.orderedRoot && container.orderedRoot.failure === undefined) {
+      container.orderedRoot.failure = failure.fullTitle;
+    }
+    try {
+      const path = await writeFailureReport({ scope, node, error: err, ...failure });
+      summariseInError(err, path, scope);
+    } catch (reportErr) {
+      if (err instanceof Error)
+        err.message += `\n\n(the failure report could not be written: ${(reportErr as Error).message})`;
+    }
+    throw err;
+  } finally {
+    scope.mochaContext = undefined;
+  }
+}
+
+function defineContainer(node: string, title: unknown, rest: readonly unknown[]): void {
+  const parsed = parseNodeArgs<ContainerBody>(node, title, rest);
+  const parent = definitionStack.at(-1);
+  const container: Container = {
+    title: title as string,
+    labels: [...(parent?.labels ?? []), ...parsed.labels],
+    serial: parsed.serial || (parent?.serial ?? false),
+    parent,
+    orderedRoot: undefined,
+    scope: new Scope('container', title as string, parent?.scope),
+  };
+  const orderedRoot = parent?.orderedRoot ?? (parsed.ordered ? container : undefined);
+  container.orderedRoot = orderedRoot;
+  const takesLock = container.serial && !parent?.serial;
+
+  describe(titleWithLabels(title as string, parsed.labels), () => {
+    definitionStack.push(container);
+    try {
+      let release: (() => Promise<void>) | undefined;
+      before(async function () {
+        container.scope.startedAt = Date.now();
+        if (takesLock && inParallelWorker()) {
+          this.timeout(0); // the wait ends when the other Serial container finishes
+          release = await acquireSerialLock();
+        }
+      });
+      if (orderedRoot === container) {
+        beforeEach(function () {
+          if (container.failure === undefined) return;
+          const test = this.currentTest!;
+          test.title += ` (skipped: an earlier spec in this Ordered container failed: "${container.failure}")`;
+          this.skip();
+        });
+      }
+      const result: unknown = parsed.body.call(undefined);
+      if (result instanceof Promise) {
+        throw new TypeError(
+          `${node}("${String(title)}"): the body must be synchronous; put async work in BeforeAll, BeforeEach or It`,
+        );
+      }
+      after(async () => {
+        try {
+          await runCleanups(container.scope);
+        } finally {
+          await release?.();
+        }
+      });
+      if (!parent) {
+        // Registered last in the outermost container, so it runs after every AfterEach.
+        afterEach(async function () {
+          const test = this.currentTest;
+          const scope = test && specScopes.get(test);
+          if (!test || !scope) return;
+          specScopes.delete(test);
+          await runCleanups(scope);
+        });
+      }
+    } finally {
+      definitionStack.pop();
+    }
+  });
+}
+
+/** A container of specs. Decorators: Label(...), Ordered, Serial. */
+export function Describe(title: string, ...rest: [...Decorator[], ContainerBody]): void {
+  defineContainer('Describe', title, rest);
+}
+export function Context(title: string, ...rest: [...Decorator[], ContainerBody]): void {
+  defineContainer('Context', title, rest);
+}
+export function When(title: string, ...rest: [...Decorator[], ContainerBody]): void {
+  // Ginkgo's When reads as a sentence: When("the node is drained") → "when the node is drained".
+  defineContainer('When', typeof title === 'string' && title.trim() !== '' ? `when ${title}` : title, rest);
+}
+
+/** A spec. Skipped at definition when KUBEXPECT_LABEL_FILTER does not match its labels. */
+export function It(title: string, ...rest: [...Decorator[], NodeBody]): void {
+  const parsed = parseNodeArgs<NodeBody>('It', title, rest);
+  const container = requireContainer('It');
+  const labels = [...container.labels, ...parsed.labels];
+  const filter = dslSettings().labelFilter;
+  if (filter && !filter.matches(labels)) return;
+  const takesLock = parsed.serial && !container.serial;
+  const test = it(titleWithLabels(title, parsed.labels), async function () {
+    const self = this.test!;
+    const scope = specScopeFor(self, container);
+    const release = takesLock && inParallelWorker() ? await acquireSerialLock() : undefined;
+    try {
+      await runNode(this, scope, 'It', parsed.body, container, {
+        fullTitle: self.fullTitle(),
+        file: self.file,
+        labels,
+      });
+    } finally {
+      await release?.();
+    }
+  });
+  testInfo.set(test, { container, labels });
+}
+
+function eachHook(kind: 'BeforeEach' | 'AfterEach', body: NodeBody): void {
+  if (typeof body !== 'function') throw new TypeError(`${kind}: expected a function`);
+  const container = requireContainer(kind);
+  const register = kind === 'BeforeEach' ? beforeEach : afterEach;
+  register(async function () {
+    const test = this.currentTest!;
+    const scope = specScopeFor(test, container);
+    await runNode(this, scope, kind, body, container, {
+      fullTitle: test.fullTitle(),
+      file: test.file,
+      labels: testInfo.get(test)?.labels ?? container.labels,
+    });
+  });
+}
+
+function allHook(kind: 'BeforeAll' | 'AfterAll', body: NodeBody): void {
+  if (typeof body !== 'function') throw new TypeError(`${kind}: expected a function`);
+  const container = requireContainer(kind);
+  const register = kind === 'BeforeAll' ? before : after;
+  register(async function () {
+    const suite = this.test?.parent;
+    await runNode(this, container.scope, kind, body, container, {
+      fullTitle: `${suite?.fullTitle() ?? container.title} (${kind})`,
+      file: suite?.file ?? this.test?.file,
+      labels: container.labels,
+    });
+  });
+}
+
+export function BeforeEach(body: NodeBody): void {
+  eachHook('BeforeEach', body);
+}
+/** Runs after each spec, before the spec's DeferCleanup functions. */
+export function AfterEach(body: NodeBody): void {
+  eachHook('AfterEach', body);
+}
+/** Runs once before the container's specs; DeferCleanup inside it runs after the container's AfterAll. */
+export function BeforeAll(body: NodeBody): void {
+  allHook('BeforeAll', body);
+}
+export function AfterAll(body: NodeBody): void {
+  allHook('AfterAll', body);
+}
+
+/** Skips the running spec, keeping the reason in its title. */
+export function Skip(reason: string): never {
+  const scope = currentScope('Skip');
+  const ctx = scope.mochaContext;
+  if (!ctx) throw new Error('Skip must be called from a running spec or setup node');
+  const runnable = ctx.currentTest ?? ctx.test;
+  if (runnable) runnable.title += ` (skipped: ${reason})`;
+  return ctx.skip();
+}

@@ -1,0 +1,63 @@
+/**
+ * Runs spec source in a fresh mocha instance inside the current process and returns what happened,
+ * so tests can check how specs fail without failing themselves.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export interface NestedRunResult {
+  readonly passed: readonly string[];
+  readonly failed: readonly { readonly title: string; readonly message: string }[];
+  /** Titles of skipped specs, including the reason the DSL appended to them. */
+  readonly pending: readonly string[];
+  /** The directory holding the spec file; reports go to its `reports/` folder. */
+  readonly dir: string;
+}
+
+export interface NestedRunOptions {
+  /** Environment variables set while the nested specs load and run (restored afterwards). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+/** Module URL of the DSL, for spec source to import. */
+export const DSL_URL = new URL('./index.ts', import.meta.url).href;
+
+export async function runNestedSpecs(
+  source: string,
+  options: NestedRunOptions = {},
+): Promise<NestedRunResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'kubexpect-nested-'));
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
+  const file = join(dir, 'nested.spec.ts');
+  await writeFile(file, source);
+
+  const env = { KUBEXPECT_STEPS: 'off', KUBEXPECT_REPORT_DIR: join(dir, 'reports'), ...options.env };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  const passed: string[] = [];
+  const failed: { title: string; message: string }[] = [];
+  const pending: string[] = [];
+  try {
+    // The base reporter counts but prints nothing: the outer run reports.
+    const mocha = new Mocha({ reporter: Mocha.reporters.Base, timeout: options.timeoutMs ?? 10_000 });
+    mocha.addFile(file);
+    await mocha.loadFilesAsync();
+    await new Promise<void>((resolve) => {
+      const runner = mocha.run(() => resolve());
+      runner.on('pass', (t) => passed.push(t.fullTitle()));
+      runner.on('fail', (t, err: Error) => failed.push({ title: t.fullTitle(), message: err.message }));
+      runner.on('pending', (t) => pending.push(t.fullTitle()));
+    });
+    // Removes the runner's process listeners (uncaughtException, unhandledRejection).
+    mocha.dispose();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  return { passed, failed, pending, dir };
+}
