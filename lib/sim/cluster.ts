@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Api } from './api/api.ts';
+import { serverSideApply } from './api/apply.ts';
 import { Registry } from './api/registry.ts';
 import { Store } from './api/store.ts';
 import { type Controller, SimRuntime } from './controllers/runtime.ts';
@@ -87,6 +88,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const registry = new Registry();
   for (const rt of BUILT_IN_RESOURCES) registry.add(rt);
   const api = new Api(store, registry, { random });
+  api.applyHandler = serverSideApply;
   for (const ns of DEFAULT_NAMESPACES)
     api.create(api.resource('', 'namespaces'), undefined, { metadata: { name: ns } });
 

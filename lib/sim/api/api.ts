@@ -17,6 +17,7 @@ import {
   OPTIMISTIC_LOCK_MESSAGE,
   StatusError,
 } from './errors.ts';
+import { DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
 import { validateObjectMeta } from './metadata.ts';
 import { jsonPatch, mergePatch, type PatchType } from './patch.ts';
 import type { Registry } from './registry.ts';
@@ -30,12 +31,26 @@ import {
 } from './selectors.ts';
 import type { Change, Store } from './store.ts';
 import { strategicMergePatch } from './strategic.ts';
-import { clone, isPlainObject, type KObject, timestamp, type WatchEvent } from './types.ts';
+import {
+  canonicalJson,
+  clone,
+  isPlainObject,
+  type KObject,
+  type ManagedFieldsEntry,
+  sameJson,
+  timestamp,
+  type WatchEvent,
+} from './types.ts';
 
 export interface WriteContext {
   /** Who is writing: a field manager name (kubectl, kubelet, scheduler, …). */
   fieldManager?: string;
   dryRun?: boolean;
+  /**
+   * Computes metadata.managedFields for the object about to be stored, instead of recording an
+   * Update by `fieldManager` (server-side apply records an Apply entry this way).
+   */
+  managedFields?: (final: KObject) => ManagedFieldsEntry[] | undefined;
 }
 
 export interface ListOptions {
@@ -356,6 +371,7 @@ export class Api {
     for (const admit of this.admissions) admit('create', rt, obj);
     if (ctx.dryRun) return obj;
     return this.store.insert(resourceKey(rt), obj);
+    this.recordManagedFields(rt, undefined, obj, ctx);
   }
 
   /**
@@ -450,10 +466,11 @@ export class Api {
     this.validate(rt, next, old);
     for (const admit of this.admissions) admit('update', rt, next, old);
     if (ctx.dryRun) return next;
-    if (JSON.stringify(next) === JSON.stringify(old)) return old; // a no-op write keeps its resourceVersion
+    if (sameJson(next, old)) return old; // a no-op write keeps its resourceVersion
     const key = resourceKey(rt);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
       const graceLeft = next.metadata.deletionGracePeriodSeconds ?? 0;
+    this.recordManagedFields(rt, old, next, ctx);
       if (graceLeft === 0) {
         this.store.replace(key, next);
         return this.store.remove(key, next.metadata.namespace, next.metadata.name!)!;
@@ -512,6 +529,26 @@ export class Api {
   ) => { object: KObject; created: boolean };
 
   /** Writes a patched or applied object through the same rules as update (for ./apply.ts). */
+  /** Sets metadata.managedFields on an object about to be stored (see ./managed-fields.ts). */
+  private recordManagedFields(
+    rt: ResourceType,
+    old: KObject | undefined,
+    next: KObject,
+    ctx: WriteContext & { subresource?: 'status' },
+  ): void {
+    const entries = ctx.managedFields
+      ? ctx.managedFields(next)
+      : recordUpdate(old, next, {
+          manager: ctx.fieldManager || DEFAULT_FIELD_MANAGER,
+          subresource: ctx.subresource,
+          apiVersion: apiVersionOf(rt),
+          time: timestamp(this.now()),
+          hasStatus: !!rt.hasStatus,
+        });
+    if (entries) next.metadata.managedFields = entries;
+    else delete next.metadata.managedFields;
+  }
+
   storeUpdate(
     rt: ResourceType,
     old: KObject,
@@ -578,7 +615,7 @@ export class Api {
       next.metadata.deletionGracePeriodSeconds = grace;
     }
     if (finalizers.length > 0) next.metadata.finalizers = finalizers;
-    if (JSON.stringify(next) === JSON.stringify(old)) return { object: old, removed: false };
+    if (sameJson(next, old)) return { object: old, removed: false };
     return { object: this.store.replace(key, next), removed: false };
   }
 
@@ -734,10 +771,6 @@ function keyOf(obj: KObject): string {
 function specChanged(rt: ResourceType, old: KObject, next: KObject): boolean {
   const ignore = new Set(['metadata', 'status', 'apiVersion', 'kind', ...(rt.generationIgnores ?? [])]);
   const strip = (o: KObject) =>
-    JSON.stringify(
-      Object.entries(o)
-        .filter(([k]) => !ignore.has(k))
-        .sort(([a], [b]) => (a < b ? -1 : 1)),
-    );
+    canonicalJson(Object.fromEntries(Object.entries(o).filter(([k]) => !ignore.has(k))));
   return strip(old) !== strip(next);
 }

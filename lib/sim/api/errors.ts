@@ -138,7 +138,7 @@ export function fieldErrorMessage(e: FieldError): string {
   return body;
 }
 
-/** 422 Invalid: `Pod "web-0" is invalid: spec.containers: Required value`. */
+/** 422 Invalid: `Pod "web-0" is invalid: spec.containers: Required value` (`Deployment.apps "web"…` for groups). */
 export function invalid(kind: string, group: string, name: string, errors: FieldError[]): StatusError {
   const rendered = errors.map((e) => `${e.field}: ${fieldErrorMessage(e)}`);
   const list = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
@@ -148,7 +148,8 @@ export function invalid(kind: string, group: string, name: string, errors: Field
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field })),
   };
   if (group) details.group = group;
-  return new StatusError(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, details);
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
+  return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${list}`, details);
 }
 
 export const badRequest = (message: string) => new StatusError(400, 'BadRequest', message);

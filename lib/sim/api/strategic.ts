@@ -8,7 +8,7 @@ import { badRequest } from './errors.ts';
 import { clone, isPlainObject } from './types.ts';
 
 /** Field name → patchMergeKey, from the `patchMergeKey` tags of k8s.io/api types. */
-const MERGE_KEYS: Record<string, string> = {
+export const MERGE_KEYS: Readonly<Record<string, string>> = {
   containers: 'name',
   initContainers: 'name',
   ephemeralContainers: 'name',
@@ -27,7 +27,7 @@ const MERGE_KEYS: Record<string, string> = {
 };
 
 /** Primitive lists with patchStrategy merge (values are unioned, not replaced). */
-const MERGED_PRIMITIVE_LISTS = new Set(['finalizers']);
+export const MERGED_PRIMITIVE_LISTS: ReadonlySet<string> = new Set(['finalizers']);
 
 const SET_ORDER = '$setElementOrder/';
 const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';

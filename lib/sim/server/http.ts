@@ -283,7 +283,9 @@ export class HttpFront {
     const method = info.method;
     const api = this.api;
     const dryRun = query.getAll('dryRun').includes('All');
-    const fieldManager = query.get('fieldManager') ?? undefined;
+    // Like the real server, writes that name no manager are recorded under the User-Agent's product.
+    const requestedManager = query.get('fieldManager') ?? undefined;
+    const fieldManager = requestedManager ?? managerFromUserAgent(req.headers['user-agent']);
     const table = wantsTable(req.headers.accept);
     const includeObject = query.get('includeObject') ?? undefined;
     const now = api.now();
@@ -382,7 +384,8 @@ export class HttpFront {
       );
       const forceParam = query.get('force');
       const out = api.patch(rt, namespace, name, type, body, {
-        fieldManager,
+        // Apply requires an explicit manager (422 without one).
+        fieldManager: type === 'application/apply-patch+yaml' ? requestedManager : fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
         force: forceParam === null ? undefined : forceParam === 'true',
@@ -541,4 +544,10 @@ export class HttpFront {
     req.on('close', close);
     res.on('close', close);
   }
+}
+
+/** `kubectl/v1.35.0 (linux/amd64) kubernetes/abc` → `kubectl`, as the real server names managers. */
+function managerFromUserAgent(userAgent: string | undefined): string | undefined {
+  const product = (userAgent ?? '').split('/')[0]!.trim().slice(0, 128);
+  return product || undefined;
 }

@@ -1,0 +1,303 @@
+/**
+ * Field sets for server-side apply and managedFields: which fields an object or an applied
+ * configuration sets, as paths of FieldsV1 elements (`f:name`, `k:{"name":"c"}`, `v:"x"`).
+ * A member is a leaf (scalar, atomic list, empty object) or a list item; objects in between are
+ * implied by their members. Lists are keyed or sets by the same field-name table the strategic
+ * merge patch uses, so both patch flavours agree on what a list item is.
+ */
+import { MERGE_KEYS, MERGED_PRIMITIVE_LISTS } from './strategic.ts';
+import { clone, isPlainObject, sameJson } from './types.ts';
+
+/** A path of FieldsV1 elements, e.g. `['f:spec', 'f:containers', 'k:{"name":"c"}', 'f:image']`. */
+export type FieldPath = readonly string[];
+
+export interface FieldMember {
+  path: FieldPath;
+  value: unknown;
+  /** A scalar, atomic list or empty object, as opposed to a list item with fields of its own. */
+  leaf: boolean;
+}
+
+/** Members by path key (see `pathKey`). */
+export type FieldMembers = Map<string, FieldMember>;
+
+export const pathKey = (path: FieldPath): string => JSON.stringify(path);
+export const keyPath = (key: string): FieldPath => JSON.parse(key) as string[];
+
+/** Metadata the server owns; never part of anyone's field set. */
+const SERVER_METADATA = [
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+];
+
+type ListShape = { kind: 'keyed'; key: string } | { kind: 'set' } | { kind: 'atomic' };
+
+/** How a list merges: by a key (every item an object with a distinct scalar key), as a set, or whole. */
+export function listShape(field: string, list: readonly unknown[]): ListShape {
+  if (list.length === 0) return { kind: 'atomic' };
+  const key = MERGE_KEYS[field];
+  if (key) {
+    const seen = new Set<string>();
+    for (const item of list) {
+      if (!isPlainObject(item)) return { kind: 'atomic' };
+      const k = item[key];
+      if (k === undefined || k === null || typeof k === 'object') return { kind: 'atomic' };
+      const id = JSON.stringify(k);
+      if (seen.has(id)) return { kind: 'atomic' };
+      seen.add(id);
+    }
+    return { kind: 'keyed', key };
+  }
+  if (MERGED_PRIMITIVE_LISTS.has(field) && list.every((v) => v === null || typeof v !== 'object')) {
+    return { kind: 'set' };
+  }
+  return { kind: 'atomic' };
+}
+
+/** The part of an object field ownership is tracked for: everything but server-owned metadata. */
+export function trackedPart(obj: Record<string, unknown>): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = obj;
+  const out: Record<string, unknown> = {};
+  if (isPlainObject(metadata)) {
+    const meta = { ...metadata };
+    for (const f of SERVER_METADATA) delete meta[f];
+    if (Object.keys(meta).length > 0) out.metadata = meta;
+  }
+  return Object.assign(out, rest);
+}
+
+/**
+ * The part a write can set: with a status subresource, main-resource writes own no status and
+ * status writes own only status (the real server resets the other part).
+ */
+export function writablePart(
+  tracked: Record<string, unknown>,
+  hasStatus: boolean,
+  subresource: string | undefined,
+): Record<string, unknown> {
+  if (subresource === 'status') return tracked.status === undefined ? {} : { status: tracked.status };
+  if (!hasStatus) return tracked;
+  const { status: _reset, ...rest } = tracked;
+  return rest;
+}
+
+/** The members of a (tracked part of an) object. Null values set nothing. */
+export function membersOf(obj: Record<string, unknown>): FieldMembers {
+  const out: FieldMembers = new Map();
+  walkObject(obj, [], out);
+  return out;
+}
+
+function walkObject(obj: Record<string, unknown>, path: FieldPath, out: FieldMembers): void {
+  for (const [field, value] of Object.entries(obj)) {
+    if (value === null || value === undefined) continue;
+    walkValue(field, value, [...path, `f:${field}`], out);
+  }
+}
+
+function walkValue(field: string, value: unknown, path: FieldPath, out: FieldMembers): void {
+  if (Array.isArray(value)) {
+    const shape = listShape(field, value);
+    if (shape.kind === 'keyed') {
+      for (const item of value as Record<string, unknown>[]) {
+        const itemPath = [...path, `k:${JSON.stringify({ [shape.key]: item[shape.key] })}`];
+        out.set(pathKey(itemPath), { path: itemPath, value: item, leaf: false });
+        walkObject(item, itemPath, out);
+      }
+    } else if (shape.kind === 'set') {
+      for (const item of value) {
+        const itemPath = [...path, `v:${JSON.stringify(item)}`];
+        out.set(pathKey(itemPath), { path: itemPath, value: item, leaf: true });
+      }
+    } else {
+      out.set(pathKey(path), { path, value, leaf: true });
+    }
+    return;
+  }
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    walkObject(value, path, out);
+    return;
+  }
+  out.set(pathKey(path), { path, value, leaf: true });
+}
+
+/** Encodes member path keys as FieldsV1: a tree of elements, `.` marking members with children. */
+export function toFieldsV1(keys: Iterable<string>): Record<string, unknown> {
+  const root: Record<string, Record<string, unknown>> = {};
+  const members: FieldPath[] = [];
+  for (const key of keys) {
+    const path = keyPath(key);
+    members.push(path);
+    let node: Record<string, unknown> = root;
+    for (const seg of path) {
+      if (!isPlainObject(node[seg])) node[seg] = {};
+      node = node[seg] as Record<string, unknown>;
+    }
+  }
+  for (const path of members) {
+    let node: Record<string, unknown> = root;
+    for (const seg of path) node = node[seg] as Record<string, unknown>;
+    if (Object.keys(node).length > 0) node['.'] = {};
+  }
+  return sortTree(root);
+}
+
+function sortTree(node: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(node).sort((a, b) =>
+    a === '.' ? -1 : b === '.' ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  );
+  return Object.fromEntries(keys.map((k) => [k, sortTree(node[k] as Record<string, unknown>)]));
+}
+
+/** Decodes FieldsV1 into member path keys; anything malformed is skipped, never thrown. */
+export function fromFieldsV1(fields: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (node: Record<string, unknown>, path: string[]) => {
+    for (const [seg, child] of Object.entries(node)) {
+      if (seg === '.' || !isPlainObject(child)) continue;
+      if (!/^[fkvi]:/.test(seg)) continue;
+      const childPath = [...path, seg];
+      if (Object.keys(child).length === 0 || '.' in child) out.add(pathKey(childPath));
+      walk(child, childPath);
+    }
+  };
+  if (isPlainObject(fields)) walk(fields, []);
+  return out;
+}
+
+/** A path as the API server prints it in conflicts: `.spec.containers[name="c"].image`. */
+export function pathString(path: FieldPath): string {
+  return path
+    .map((seg) => {
+      const body = seg.slice(2);
+      if (seg.startsWith('f:')) return `.${body}`;
+      if (seg.startsWith('v:')) return `[=${body}]`;
+      if (seg.startsWith('i:')) return `[${body}]`;
+      const key = safeParse(body);
+      if (!isPlainObject(key)) return `[${body}]`;
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
+    })
+    .join('');
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finds the child an element names: a field, a keyed item, a set value or an index. */
+function childIndex(parent: unknown, seg: string): string | number | undefined {
+  const body = seg.slice(2);
+  if (seg.startsWith('f:')) return isPlainObject(parent) && Object.hasOwn(parent, body) ? body : undefined;
+  if (!Array.isArray(parent)) return undefined;
+  if (seg.startsWith('i:')) {
+    const i = Number(body);
+    return Number.isInteger(i) && i >= 0 && i < parent.length ? i : undefined;
+  }
+  const wanted = safeParse(body);
+  if (seg.startsWith('v:')) {
+    const i = parent.findIndex((item) => sameJson(item, wanted));
+    return i >= 0 ? i : undefined;
+  }
+  if (!isPlainObject(wanted)) return undefined;
+  const i = parent.findIndex(
+    (item) => isPlainObject(item) && Object.entries(wanted).every(([k, v]) => sameJson(item[k], v)),
+  );
+  return i >= 0 ? i : undefined;
+}
+
+/** The value at a path, or undefined when the object does not set it. */
+export function valueAt(obj: unknown, path: FieldPath): unknown {
+  let cur: unknown = obj;
+  for (const seg of path) {
+    const idx = childIndex(cur, seg);
+    if (idx === undefined) return undefined;
+    cur = (cur as Record<string | number, unknown>)[idx];
+  }
+  return cur;
+}
+
+/**
+ * Removes the value at a path, then the objects above it that it leaves empty (up to, not
+ * including, the top-level field), as a field no one sets any more disappears whole.
+ */
+export function removeAt(obj: Record<string, unknown>, path: FieldPath): void {
+  if (path.length === 0) return;
+  const chain: unknown[] = [obj];
+  for (const seg of path.slice(0, -1)) {
+    const idx = childIndex(chain[chain.length - 1], seg);
+    if (idx === undefined) return;
+    chain.push((chain[chain.length - 1] as Record<string | number, unknown>)[idx]);
+  }
+  for (let depth = path.length - 1; depth >= 0; depth--) {
+    const parent = chain[depth];
+    const idx = childIndex(parent, path[depth]!);
+    if (idx === undefined) return;
+    if (Array.isArray(parent)) parent.splice(idx as number, 1);
+    else delete (parent as Record<string, unknown>)[idx as string];
+    if (depth <= 1) return;
+    const emptied = isPlainObject(parent) && Object.keys(parent).length === 0;
+    if (!emptied) return;
+  }
+}
+
+/**
+ * Merges an applied configuration into a live object: objects field by field, keyed lists item
+ * by item, set lists as unions, anything else replaced. A null in the configuration removes.
+ */
+export function mergeApplied(live: unknown, config: unknown, field = ''): unknown {
+  if (isPlainObject(config)) {
+    const out: Record<string, unknown> = isPlainObject(live) ? { ...live } : {};
+    for (const [k, v] of Object.entries(config)) {
+      if (v === null) delete out[k];
+      else out[k] = mergeApplied(out[k], v, k);
+    }
+    return out;
+  }
+  if (Array.isArray(config)) {
+    const shape = listShape(field, config);
+    const current = Array.isArray(live) ? live : [];
+    if (shape.kind === 'set') {
+      const out = clone(current);
+      for (const v of config) if (!out.some((c) => sameJson(c, v))) out.push(clone(v));
+      return out;
+    }
+    if (shape.kind === 'keyed' && listShape(field, current).kind !== 'atomic') {
+      const out = clone(current) as Record<string, unknown>[];
+      for (const item of config as Record<string, unknown>[]) {
+        const i = out.findIndex((c) => sameJson(c[shape.key], item[shape.key]));
+        if (i >= 0) out[i] = mergeApplied(out[i], item) as Record<string, unknown>;
+        else out.push(mergeApplied(undefined, item) as Record<string, unknown>);
+      }
+      return out;
+    }
+    return clone(config);
+  }
+  return config;
+}
+
+/** Drops null values from a configuration (nulls ask for removal, they set nothing). */
+export function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls) as T;
+  if (isPlainObject(value)) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    ) as T;
+  }
+  return value;
+}

@@ -1,0 +1,124 @@
+/**
+ * metadata.managedFields bookkeeping: which manager set which field, by Apply or by Update. Writes
+ * that are not applies (create, update, patch) give their manager the fields they changed and take
+ * those fields from everyone else; fields that disappear leave every set. A write that changes
+ * nothing leaves the entries (and their times) alone, so it stays a no-op.
+ */
+import { fromFieldsV1, membersOf, toFieldsV1, trackedPart, writablePart } from './fieldset.ts';
+import { isPlainObject, type KObject, type ManagedFieldsEntry, sameJson } from './types.ts';
+
+/** The manager recorded for a write that names none (the HTTP front derives one from the User-Agent). */
+export const DEFAULT_FIELD_MANAGER = 'unknown';
+
+export interface FieldOwner {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  subresource?: string;
+  apiVersion: string;
+  time: string;
+  /** Member path keys (see ./fieldset.ts). */
+  members: Set<string>;
+}
+
+export interface Writer {
+  manager: string;
+  subresource?: string;
+  apiVersion: string;
+  time: string;
+  /** Whether the kind has a status subresource (see `writablePart`). */
+  hasStatus: boolean;
+}
+
+/** Decodes stored or sent entries; malformed entries are dropped, never thrown. */
+export function ownersOf(entries: unknown): FieldOwner[] {
+  if (!Array.isArray(entries)) return [];
+  const out: FieldOwner[] = [];
+  for (const e of entries) {
+    if (!isPlainObject(e) || typeof e.manager !== 'string') continue;
+    if (e.operation !== 'Apply' && e.operation !== 'Update') continue;
+    const owner: FieldOwner = {
+      manager: e.manager,
+      operation: e.operation,
+      apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
+      time: typeof e.time === 'string' ? e.time : '',
+      members: fromFieldsV1(e.fieldsV1),
+    };
+    if (typeof e.subresource === 'string' && e.subresource) owner.subresource = e.subresource;
+    out.push(owner);
+  }
+  return out;
+}
+
+/** Encodes owners as managedFields; owners of nothing are dropped, and no owners at all is undefined. */
+export function entriesOf(owners: FieldOwner[]): ManagedFieldsEntry[] | undefined {
+  const out: ManagedFieldsEntry[] = [];
+  for (const o of owners) {
+    if (o.members.size === 0) continue;
+    const entry: ManagedFieldsEntry = {
+      manager: o.manager,
+      operation: o.operation,
+      apiVersion: o.apiVersion,
+      time: o.time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: toFieldsV1(o.members),
+    };
+    if (o.subresource) entry.subresource = o.subresource;
+    out.push(entry);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The entries a write starts from: those the client sent when it sent some (a single empty entry
+ * clears them, as on the real server), else the stored ones. An empty list keeps the stored ones.
+ */
+export function baseOwners(sent: unknown, stored: unknown): FieldOwner[] {
+  if (Array.isArray(sent) && sent.length > 0) {
+    if (sent.length === 1 && isPlainObject(sent[0]) && Object.keys(sent[0]).length === 0) return [];
+    return ownersOf(sent);
+  }
+  return ownersOf(stored);
+}
+
+export function isEntryOf(
+  o: FieldOwner,
+  manager: string,
+  operation: 'Apply' | 'Update',
+  subresource: string | undefined,
+): boolean {
+  return o.manager === manager && o.operation === operation && (o.subresource ?? '') === (subresource ?? '');
+}
+
+/** managedFields after a create, update or patch by `writer`. */
+export function recordUpdate(
+  old: KObject | undefined,
+  next: KObject,
+  writer: Writer,
+): ManagedFieldsEntry[] | undefined {
+  const owners = baseOwners(next.metadata.managedFields, old?.metadata.managedFields);
+  const writable = (o: KObject) =>
+    membersOf(writablePart(trackedPart(o), writer.hasStatus, writer.subresource));
+  const before = old ? writable(old) : new Map();
+  const after = membersOf(trackedPart(next));
+  const changed: string[] = [];
+  for (const [key, member] of writable(next)) {
+    const prev = before.get(key);
+    if (!prev || prev.leaf !== member.leaf || (member.leaf && !sameJson(prev.value, member.value))) {
+      changed.push(key);
+    }
+  }
+  if (changed.length > 0) {
+    for (const o of owners) for (const key of changed) o.members.delete(key);
+    let mine = owners.find((o) => isEntryOf(o, writer.manager, 'Update', writer.subresource));
+    if (!mine) {
+      const { hasStatus: _h, ...who } = writer;
+      mine = { ...who, operation: 'Update', members: new Set() };
+      owners.push(mine);
+    }
+    for (const key of changed) mine.members.add(key);
+    mine.time = writer.time;
+    mine.apiVersion = writer.apiVersion;
+  }
+  for (const o of owners) for (const key of [...o.members]) if (!after.has(key)) o.members.delete(key);
+  return entriesOf(owners);
+}
