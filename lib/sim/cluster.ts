@@ -11,7 +11,7 @@ import { Registry } from './api/registry.ts';
 import { Store } from './api/store.ts';
 import { type Controller, SimRuntime } from './controllers/runtime.ts';
 import { seededRandom } from './random.ts';
-import { BUILT_IN_RESOURCES } from './resources/index.ts';
+import { BUILT_IN_RESOURCES, installResourceBehaviour } from './resources/index.ts';
 import { HttpFront, type HttpOptions } from './server/http.ts';
 
 export interface ClusterOptions {
@@ -91,6 +91,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   api.applyHandler = serverSideApply;
   for (const ns of DEFAULT_NAMESPACES)
     api.create(api.resource('', 'namespaces'), undefined, { metadata: { name: ns } });
+  installResourceBehaviour(api);
 
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) {

@@ -202,6 +202,7 @@ export class Api {
   private context(): StrategyContext {
     return {
       now: this.now(),
+      random: this.random,
       lookup: (group, plural, namespace, name) => {
         const rt = this.registry.find(group, plural);
         return rt ? this.store.get(resourceKey(rt), namespace, name) : undefined;
@@ -221,12 +222,13 @@ export class Api {
     this.checkVerb(rt, 'get');
     const obj = this.store.get(resourceKey(rt), rt.namespaced ? namespace : undefined, name);
     if (!obj) throw notFound(this.gr(rt), name);
-    return obj;
+    return present(rt, obj);
   }
 
   /** Like get, but undefined when absent. */
   find(rt: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
-    return this.store.get(resourceKey(rt), rt.namespaced ? namespace : undefined, name);
+    const obj = this.store.get(resourceKey(rt), rt.namespaced ? namespace : undefined, name);
+    return obj ? present(rt, obj) : undefined;
   }
 
   private matcher(
@@ -287,7 +289,12 @@ export class Api {
       );
       meta.remainingItemCount = remaining;
     }
-    return { apiVersion: apiVersionOf(rt), kind: rt.listKind ?? `${rt.kind}List`, metadata: meta, items };
+    return {
+      apiVersion: apiVersionOf(rt),
+      kind: rt.listKind ?? `${rt.kind}List`,
+      metadata: meta,
+      items: items.map((o) => present(rt, o)),
+    };
   }
 
   private checkNamespace(rt: ResourceType, namespace: string, name: string): void {
@@ -364,6 +371,7 @@ export class Api {
     delete meta.deletionGracePeriodSeconds;
     if (meta.namespace === undefined) delete meta.namespace;
     rt.prepareForCreate?.(obj, this.context());
+    this.recordManagedFields(rt, undefined, obj, ctx);
     this.validate(rt, obj, undefined);
     if (rt.namespaced && meta.namespace) this.checkNamespace(rt, meta.namespace, meta.name!);
     if (this.store.get(resourceKey(rt), meta.namespace, meta.name!))
@@ -371,7 +379,6 @@ export class Api {
     for (const admit of this.admissions) admit('create', rt, obj);
     if (ctx.dryRun) return obj;
     return this.store.insert(resourceKey(rt), obj);
-    this.recordManagedFields(rt, undefined, obj, ctx);
   }
 
   /**
@@ -416,7 +423,7 @@ export class Api {
     rt: ResourceType,
     old: KObject,
     incoming: KObject,
-    ctx: WriteContext & { subresource?: 'status' },
+    ctx: WriteContext & { subresource?: 'status'; wholeObject?: boolean },
   ): KObject {
     let next: KObject;
     if (ctx.subresource === 'status') {
@@ -425,7 +432,7 @@ export class Api {
       else delete next.status;
     } else {
       next = incoming;
-      if (rt.hasStatus) {
+      if (rt.hasStatus && !ctx.wholeObject) {
         if (old.status !== undefined) next.status = clone(old.status);
         else delete next.status;
       }
@@ -463,14 +470,18 @@ export class Api {
     }
     rt.prepareForUpdate?.(next, old, this.context());
     if (specChanged(rt, old, next)) meta.generation = (old.metadata.generation ?? 1) + 1;
+    this.recordManagedFields(rt, old, next, ctx);
     this.validate(rt, next, old);
     for (const admit of this.admissions) admit('update', rt, next, old);
     if (ctx.dryRun) return next;
     if (sameJson(next, old)) return old; // a no-op write keeps its resourceVersion
     const key = resourceKey(rt);
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+    if (
+      next.metadata.deletionTimestamp &&
+      (next.metadata.finalizers ?? []).length === 0 &&
+      !rt.retainOnDelete?.(next)
+    ) {
       const graceLeft = next.metadata.deletionGracePeriodSeconds ?? 0;
-    this.recordManagedFields(rt, old, next, ctx);
       if (graceLeft === 0) {
         this.store.replace(key, next);
         return this.store.remove(key, next.metadata.namespace, next.metadata.name!)!;
@@ -518,17 +529,6 @@ export class Api {
     return { object: this.store_update(rt, old, next, ctx), created: false };
   }
 
-  /** Server-side apply, installed by ./apply.ts. */
-  applyHandler?: (
-    api: Api,
-    rt: ResourceType,
-    namespace: string | undefined,
-    name: string,
-    body: unknown,
-    ctx: WriteContext & { subresource?: 'status'; force?: boolean },
-  ) => { object: KObject; created: boolean };
-
-  /** Writes a patched or applied object through the same rules as update (for ./apply.ts). */
   /** Sets metadata.managedFields on an object about to be stored (see ./managed-fields.ts). */
   private recordManagedFields(
     rt: ResourceType,
@@ -549,11 +549,25 @@ export class Api {
     else delete next.metadata.managedFields;
   }
 
+  /** Server-side apply, installed by ./apply.ts. */
+  applyHandler?: (
+    api: Api,
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    ctx: WriteContext & { subresource?: 'status'; force?: boolean },
+  ) => { object: KObject; created: boolean };
+
+  /**
+   * Writes a patched or applied object through the same rules as update (for ./apply.ts). Server-side
+   * subresources (binding, eviction) pass `wholeObject` to change spec and status in one write.
+   */
   storeUpdate(
     rt: ResourceType,
     old: KObject,
     next: KObject,
-    ctx: WriteContext & { subresource?: 'status' },
+    ctx: WriteContext & { subresource?: 'status'; wholeObject?: boolean },
   ): KObject {
     return this.store_update(rt, old, next, ctx);
   }
@@ -605,9 +619,10 @@ export class Api {
     const grace = rt.gracePeriodSeconds ? rt.gracePeriodSeconds(old, requested) : 0;
     if (options.dryRun) return { object: next, removed: false };
     const alreadyMarked = !!old.metadata.deletionTimestamp;
-    if (finalizers.length === 0 && grace === 0) {
+    if (finalizers.length === 0 && grace === 0 && !rt.retainOnDelete?.(old)) {
       return { object: this.store.remove(key, ns, name)!, removed: true };
     }
+    rt.prepareForDelete?.(next);
     const now = this.now();
     const currentGrace = old.metadata.deletionGracePeriodSeconds;
     if (!alreadyMarked || (currentGrace !== undefined && grace < currentGrace)) {
@@ -696,7 +711,11 @@ export class Api {
         );
       }
     }
-    const withKind = (obj: KObject): KObject => ({ ...obj, apiVersion: apiVersionOf(rt), kind: rt.kind });
+    const withKind = (obj: KObject): KObject => ({
+      ...present(rt, obj),
+      apiVersion: apiVersionOf(rt),
+      kind: rt.kind,
+    });
     let stopped = false;
     const deliver = (change: Change) => {
       if (stopped) return;
@@ -762,6 +781,11 @@ export class Api {
       },
     };
   }
+}
+
+/** A stored object as the resource serves it (views and other versions convert). */
+function present(rt: ResourceType, obj: KObject): KObject {
+  return rt.convert ? rt.convert(obj) : obj;
 }
 
 function keyOf(obj: KObject): string {

@@ -22,6 +22,8 @@ export const ALL_VERBS: readonly Verb[] = [
 /** Context given to strategy hooks: the clock and the server-side API for lookups. */
 export interface StrategyContext {
   now: Date;
+  /** The cluster's seeded random source (for allocations such as service cluster IPs). */
+  random: () => number;
   /** Reads another object (for validation that needs it); undefined when absent. */
   lookup(group: string, plural: string, namespace: string | undefined, name: string): KObject | undefined;
 }
@@ -34,7 +36,8 @@ export interface TableColumn {
   description?: string;
   /** 0: always shown; 1: only with -o wide. */
   priority?: number;
-  cell(obj: KObject, now: Date): string | number | boolean;
+  /** The cell value; null prints as `<none>`, as a missing custom-column value does. */
+  cell(obj: KObject, now: Date): string | number | boolean | null;
 }
 
 /** A subresource with its own handler (binding, eviction, scale). `status` is generic and needs none. */
@@ -86,6 +89,17 @@ export interface ResourceType {
   schema?: Record<string, unknown>;
   /** Whether the kind came from a CustomResourceDefinition. */
   custom?: boolean;
+  /**
+   * Where the objects live when another resource owns them: the events.k8s.io view of core events,
+   * or a CRD's non-storage versions. Default: this resource's own key.
+   */
+  storageKey?: string;
+  /** Reads a stored object as this resource serves it (a view's conversion, a CRD version's apiVersion). */
+  convert?(stored: KObject): KObject;
+  /** Whether a delete only marks the object even without metadata.finalizers (a namespace with spec.finalizers). */
+  retainOnDelete?(obj: KObject): boolean;
+  /** Changes a delete makes to an object it marks (a namespace turns Terminating). */
+  prepareForDelete?(obj: KObject): void;
 }
 
 export function apiVersionOf(rt: Pick<ResourceType, 'group' | 'version'>): string {
@@ -93,6 +107,6 @@ export function apiVersionOf(rt: Pick<ResourceType, 'group' | 'version'>): strin
 }
 
 /** The key the store files a resource under, e.g. `/v1/pods`, `apps/v1/daemonsets`. */
-export function resourceKey(rt: Pick<ResourceType, 'group' | 'version' | 'plural'>): string {
-  return `${rt.group}/${rt.version}/${rt.plural}`;
+export function resourceKey(rt: Pick<ResourceType, 'group' | 'version' | 'plural' | 'storageKey'>): string {
+  return rt.storageKey ?? `${rt.group}/${rt.version}/${rt.plural}`;
 }

@@ -14,7 +14,13 @@ export const namespaces: ResourceType = builtIn({
   namespaced: false,
   shortNames: ['ns'],
   hasStatus: true,
+  subresources: { finalize: { kind: 'Namespace', verbs: ['update'] } },
   fields: { 'status.phase': fieldAt('status.phase') },
+  // spec.finalizers (["kubernetes"]) keep a deleted namespace, Terminating, until PUT finalize clears them.
+  retainOnDelete: (obj) => ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0,
+  prepareForDelete(obj) {
+    obj.status = { ...(obj.status as NamespaceStatus | undefined), phase: 'Terminating' };
+  },
   prepareForCreate(obj) {
     obj.status = { phase: 'Active' };
     const spec = (obj.spec ?? {}) as { finalizers?: string[] };

@@ -22,28 +22,38 @@ function columnsOf(rt: ResourceType) {
   return rt.columns ?? [{ name: 'Age', type: 'string' as const, cell: age }];
 }
 
+const NAME_DESCRIPTION =
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+
+/** Whether the kind places its own Name column (events print it last; storage classes add "(default)"). */
+function ownsNameColumn(rt: ResourceType): boolean {
+  return columnsOf(rt).some((c) => c.name === 'Name');
+}
+
 export function columnDefinitions(rt: ResourceType) {
+  const own = columnsOf(rt).map((c) => ({
+    name: c.name,
+    type: c.type,
+    format: c.format ?? '',
+    description: c.description ?? (c.name === 'Name' ? NAME_DESCRIPTION : c.name),
+    priority: c.priority ?? 0,
+  }));
+  if (ownsNameColumn(rt)) return own;
   return [
     {
       name: 'Name',
       type: 'string',
       format: 'name',
-      description:
-        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+      description: NAME_DESCRIPTION,
       priority: 0,
     },
-    ...columnsOf(rt).map((c) => ({
-      name: c.name,
-      type: c.type,
-      format: c.format ?? '',
-      description: c.description ?? c.name,
-      priority: c.priority ?? 0,
-    })),
+    ...own,
   ];
 }
 
 export function tableRow(rt: ResourceType, obj: KObject, now: Date, includeObject: string | undefined) {
-  const cells = [obj.metadata.name ?? '', ...columnsOf(rt).map((c) => c.cell(obj, now))];
+  const own = columnsOf(rt).map((c) => c.cell(obj, now));
+  const cells = ownsNameColumn(rt) ? own : [obj.metadata.name ?? '', ...own];
   const object =
     includeObject === 'Object'
       ? obj

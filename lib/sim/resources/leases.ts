@@ -1,0 +1,33 @@
+import type { ResourceType } from '../api/resource.ts';
+import { age, builtIn } from './define.ts';
+
+export const leases: ResourceType = builtIn({
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  kind: 'Lease',
+  plural: 'leases',
+  singular: 'lease',
+  namespaced: true,
+  validate(obj) {
+    const d = (obj.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
+    if (d !== undefined && !(Number.isInteger(d) && d > 0)) {
+      return [
+        {
+          type: 'FieldValueInvalid',
+          field: 'spec.leaseDurationSeconds',
+          value: d,
+          detail: 'must be greater than 0',
+        },
+      ];
+    }
+    return [];
+  },
+  columns: [
+    {
+      name: 'Holder',
+      type: 'string',
+      cell: (o) => (o.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '',
+    },
+    { name: 'Age', type: 'string', cell: age },
+  ],
+});

@@ -1,0 +1,136 @@
+import type { FieldError } from '../api/errors.ts';
+import type { ResourceType } from '../api/resource.ts';
+import { type KObject, timestamp } from '../api/types.ts';
+import { age, builtIn, fieldAt } from './define.ts';
+import { accessModesText, sameJson } from './format.ts';
+
+interface PvcShape {
+  spec?: {
+    accessModes?: string[];
+    resources?: { requests?: Record<string, string> };
+    volumeName?: string;
+    storageClassName?: string;
+    volumeMode?: string;
+    volumeAttributesClassName?: string;
+  };
+  status?: { phase?: string; accessModes?: string[]; capacity?: Record<string, string> };
+}
+
+const pvc = (o: KObject) => o as unknown as PvcShape;
+
+export const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+
+/** Validation of spec.accessModes shared with PersistentVolumes. */
+export function accessModeErrors(modes: unknown, field: string): FieldError[] {
+  if (!Array.isArray(modes) || modes.length === 0) {
+    return [{ type: 'FieldValueRequired', field, detail: 'at least 1 access mode is required' }];
+  }
+  const errors: FieldError[] = [];
+  for (const m of modes) {
+    if (!ACCESS_MODES.includes(m as string)) {
+      errors.push({
+        type: 'FieldValueNotSupported',
+        field,
+        value: m,
+        detail: `supported values: ${ACCESS_MODES.map((x) => JSON.stringify(x)).join(', ')}`,
+      });
+    }
+  }
+  return errors;
+}
+
+/** The spec without the fields an update may change (volumeName once, requests, attributes class). */
+function frozenSpec(spec: PvcShape['spec'], old: PvcShape['spec']): unknown {
+  const copy: Record<string, unknown> = { ...(spec ?? {}) };
+  if (!old?.volumeName) delete copy.volumeName;
+  if (old?.storageClassName === undefined) delete copy.storageClassName;
+  delete copy.volumeAttributesClassName;
+  const resources = { ...((copy.resources as Record<string, unknown> | undefined) ?? {}) };
+  delete resources.requests;
+  copy.resources = resources;
+  return copy;
+}
+
+export const persistentvolumeclaims: ResourceType = builtIn({
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  singular: 'persistentvolumeclaim',
+  namespaced: true,
+  shortNames: ['pvc'],
+  hasStatus: true,
+  returnDeletedObject: true,
+  prepareForCreate(obj, ctx) {
+    const spec = (obj.spec ?? {}) as Record<string, unknown>;
+    spec.volumeMode ??= 'Filesystem';
+    obj.spec = spec;
+    obj.status = { phase: 'Pending' };
+    void ctx;
+  },
+  validate(obj, old) {
+    const p = pvc(obj);
+    const errors: FieldError[] = [...accessModeErrors(p.spec?.accessModes, 'spec.accessModes')];
+    const storage = p.spec?.resources?.requests?.storage;
+    if (storage === undefined || storage === '') {
+      errors.push({ type: 'FieldValueRequired', field: 'spec.resources[storage]' });
+    }
+    const mode = p.spec?.volumeMode;
+    if (mode !== undefined && mode !== 'Filesystem' && mode !== 'Block') {
+      errors.push({
+        type: 'FieldValueNotSupported',
+        field: 'spec.volumeMode',
+        value: mode,
+        detail: 'supported values: "Block", "Filesystem"',
+      });
+    }
+    if (old && !sameJson(frozenSpec(p.spec, pvc(old).spec), frozenSpec(pvc(old).spec, pvc(old).spec))) {
+      errors.push({
+        type: 'FieldValueForbidden',
+        field: 'spec',
+        detail:
+          'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+      });
+    }
+    return errors;
+  },
+  fields: { 'status.phase': fieldAt('status.phase') },
+  columns: [
+    {
+      name: 'Status',
+      type: 'string',
+      cell: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : (pvc(o).status?.phase ?? '')),
+    },
+    { name: 'Volume', type: 'string', cell: (o) => pvc(o).spec?.volumeName ?? '' },
+    {
+      name: 'Capacity',
+      type: 'string',
+      cell: (o) => (pvc(o).spec?.volumeName ? (pvc(o).status?.capacity?.storage ?? '0') : ''),
+    },
+    {
+      name: 'Access Modes',
+      type: 'string',
+      cell: (o) => (pvc(o).spec?.volumeName ? accessModesText(pvc(o).status?.accessModes) : ''),
+    },
+    {
+      name: 'StorageClass',
+      type: 'string',
+      cell: (o) =>
+        pvc(o).spec?.storageClassName ??
+        o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ??
+        '',
+    },
+    {
+      name: 'VolumeAttributesClass',
+      type: 'string',
+      cell: (o) => pvc(o).spec?.volumeAttributesClassName || '<unset>',
+    },
+    { name: 'Age', type: 'string', cell: age },
+    { name: 'VolumeMode', type: 'string', priority: 1, cell: (o) => pvc(o).spec?.volumeMode ?? '<unset>' },
+  ],
+});
+
+/** The PV status the real strategy stamps on create and on every phase change. */
+export function phaseTransition(phase: string, now: Date): Record<string, unknown> {
+  return { phase, lastPhaseTransitionTime: timestamp(now) };
+}

@@ -1,0 +1,16 @@
+import type { ResourceType } from '../api/resource.ts';
+import { age, builtIn } from './define.ts';
+
+export const serviceaccounts: ResourceType = builtIn({
+  group: '',
+  version: 'v1',
+  kind: 'ServiceAccount',
+  plural: 'serviceaccounts',
+  singular: 'serviceaccount',
+  namespaced: true,
+  shortNames: ['sa'],
+  columns: [
+    { name: 'Secrets', type: 'string', cell: (o) => ((o.secrets as unknown[] | undefined) ?? []).length },
+    { name: 'Age', type: 'string', cell: age },
+  ],
+});
