@@ -89,7 +89,12 @@ export async function buildFailureReport(ctx: FailureContext, now = Date.now()):
     );
   }
   for (const source of scope.chain().flatMap((s) => s.diagnostics)) {
-    lines.push('', `## ${source.title}`, '', await collectWithLimit(() => source.collect()));
+    lines.push(
+      '',
+      `## ${source.title}`,
+      '',
+      await collectWithLimit(() => source.collect({ since: scope.startedAt })),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

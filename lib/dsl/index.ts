@@ -17,3 +17,4 @@ export {
 } from './nodes.ts';
 export type { DiagnosticSource } from './scope.ts';
 export { By } from './steps.ts';
+export { type DiagnoseOptions, DiagnoseOnFailure, describeNamespaceState } from './cluster-state.ts';

@@ -22,7 +22,8 @@ export interface Cleanup {
 /** Something that can describe the cluster when a spec fails (events, objects, trajectories). */
 export interface DiagnosticSource {
   readonly title: string;
-  collect(): Promise<string>;
+  /** `since`: when the failed node started (ms epoch), to show times relative to it. */
+  collect(failure: { readonly since: number }): Promise<string>;
 }
 
 export class Scope {
