@@ -6,7 +6,7 @@
  * status is computed by the disruption controller; this handler only reads and decrements it.
  */
 import type { Api, DeleteOptions, SubresourceHandler } from '../api/api.ts';
-import { badRequest, forbidden, type StatusError, tooManyRequests } from '../api/errors.ts';
+import { badRequest, forbidden, StatusError, tooManyRequests } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
 import { fromLabelSelectorSpec, matchesLabels } from '../api/selectors.ts';
 import { clone, type KObject, timestamp } from '../api/types.ts';
@@ -36,9 +36,10 @@ function canIgnorePdb(pod: KObject): boolean {
 }
 
 function budgetError(cause: string, retryAfterSeconds: number): StatusError {
-  return tooManyRequests(EVICTION_VIOLATION_MESSAGE, retryAfterSeconds, [
-    { reason: 'DisruptionBudget', message: cause },
-  ]);
+  const causes = [{ reason: 'DisruptionBudget', message: cause }];
+  // retryAfterSeconds 0 is omitted from the body (and no Retry-After header), as the real server does.
+  if (retryAfterSeconds > 0) return tooManyRequests(EVICTION_VIOLATION_MESSAGE, retryAfterSeconds, causes);
+  return new StatusError(429, 'TooManyRequests', EVICTION_VIOLATION_MESSAGE, { causes });
 }
 
 /** Consumes one disruption from the budget, or refuses as the real checkAndDecrement does. */

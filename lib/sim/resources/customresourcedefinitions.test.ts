@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../cluster.ts';
+import { type RestAnswer, restClient } from '../testing/rest.ts';
+
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+const widgetCrd = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.example.com' },
+  spec: {
+    group: 'example.com',
+    names: { kind: 'Widget', plural: 'widgets', shortNames: ['wd'] },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        subresources: {
+          status: {},
+          scale: { specReplicasPath: '.spec.size', statusReplicasPath: '.status.size' },
+        },
+        additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }],
+      },
+    ],
+  },
+};
+
+describe('CustomResourceDefinitions', () => {
+  let cluster: Cluster;
+  let call: (method: string, path: string, body?: unknown) => Promise<RestAnswer>;
+  const crds = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  const widgets = '/apis/example.com/v1/namespaces/default/widgets';
+
+  beforeEach(async () => {
+    cluster = await startCluster({ seed: 11 });
+    call = restClient(cluster);
+  });
+  afterEach(() => cluster.stop());
+
+  it('serves and advertises a kind as soon as its CRD is created, with Established status', async () => {
+    const created = await call('POST', crds, widgetCrd);
+    expect(created.code).to.equal(201);
+    expect(
+      created.body.status.conditions.map((c: { type: string; status: string }) => [c.type, c.status]),
+    ).to.deep.equal([
+      ['NamesAccepted', 'True'],
+      ['Established', 'True'],
+    ]);
+    const discovery = await call('GET', '/apis/example.com/v1');
+    expect(discovery.body.resources.map((r: { name: string }) => r.name)).to.deep.equal([
+      'widgets',
+      'widgets/status',
+      'widgets/scale',
+    ]);
+    expect(
+      (
+        await call('POST', widgets, {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'w' },
+          spec: { size: 2 },
+        })
+      ).code,
+    ).to.equal(201);
+  });
+
+  it('prints the CRD printer columns in server-side tables', async () => {
+    await call('POST', crds, widgetCrd);
+    await call('POST', widgets, {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 2 },
+    });
+    const res = await fetch(`${cluster.url}${widgets}`, {
+      headers: { accept: TABLE, authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}` },
+    });
+    const table = await res.json();
+    expect(table.columnDefinitions.map((c: { name: string }) => c.name)).to.deep.equal(['Name', 'Size']);
+    expect(table.rows[0].cells).to.deep.equal(['w', 2]);
+  });
+
+  it('scales a custom resource through its scale subresource', async () => {
+    await call('POST', crds, widgetCrd);
+    await call('POST', widgets, {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 2 },
+    });
+    const scale = await call('GET', `${widgets}/w/scale`);
+    expect(scale.body.spec.replicas).to.equal(2);
+    scale.body.spec.replicas = 5;
+    expect((await call('PUT', `${widgets}/w/scale`, scale.body)).body.spec.replicas).to.equal(5);
+    expect((await call('GET', `${widgets}/w`)).body.spec.size).to.equal(5);
+  });
+
+  it('stops serving the kind and drops its objects when the CRD is deleted', async () => {
+    await call('POST', crds, widgetCrd);
+    await call('POST', widgets, {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 2 },
+    });
+    await call('DELETE', `${crds}/widgets.example.com`);
+    expect((await call('GET', '/apis/example.com/v1')).code).to.equal(404);
+    expect((await call('GET', `${widgets}/w`)).code).to.equal(404);
+    await call('POST', crds, widgetCrd);
+    expect((await call('GET', widgets)).body.items).to.deep.equal([]);
+  });
+
+  it('rejects a CRD whose name is not plural.group', async () => {
+    const answer = await call('POST', crds, { ...widgetCrd, metadata: { name: 'widget.example.com' } });
+    expect(answer.code).to.equal(422);
+    expect(answer.body.message).to.equal(
+      'CustomResourceDefinition.apiextensions.k8s.io "widget.example.com" is invalid: metadata.name: Invalid value: "widget.example.com": must be spec.names.plural+"."+spec.group',
+    );
+  });
+
+  it('serves clusters.postgresql.cnpg.io from the start with the CNPG printer columns', async () => {
+    const res = await fetch(`${cluster.url}/apis/postgresql.cnpg.io/v1/namespaces/default/clusters`, {
+      headers: { accept: TABLE, authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}` },
+    });
+    const table = await res.json();
+    expect(table.columnDefinitions.map((c: { name: string }) => c.name)).to.deep.equal([
+      'Name',
+      'Age',
+      'Instances',
+      'Ready',
+      'Status',
+      'Primary',
+    ]);
+  });
+});

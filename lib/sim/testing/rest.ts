@@ -1,0 +1,28 @@
+/** A minimal REST caller for the simulator's own tests: exact status codes and bodies, no client logic. */
+import type { Cluster } from '../cluster.ts';
+
+export interface RestAnswer {
+  code: number;
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+  body: any;
+}
+
+export function restClient(cluster: Cluster) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<RestAnswer> => {
+    const headers: Record<string, string> = { 'content-type': contentType };
+    const token = /token: (\S+)/.exec(cluster.kubeconfig)?.[1];
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${cluster.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { code: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
