@@ -78,7 +78,10 @@ describe('CustomResourceDefinitions', () => {
     const res = await fetch(`${cluster.url}${widgets}`, {
       headers: { accept: TABLE, authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}` },
     });
-    const table = await res.json();
+    const table = (await res.json()) as {
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[] }[];
+    };
     expect(table.columnDefinitions.map((c: { name: string }) => c.name)).to.deep.equal(['Name', 'Size']);
     expect(table.rows[0].cells).to.deep.equal(['w', 2]);
   });
@@ -125,7 +128,10 @@ describe('CustomResourceDefinitions', () => {
     const res = await fetch(`${cluster.url}/apis/postgresql.cnpg.io/v1/namespaces/default/clusters`, {
       headers: { accept: TABLE, authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}` },
     });
-    const table = await res.json();
+    const table = (await res.json()) as {
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[] }[];
+    };
     expect(table.columnDefinitions.map((c: { name: string }) => c.name)).to.deep.equal([
       'Name',
       'Age',
