@@ -171,9 +171,7 @@ export function classifyError(err: unknown, namespace?: string): ClassifiedError
         class: 'transient',
         status,
         reason: reason ?? (status === 429 ? 'TooManyRequests' : status === 410 ? 'Expired' : undefined),
-        message: `${status} ${reason ?? ''}${serverMessage ? `: ${serverMessage}` : ''}`
-          .replace('  ', ' ')
-          .trim(),
+        message: `${status}${reason ? ` ${reason}` : ''}${serverMessage ? `: ${serverMessage}` : ''}`,
         retryAfterMs: retryAfterMs(e.headers, body),
       };
     }

@@ -499,6 +499,8 @@ export class HttpFront {
       'Transfer-Encoding': 'chunked',
       'Cache-Control': 'no-cache, private',
     });
+    // The real API server flushes the headers at once; clients resolve their watch call on them.
+    res.flushHeaders();
     streaming = true;
     let closed = false;
     const timers: NodeJS.Timeout[] = [];

@@ -1,0 +1,448 @@
+/**
+ * A watch cache for one (resource, namespace, selector), in the manner of client-go's reflector:
+ * list, then watch from the list's resourceVersion with bookmarks, relist on 410 Expired,
+ * reconnect with backoff when a watch drops, and fall back to polling when watching keeps failing.
+ * Every change is appended to the object's trajectory and announced to listeners synchronously,
+ * so a state that lasts a few milliseconds is seen by every assertion sharing the cache.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ClassifiedError, Connection } from '../client/index.ts';
+import { classifyError } from '../client/index.ts';
+import { apiVersionOf, collectionPath, type ResourceKind } from './resource.ts';
+import { type EntrySource, type EntryType, entryOf, Trajectory, type TrajectoryEntry } from './trajectory.ts';
+
+export interface Selector {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface WatchCacheOptions {
+  /** Interval of the polling fallback (ms). Default 1000. */
+  pollIntervalMs?: number;
+  /** Consecutive watch failures (without any event in between) before polling. Default 3. */
+  watchFailuresBeforePolling?: number;
+  /** While polling, try watching again every this many polls. Default 5. */
+  pollsBetweenWatchRetries?: number;
+  /** First reconnect delay (ms), doubled per consecutive failure up to 5 s. Default 100. */
+  reconnectDelayMs?: number;
+  /** Entries kept per object. Default 500. */
+  trajectoryLimit?: number;
+}
+
+/** A change to one object; `undefined` is sent when the cache itself changes (synced, failed). */
+export interface CacheChange<T extends KubernetesObject = KubernetesObject> {
+  key: string;
+  entry: TrajectoryEntry<T>;
+}
+
+export type CacheListener<T extends KubernetesObject> = (change: CacheChange<T> | undefined) => void;
+
+export type CacheMode = 'starting' | 'watching' | 'reconnecting' | 'polling' | 'closed';
+
+/** Counters tests and benchmarks read. */
+export interface CacheStats {
+  lists: number;
+  watches: number;
+  relists: number;
+  reconnects: number;
+  polls: number;
+  events: number;
+}
+
+interface ListShape<T> {
+  metadata?: { resourceVersion?: string };
+  items: T[];
+}
+
+const knownNamespaces = new WeakMap<Connection, Set<string>>();
+
+export class WatchCache<T extends KubernetesObject = KubernetesObject> {
+  readonly resource: ResourceKind;
+  readonly namespace: string | undefined;
+  readonly selector: Selector;
+  mode: CacheMode = 'starting';
+  /** A final error: the cache cannot observe (missing namespace, forbidden list…). */
+  finalError: ClassifiedError | undefined;
+  /** The latest transient error (a dropped watch, a 503 on list…), for failure messages. */
+  lastError: { at: number; error: ClassifiedError } | undefined;
+  readonly stats: CacheStats = { lists: 0, watches: 0, relists: 0, reconnects: 0, polls: 0, events: 0 };
+  synced = false;
+
+  private readonly conn: Connection;
+  private readonly options: Required<WatchCacheOptions>;
+  private readonly objects = new Map<string, T>();
+  private readonly trajectories = new Map<string, Trajectory<T>>();
+  private readonly listeners = new Set<CacheListener<T>>();
+  private seq = 0;
+  private resourceVersion: string | undefined;
+  private controller: AbortController | undefined;
+  private watchGeneration = 0;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private pollCount = 0;
+  private watchStartedAt = 0;
+  private refs = 0;
+  private untrack: () => void = () => {};
+  private readonly onEmpty: () => void;
+
+  constructor(
+    conn: Connection,
+    resource: ResourceKind,
+    namespace: string | undefined,
+    selector: Selector,
+    options: WatchCacheOptions = {},
+    onEmpty: () => void = () => {},
+  ) {
+    this.conn = conn;
+    this.resource = resource;
+    this.namespace = resource.namespaced ? namespace : undefined;
+    this.selector = selector;
+    this.onEmpty = onEmpty;
+    this.options = {
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      watchFailuresBeforePolling: options.watchFailuresBeforePolling ?? 3,
+      pollsBetweenWatchRetries: options.pollsBetweenWatchRetries ?? 5,
+      reconnectDelayMs: options.reconnectDelayMs ?? 100,
+      trajectoryLimit: options.trajectoryLimit ?? 500,
+    };
+  }
+
+  /** What this cache watches, e.g. `pods in default` or `pods in default with app=db`. */
+  get description(): string {
+    const where = this.namespace ? ` in ${this.namespace}` : '';
+    const sel = [this.selector.labelSelector, this.selector.fieldSelector].filter(Boolean).join(',');
+    return `${this.resource.plural}${where}${sel ? ` with ${sel}` : ''}`;
+  }
+
+  /** The latest sequence number: entries after it are news to whoever reads it now. */
+  get currentSeq(): number {
+    return this.seq;
+  }
+
+  /** Takes a reference; the cache starts on the first one. */
+  acquire(): this {
+    if (this.mode === 'closed') throw new Error(`the watch cache for ${this.description} is closed`);
+    this.refs++;
+    if (this.refs === 1 && this.stats.lists === 0 && this.mode === 'starting') {
+      this.untrack = this.conn.track(this);
+      void this.start();
+    }
+    return this;
+  }
+
+  /** Drops a reference; the last one closes the cache and its watch. */
+  release(): void {
+    if (this.refs === 0) return;
+    this.refs--;
+    if (this.refs === 0) this.close();
+  }
+
+  get references(): number {
+    return this.refs;
+  }
+
+  subscribe(listener: CacheListener<T>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The object under a key (its name; `namespace/name` for an all-namespaces cache), if it exists. */
+  get(key: string): T | undefined {
+    return this.objects.get(key);
+  }
+
+  /** Every object the cache holds, sorted by key. */
+  list(): T[] {
+    return [...this.objects.keys()].sort().map((k) => this.objects.get(k)!);
+  }
+
+  /** The trajectory of a key; one that does not exist yet starts with an ABSENT entry. */
+  trajectory(key: string): Trajectory<T> {
+    let t = this.trajectories.get(key);
+    if (!t) {
+      t = new Trajectory<T>(this.options.trajectoryLimit);
+      if (this.synced) t.push(entryOf<T>(++this.seq, 'ABSENT', 'list', undefined));
+      this.trajectories.set(key, t);
+    }
+    return t;
+  }
+
+  keyOf(obj: KubernetesObject): string {
+    const name = obj.metadata?.name ?? '';
+    return this.resource.namespaced && !this.namespace ? `${obj.metadata?.namespace ?? ''}/${name}` : name;
+  }
+
+  /** Closes the watch and timers; listeners get a last notification. Idempotent. */
+  close(): void {
+    if (this.mode === 'closed') return;
+    this.mode = 'closed';
+    this.watchGeneration++;
+    this.controller?.abort();
+    this.controller = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.untrack();
+    this.onEmpty();
+    this.notify(undefined);
+  }
+
+  private notify(change: CacheChange<T> | undefined): void {
+    for (const l of [...this.listeners]) l(change);
+  }
+
+  private record(error: ClassifiedError, operation: string): void {
+    this.lastError = { at: Date.now(), error };
+    this.conn.recordError(operation, error);
+  }
+
+  private fail(error: ClassifiedError): void {
+    this.finalError = error;
+    this.watchGeneration++;
+    this.controller?.abort();
+    if (this.timer) clearTimeout(this.timer);
+    this.notify(undefined);
+  }
+
+  private apply(type: EntryType, obj: T, via: EntrySource): void {
+    const key = this.keyOf(obj);
+    const previous = this.objects.get(key);
+    if (type === 'DELETED') {
+      this.objects.delete(key);
+    } else {
+      if (previous && previous.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+      this.objects.set(key, obj);
+    }
+    const entry = entryOf<T>(++this.seq, type, via, obj);
+    const t = this.trajectories.get(key) ?? this.trajectory(key);
+    t.push(entry);
+    this.notify({ key, entry });
+  }
+
+  private async start(): Promise<void> {
+    if (this.resource.namespaced && this.namespace) {
+      const known = knownNamespaces.get(this.conn) ?? new Set<string>();
+      knownNamespaces.set(this.conn, known);
+      if (!known.has(this.namespace)) {
+        try {
+          const ns = await this.conn.findNamespace(this.namespace);
+          if (this.mode === 'closed') return;
+          if (!ns) {
+            this.fail({
+              class: 'final',
+              status: 404,
+              reason: 'NotFound',
+              missingNamespace: this.namespace,
+              message: `namespace "${this.namespace}" does not exist; create it first or check the name`,
+            });
+            return;
+          }
+          known.add(this.namespace);
+        } catch (err) {
+          // A final error reading the namespace (401, 403…) is the answer for the cache too.
+          const c = (err as { status?: number; message?: string }).status;
+          if (this.mode !== 'closed') this.fail(errorOfKubeApiError(err, c));
+          return;
+        }
+      }
+    }
+    await this.relist('list');
+    if (this.mode === 'closed' || this.finalError) return;
+    if (this.synced) this.startWatch();
+  }
+
+  private async fetchList(): Promise<ListShape<T>> {
+    const r = this.resource;
+    return this.conn.call(
+      `list ${this.description}`,
+      async () => {
+        const list = await this.conn.objects.list(
+          apiVersionOf(r),
+          r.kind,
+          this.namespace,
+          undefined,
+          undefined,
+          undefined,
+          this.selector.fieldSelector,
+          this.selector.labelSelector,
+        );
+        // client-node returns typed models (Dates); the cache holds JSON like the watch sends.
+        return JSON.parse(JSON.stringify(list)) as ListShape<T>;
+      },
+      { namespace: this.namespace, policy: { retries: 2, minDelayMs: 100, maxDelayMs: 1000 } },
+    );
+  }
+
+  /** Lists and reconciles the cache with the result; returns false when the list failed. */
+  private async relist(via: EntrySource): Promise<boolean> {
+    if (via === 'list') this.stats.lists++;
+    else if (via === 'relist') this.stats.relists++;
+    else this.stats.polls++;
+    let list: ListShape<T>;
+    try {
+      list = await this.fetchList();
+    } catch (err) {
+      if (this.mode === 'closed') return false;
+      const status = (err as { status?: number }).status;
+      const classified = errorOfKubeApiError(err, status);
+      if (classified.class === 'final') {
+        this.fail(classified);
+        return false;
+      }
+      this.record(classified, `list ${this.description}`);
+      this.schedulePoll();
+      return false;
+    }
+    if (this.mode === 'closed') return false;
+    const first = !this.synced;
+    this.resourceVersion = list.metadata?.resourceVersion;
+    const seen = new Set<string>();
+    for (const item of list.items) {
+      const key = this.keyOf(item);
+      seen.add(key);
+      const had = this.objects.has(key);
+      this.apply(first ? 'LISTED' : had ? 'MODIFIED' : 'ADDED', item, via);
+    }
+    for (const [key, obj] of [...this.objects]) if (!seen.has(key)) this.apply('DELETED', obj, via);
+    if (first) {
+      this.synced = true;
+      // Keys asked for before the first list learn now that their object is absent.
+      for (const [key, t] of this.trajectories) {
+        if (t.entries.length === 0 && !this.objects.has(key))
+          t.push(entryOf<T>(++this.seq, 'ABSENT', 'list', undefined));
+      }
+      this.notify(undefined);
+    }
+    return true;
+  }
+
+  private startWatch(): void {
+    if (this.mode === 'closed' || this.finalError) return;
+    const generation = ++this.watchGeneration;
+    this.stats.watches++;
+    const path = collectionPath(this.resource, this.namespace);
+    const operation = `watch ${this.description}`;
+    const query = {
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      labelSelector: this.selector.labelSelector,
+      fieldSelector: this.selector.fieldSelector,
+    };
+    const current = () => generation === this.watchGeneration && this.mode !== 'closed';
+    this.watchStartedAt = Date.now();
+    this.conn.watcher
+      .watch(
+        path,
+        query,
+        (type: string, obj: T) => {
+          if (!current()) return;
+          if (this.mode !== 'watching') {
+            if (this.timer) clearTimeout(this.timer);
+            this.timer = undefined;
+            this.mode = 'watching';
+          }
+          if (type === 'ERROR') {
+            this.onWatchEnd(classifyError(obj, this.namespace), operation);
+            return;
+          }
+          this.failures = 0;
+          const rv = obj?.metadata?.resourceVersion;
+          if (rv) this.resourceVersion = rv;
+          if (type === 'BOOKMARK') return;
+          if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
+            this.stats.events++;
+            this.apply(type, obj, 'watch');
+          }
+        },
+        (err: unknown) => {
+          if (!current()) return;
+          const classified: ClassifiedError = err
+            ? classifyError(err, this.namespace)
+            : { class: 'transient', reason: 'WatchClosed', message: 'the watch was closed by the server' };
+          this.onWatchEnd(classified, operation);
+        },
+      )
+      .then(
+        (controller) => {
+          if (!current()) {
+            controller.abort();
+            return;
+          }
+          this.controller = controller;
+          this.mode = 'watching';
+          if (this.timer) clearTimeout(this.timer);
+          this.timer = undefined;
+        },
+        (err: unknown) => {
+          if (current()) this.onWatchEnd(classifyError(err, this.namespace), operation);
+        },
+      );
+  }
+
+  private onWatchEnd(error: ClassifiedError, operation: string): void {
+    if (this.mode === 'closed') return;
+    // Whatever this watch still delivers is stale from now on.
+    this.watchGeneration++;
+    this.controller?.abort();
+    this.controller = undefined;
+    if (error.status === 410) {
+      // The resourceVersion is too old: relist, then watch from the new list.
+      this.record(error, operation);
+      void this.relist('relist').then((ok) => {
+        if (ok) this.startWatch();
+      });
+      return;
+    }
+    this.record(error, operation);
+    // A watch that stayed open a while was healthy; only quick successive failures count.
+    if (Date.now() - this.watchStartedAt > 5000) this.failures = 0;
+    this.failures++;
+    if (error.class === 'final' || this.failures >= this.options.watchFailuresBeforePolling) {
+      this.mode = 'polling';
+      this.schedulePoll();
+      return;
+    }
+    this.mode = 'reconnecting';
+    this.stats.reconnects++;
+    const delay = Math.max(
+      error.retryAfterMs ?? 0,
+      Math.min(this.options.reconnectDelayMs * 2 ** (this.failures - 1), 5000),
+    );
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.startWatch();
+    }, delay);
+  }
+
+  private schedulePoll(): void {
+    if (this.mode === 'closed' || this.finalError || this.timer) return;
+    if (this.synced) this.mode = 'polling';
+    this.timer = setTimeout(async () => {
+      this.timer = undefined;
+      const wasSynced = this.synced;
+      const ok = await this.relist(wasSynced ? 'poll' : 'list');
+      if (this.mode === 'closed' || this.finalError || this.mode === 'watching') return;
+      if (ok && !wasSynced) {
+        // The first list finally worked: watch as usual.
+        this.startWatch();
+        return;
+      }
+      this.pollCount++;
+      if (ok && this.pollCount % this.options.pollsBetweenWatchRetries === 0) this.startWatch();
+      this.schedulePoll();
+    }, this.options.pollIntervalMs);
+  }
+}
+
+function errorOfKubeApiError(err: unknown, status: number | undefined): ClassifiedError {
+  const e = err as { name?: string; message?: string; reason?: string };
+  if (e?.name === 'KubeApiError') {
+    const gaveUp = /\(gave up after retries\)$/.test(e.message ?? '');
+    return {
+      class: gaveUp ? 'transient' : 'final',
+      status,
+      reason: e.reason,
+      message: (e.message ?? '').replace(/^.*? failed: /, ''),
+    };
+  }
+  return classifyError(err);
+}
