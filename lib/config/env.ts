@@ -27,3 +27,12 @@ export function readEnv(name: EnvVarName, env: NodeJS.ProcessEnv = process.env):
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value;
 }
+
+/**
+ * A variable a fixture template names (`${E2E_DEFAULT_STORAGE_CLASS}`), looked up like envsubst
+ * does; empty strings count as unset, as in CNPG's strict envsubst.
+ */
+export function readTemplateVariable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}

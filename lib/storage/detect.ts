@@ -100,20 +100,21 @@ export async function readClusterFacts(
 }
 
 async function readSnapshotDrivers(conn: Connection): Promise<readonly string[] | 'not-served' | undefined> {
-  const list = await optional(
-    conn.find('list volumesnapshotclasses', () =>
+  try {
+    const list = await conn.call('list volumesnapshotclasses', () =>
       conn.custom.listClusterCustomObject({
         group: 'snapshot.storage.k8s.io',
         version: 'v1',
         plural: 'volumesnapshotclasses',
       }),
-    ),
-    'absent',
-  );
-  if (list === 'absent') return undefined;
-  if (list === undefined) return 'not-served';
-  const items = ((list as { items?: { driver?: string }[] }).items ?? []) as { driver?: string }[];
-  return items.map((i) => i.driver ?? '').filter((d) => d !== '');
+    );
+    const items = ((list as { items?: { driver?: string }[] }).items ?? []) as { driver?: string }[];
+    return items.map((i) => i.driver ?? '').filter((d) => d !== '');
+  } catch (err) {
+    // 404 on a list: the snapshot CRDs are not installed. Anything else (forbidden): no evidence.
+    if (err instanceof KubeApiError) return err.status === 404 ? 'not-served' : undefined;
+    throw err;
+  }
 }
 
 /** Evidence that cannot be read (forbidden, not served) is absent evidence, not a failure. */
