@@ -1,10 +1,12 @@
 /** Ginkgo-style decorators passed between a node's title and its body. */
+import { type Duration, parseDuration } from '../timeouts/index.ts';
 import { assertValidLabel } from './label-filter.ts';
 
 export type Decorator =
   | { readonly decorator: 'label'; readonly labels: readonly string[] }
   | { readonly decorator: 'ordered' }
-  | { readonly decorator: 'serial' };
+  | { readonly decorator: 'serial' }
+  | { readonly decorator: 'timeout'; readonly ms: number };
 
 /** Labels for filtering (KUBEXPECT_LABEL_FILTER) and for `--grep`: they are shown in the title. */
 export function Label(...labels: string[]): Decorator {
@@ -19,10 +21,22 @@ export const Ordered: Decorator = Object.freeze({ decorator: 'ordered' });
 /** The specs never run at the same time as other Serial specs, even under `mocha --parallel`. */
 export const Serial: Decorator = Object.freeze({ decorator: 'serial' });
 
+/**
+ * mocha's timeout for a spec, or for every spec and hook of a container: a safety net above the
+ * assertions' own budgets, which fail first with the better message.
+ */
+export function SpecTimeout(duration: Duration): Decorator {
+  const ms = parseDuration(duration, 'SpecTimeout');
+  if (!(ms > 0))
+    throw new TypeError(`SpecTimeout: must be longer than zero, got ${JSON.stringify(duration)}`);
+  return Object.freeze({ decorator: 'timeout', ms });
+}
+
 export interface ParsedArgs<B> {
   readonly labels: readonly string[];
   readonly ordered: boolean;
   readonly serial: boolean;
+  readonly timeoutMs: number | undefined;
   readonly body: B;
 }
 
@@ -48,15 +62,17 @@ export function parseNodeArgs<B extends (...args: never[]) => unknown>(
   const labels: string[] = [];
   let ordered = false;
   let serial = false;
+  let timeoutMs: number | undefined;
   for (const d of rest.slice(0, -1)) {
     if (!isDecorator(d)) {
       throw new TypeError(
-        `${node}("${title}"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial), got ${typeof d === 'function' ? 'a function' : JSON.stringify(d)}`,
+        `${node}("${title}"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial, SpecTimeout(...)), got ${typeof d === 'function' ? 'a function' : JSON.stringify(d)}`,
       );
     }
     if (d.decorator === 'label') labels.push(...d.labels);
     else if (d.decorator === 'ordered') ordered = true;
-    else serial = true;
+    else if (d.decorator === 'serial') serial = true;
+    else timeoutMs = d.ms;
   }
-  return { labels, ordered, serial, body: body as B };
+  return { labels, ordered, serial, timeoutMs, body: body as B };
 }

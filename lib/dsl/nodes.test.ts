@@ -7,7 +7,7 @@ import { DSL_URL, runNestedSpecs } from './run-nested.ts';
 chai.use(chaiAsPromised);
 const { expect } = chai;
 
-const header = `import { AfterAll, AfterEach, BeforeAll, BeforeEach, By, Context, DeferCleanup, Describe, It, Label, Ordered, Skip, When } from '${DSL_URL}';\n`;
+const header = `import { AfterAll, AfterEach, BeforeAll, BeforeEach, By, Context, DeferCleanup, Describe, It, Label, Ordered, Skip, SpecTimeout, When } from '${DSL_URL}';\n`;
 
 describe('kubexpect/dsl nodes', () => {
   it('skips the rest of an Ordered container after a failure and says why', async () => {
@@ -158,6 +158,14 @@ describe('kubexpect/dsl nodes', () => {
     expect(result.failed).to.deep.equal([]);
   });
 
+  it("applies SpecTimeout to every spec of a container as mocha's timeout", async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('slow', SpecTimeout('50ms'), () => {
+        It('sleeps', () => new Promise((r) => setTimeout(r, 300)));
+      });`);
+    expect(result.failed[0]?.message).to.match(/^Timeout of 50ms exceeded\./);
+  });
+
   it('rejects By outside a running node with a message saying where to call it', async () => {
     const { By } = await import('./index.ts');
     expect(() => By('too early')).to.throw(
@@ -169,7 +177,7 @@ describe('kubexpect/dsl nodes', () => {
     const run = runNestedSpecs(`${header}
       Describe('bad', () => { It('spec', 'disruptive', () => {}); });`);
     await expect(run).to.be.rejectedWith(
-      'It("spec"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial), got "disruptive"',
+      'It("spec"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial, SpecTimeout(...)), got "disruptive"',
     );
   });
 });

@@ -113,7 +113,8 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
   container.orderedRoot = orderedRoot;
   const takesLock = container.serial && !parent?.serial;
 
-  describe(titleWithLabels(title as string, parsed.labels), () => {
+  describe(titleWithLabels(title as string, parsed.labels), function (this: Mocha.Suite) {
+    if (parsed.timeoutMs !== undefined) this.timeout(parsed.timeoutMs);
     definitionStack.push(container);
     try {
       let release: (() => Promise<void>) | undefined;
@@ -195,6 +196,7 @@ export function It(title: string, ...rest: [...Decorator[], NodeBody]): void {
       await release?.();
     }
   });
+  if (parsed.timeoutMs !== undefined) test.timeout(parsed.timeoutMs);
   testInfo.set(test, { container, labels });
 }
 
