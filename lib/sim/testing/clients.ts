@@ -1,0 +1,62 @@
+/** @kubernetes/client-node APIs for a simulated cluster, and a polling wait, for the simulator's own tests. */
+import * as k8s from '@kubernetes/client-node';
+import type { Cluster } from '../cluster.ts';
+
+export interface Clients {
+  core: k8s.CoreV1Api;
+  storage: k8s.StorageV1Api;
+  policy: k8s.PolicyV1Api;
+  batch: k8s.BatchV1Api;
+  custom: k8s.CustomObjectsApi;
+}
+
+export function clientsFor(cluster: Cluster): Clients {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(cluster.kubeconfig);
+  return {
+    core: kc.makeApiClient(k8s.CoreV1Api),
+    storage: kc.makeApiClient(k8s.StorageV1Api),
+    policy: kc.makeApiClient(k8s.PolicyV1Api),
+    batch: kc.makeApiClient(k8s.BatchV1Api),
+    custom: kc.makeApiClient(k8s.CustomObjectsApi),
+  };
+}
+
+/**
+ * Polls `probe` until it answers something other than undefined, and answers that; fails after
+ * `timeoutMs` naming what was awaited and the last thing seen (or the last error).
+ */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 5000,
+  describe?: () => Promise<unknown>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const seen = describe ? await describe().catch((e) => e) : lastError;
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(seen)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The HTTP status of a client-node failure, or undefined when the call succeeded. */
+export async function statusOf(call: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await call;
+    return undefined;
+  } catch (err) {
+    return (err as { code?: number }).code;
+  }
+}
