@@ -11,3 +11,5 @@ export {
   type RecordedError,
   type RetryPolicy,
 } from './client/index.ts';
+export * from './ops/index.ts';
+export * from './storage/index.ts';

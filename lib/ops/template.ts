@@ -10,7 +10,7 @@ export class MissingTemplateVariablesError extends Error {
     readonly missing: readonly string[],
   ) {
     super(
-      `${source}: missing template variable${missing.length === 1 ? '' : 's'} ${missing.join(', ')}; pass them in { variables } or set them in the environment (empty values count as missing)`,
+      `${source}: missing template variable${missing.length === 1 ? '' : 's'} ${missing.join(', ')}; give ${missing.length === 1 ? 'it' : 'them'} in { variables } or the environment (empty values count as missing)`,
     );
   }
 }
