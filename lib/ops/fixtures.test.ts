@@ -29,12 +29,12 @@ provisioner: rancher.io/local-path
 `;
 
 describe('template substitution', () => {
-  it('replaces ${VAR} from the given variables and leaves $VAR alone', () => {
-    expect(substituteVariables('a: ${X}\nb: $X\n', { X: 'one' })).to.equal('a: one\nb: $X\n');
+  it('replaces braced variables from the given values and leaves $VAR alone', () => {
+    expect(substituteVariables(`a: \${X}\nb: $X\n`, { X: 'one' })).to.equal('a: one\nb: $X\n');
   });
 
   it('names every missing or empty variable in one error', () => {
-    expect(() => substituteVariables('${B} ${A} ${A} ${C}', { C: '' }, 'cluster.yaml.template')).to.throw(
+    expect(() => substituteVariables(`\${B} \${A} \${A} \${C}`, { C: '' }, 'cluster.yaml.template')).to.throw(
       'cluster.yaml.template: missing template variables A, B, C; give them in { variables } or the environment (empty values count as missing)',
     );
   });
