@@ -12,6 +12,7 @@ import { Store } from './api/store.ts';
 import { type Controller, SimRuntime } from './controllers/runtime.ts';
 import { seededRandom } from './random.ts';
 import { BUILT_IN_RESOURCES, installResourceBehaviour } from './resources/index.ts';
+import { FaultInjector, type FaultOptions } from './server/faults.ts';
 import { HttpFront, type HttpOptions } from './server/http.ts';
 
 export interface ClusterOptions {
@@ -35,6 +36,8 @@ export interface ClusterOptions {
   /** Controllers to run (presets choose theirs; an empty list gives a bare API server). */
   controllers?: Controller[];
 }
+  /** Faults injected into HTTP requests (never into the controllers); off by default. */
+  faults?: FaultOptions;
 
 export interface Cluster {
   /** `http://127.0.0.1:PORT` */
@@ -52,6 +55,8 @@ export interface Cluster {
   /** Requests served so far, by verb. */
   requestCounts(): Record<string, number>;
   stop(): Promise<void>;
+  /** Changes the injected faults while the cluster runs; undefined or {} turns them off. */
+  setFaults(faults: FaultOptions | undefined): void;
 }
 
 export function kubeconfigYaml(url: string, token: string | undefined, name: string): string {
@@ -100,6 +105,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     );
   }
   const runtime = new SimRuntime(api, { timeScale, random });
+  // Faults draw from their own stream of the seed, so turning them on does not change names or uids.
+  const faults = new FaultInjector(seededRandom(seed ^ 0x5eed), () => store.resourceVersion, options.faults);
   for (const controller of options.controllers ?? []) controller.start(runtime);
 
   const token =
@@ -107,6 +114,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const front = new HttpFront(api, { ...options.http, token });
   const port = await front.listen(options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
+  front.interceptor = faults;
   const name = options.name ?? 'kubexpect-sim';
   const kubeconfig = kubeconfigYaml(url, token, name);
   return {
@@ -123,6 +131,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     },
     requestCounts: () => Object.fromEntries(front.requestCounts),
     async stop() {
+    setFaults: (next) => faults.set(next),
       runtime.stop();
       await front.close();
     },

@@ -272,21 +272,30 @@ export class Api {
     const listRv = String(this.store.resourceVersion);
     const meta: ObjectList['metadata'] = { resourceVersion: listRv };
     if (options.continue) {
-      let after: string;
+      let token: { rv?: unknown; after?: unknown };
       try {
-        after = JSON.parse(Buffer.from(options.continue, 'base64url').toString('utf8')).after;
-        if (typeof after !== 'string') throw new Error('bad token');
+        token = JSON.parse(Buffer.from(options.continue, 'base64url').toString('utf8'));
+        if (typeof token?.after !== 'string') throw new Error('bad token');
       } catch {
         throw badRequest('invalid continue token');
       }
+      // Every page of a list reports the resourceVersion of its first page, as the real server does.
+      if (typeof token.rv === 'string' && /^\d+$/.test(token.rv)) {
+        if (Number(token.rv) < this.store.oldestResumableVersion) {
+          throw expired(
+            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          );
+        }
+        meta.resourceVersion = token.rv;
+      }
+      const after = token.after as string;
       items = items.filter((o) => keyOf(o) > after);
     }
     if (options.limit && options.limit > 0 && items.length > options.limit) {
       const remaining = items.length - options.limit;
       items = items.slice(0, options.limit);
-      meta.continue = Buffer.from(JSON.stringify({ after: keyOf(items[items.length - 1]!) })).toString(
-        'base64url',
-      );
+      const token = { rv: meta.resourceVersion, after: keyOf(items[items.length - 1]!) };
+      meta.continue = Buffer.from(JSON.stringify(token)).toString('base64url');
       meta.remainingItemCount = remaining;
     }
     return {

@@ -15,10 +15,12 @@ import {
   requestEntityTooLarge,
   StatusError,
   unauthorized,
+  unsupportedMediaType,
 } from '../api/errors.ts';
 import { patchTypeOf } from '../api/patch.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
+import { decodeProtobufBody } from './protobuf.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
 
@@ -89,6 +91,11 @@ export class HttpFront {
     });
   }
 
+  /** Replaces the request interceptor; fault injection changes while the server runs. */
+  set interceptor(intercept: RequestInterceptor | undefined) {
+    this.options.intercept = intercept;
+  }
+
   async listen(port = 0): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -155,6 +162,9 @@ export class HttpFront {
     const text = raw.toString('utf8');
     if (text.trim() === '') return undefined;
     const base = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+    // kubectl's typed clients (create namespace, drain's evictions) send protobuf and never fall back.
+    if (base === 'application/vnd.kubernetes.protobuf') return decodeProtobufBody(raw);
+    if (base === 'application/cbor') throw unsupportedMediaType(['application/json', 'application/yaml']);
     const yamlLike = base.endsWith('yaml');
     try {
       if (yamlLike) return parseYaml(text);

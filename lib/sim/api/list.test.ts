@@ -1,0 +1,123 @@
+import * as k8s from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../index.ts';
+
+async function refusal(call: Promise<unknown>): Promise<{ code: number; status: Record<string, unknown> }> {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as { code?: number; body?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, status: JSON.parse(e.body ?? '{}') };
+  }
+  throw new Error('expected the request to be refused');
+}
+
+describe('list with selectors and paging over HTTP', () => {
+  let cluster: Cluster;
+  let core: k8s.CoreV1Api;
+  const ns = 'lists';
+
+  before(async () => {
+    cluster = await startCluster({ seed: 11 });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(cluster.kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    const labelled: [string, Record<string, string>][] = [
+      ['web-1', { app: 'web', tier: 'front' }],
+      ['web-2', { app: 'web' }],
+      ['db-1', { app: 'db', tier: 'back' }],
+      ['plain', {}],
+    ];
+    for (const [name, labels] of labelled) {
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name, labels } } });
+    }
+  });
+
+  after(() => cluster.stop());
+
+  const names = async (labelSelector?: string, fieldSelector?: string) =>
+    (await core.listNamespacedConfigMap({ namespace: ns, labelSelector, fieldSelector })).items
+      .map((i) => i.metadata!.name!)
+      .filter((n) => n !== 'kube-root-ca.crt');
+
+  it('selects by equality with = and ==', async () => {
+    expect(await names('app=web')).to.deep.equal(['web-1', 'web-2']);
+    expect(await names('app==db')).to.deep.equal(['db-1']);
+  });
+
+  it('selects by inequality, which includes objects without the label', async () => {
+    expect(await names('app!=web')).to.deep.equal(['db-1', 'plain']);
+  });
+
+  it('selects by set membership with in and notin', async () => {
+    expect(await names('tier in (front,back)')).to.deep.equal(['db-1', 'web-1']);
+    expect(await names('tier notin (front)')).to.deep.equal(['db-1', 'plain', 'web-2']);
+  });
+
+  it('selects by existence with key and !key', async () => {
+    expect(await names('tier')).to.deep.equal(['db-1', 'web-1']);
+    expect(await names('!tier')).to.deep.equal(['plain', 'web-2']);
+  });
+
+  it('ANDs comma-separated requirements', async () => {
+    expect(await names('app=web,tier')).to.deep.equal(['web-1']);
+  });
+
+  it('answers an unparsable label selector with 400 and what was wrong', async () => {
+    const { code, status } = await refusal(
+      core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'app=-x-' }),
+    );
+    expect(code).to.equal(400);
+    expect(status).to.deep.include({
+      reason: 'BadRequest',
+      message: 'unable to parse requirement: invalid label value: "-x-" in selector "app=-x-"',
+    });
+  });
+
+  it('selects by metadata.name with = and !=', async () => {
+    expect(await names(undefined, 'metadata.name=web-2')).to.deep.equal(['web-2']);
+    expect(await names('app', 'metadata.name!=web-2')).to.deep.equal(['db-1', 'web-1']);
+  });
+
+  it('answers an unknown field with 400 field label not supported', async () => {
+    const { code, status } = await refusal(
+      core.listNamespacedConfigMap({ namespace: ns, fieldSelector: 'spec.x=1' }),
+    );
+    expect(code).to.equal(400);
+    expect(status.message).to.equal('field label not supported: spec.x');
+  });
+
+  it('answers a field selector without an operator with 400', async () => {
+    const { code, status } = await refusal(
+      core.listNamespacedConfigMap({ namespace: ns, fieldSelector: 'metadata.name' }),
+    );
+    expect(code).to.equal(400);
+    expect(status.message).to.equal("invalid selector: 'metadata.name'; can't understand 'metadata.name'");
+  });
+
+  it('pages with limit and continue, keeping the first page resourceVersion', async () => {
+    const first = await core.listNamespacedConfigMap({ namespace: ns, limit: 2, labelSelector: 'app' });
+    expect(first.items.map((i) => i.metadata!.name)).to.deep.equal(['db-1', 'web-1']);
+    expect(first.metadata?.remainingItemCount).to.equal(1);
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'unrelated' } } });
+    const second = await core.listNamespacedConfigMap({
+      namespace: ns,
+      limit: 2,
+      labelSelector: 'app',
+      _continue: first.metadata!._continue!,
+    });
+    expect(second.items.map((i) => i.metadata!.name)).to.deep.equal(['web-2']);
+    expect(second.metadata?._continue).to.equal(undefined);
+    expect(second.metadata?.resourceVersion).to.equal(first.metadata?.resourceVersion);
+  });
+
+  it('answers a forged continue token with 400', async () => {
+    const { code, status } = await refusal(
+      core.listNamespacedConfigMap({ namespace: ns, _continue: 'not-a-token' }),
+    );
+    expect(code).to.equal(400);
+    expect(status.message).to.equal('invalid continue token');
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * The storage objects as the storage controllers read them (claims, volumes, classes, CSI drivers,
+ * attachments), the annotation and finalizer names the real components use, and small readers.
+ */
+import type { Api } from '../../api/api.ts';
+import type { ResourceType } from '../../api/resource.ts';
+import type { KObject, ObjectMeta } from '../../api/types.ts';
+
+export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+export const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
+export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
+export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
+export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+export const ANN_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+export const ANN_BETA_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';
+export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
+export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+export interface ClaimRef {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  resourceVersion?: string;
+}
+
+export interface Claim extends KObject {
+  spec?: {
+    accessModes?: string[];
+    resources?: { requests?: { storage?: string } };
+    storageClassName?: string | null;
+    volumeName?: string;
+    volumeMode?: string;
+    selector?: {
+      matchLabels?: Record<string, string>;
+      matchExpressions?: {
+        key: string;
+        operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+        values?: string[];
+      }[];
+    };
+  };
+  status?: { phase?: string; accessModes?: string[]; capacity?: Record<string, string> };
+}
+
+export interface Volume extends KObject {
+  spec?: {
+    capacity?: Record<string, string>;
+    accessModes?: string[];
+    claimRef?: ClaimRef;
+    persistentVolumeReclaimPolicy?: string;
+    storageClassName?: string;
+    volumeMode?: string;
+    mountOptions?: string[];
+    nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } };
+    csi?: {
+      driver: string;
+      volumeHandle: string;
+      fsType?: string;
+      volumeAttributes?: Record<string, string>;
+    };
+    hostPath?: { path: string; type?: string };
+    local?: { path: string };
+  };
+  status?: { phase?: string; message?: string; reason?: string; lastPhaseTransitionTime?: string };
+}
+
+export interface StorageClass extends KObject {
+  provisioner?: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: string;
+  mountOptions?: string[];
+  volumeBindingMode?: string;
+  allowedTopologies?: { matchLabelExpressions?: { key: string; values?: string[] }[] }[];
+}
+
+export interface VolumeAttachment extends KObject {
+  spec?: { attacher?: string; nodeName?: string; source?: { persistentVolumeName?: string } };
+  status?: {
+    attached?: boolean;
+    attachmentMetadata?: Record<string, string>;
+    attachError?: { time?: string; message?: string };
+    detachError?: { time?: string; message?: string };
+  };
+}
+
+export interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+}
+
+export interface PodLike extends KObject {
+  spec?: { nodeName?: string; volumes?: PodVolume[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+    containerStatuses?: { state?: { running?: unknown; waiting?: unknown; terminated?: unknown } }[];
+    initContainerStatuses?: { state?: { running?: unknown; waiting?: unknown; terminated?: unknown } }[];
+  };
+}
+
+export function annotation(obj: KObject, key: string): string | undefined {
+  return obj.metadata.annotations?.[key];
+}
+
+/** A copy of the metadata with the annotations set (undefined values removed). */
+export function withAnnotations(meta: ObjectMeta, values: Record<string, string | undefined>): ObjectMeta {
+  const annotations = { ...(meta.annotations ?? {}) };
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined) delete annotations[k];
+    else annotations[k] = v;
+  }
+  return { ...meta, annotations };
+}
+
+/** The claims a pod mounts, by volume name. */
+export function claimsOf(pod: PodLike): { volume: string; claim: string }[] {
+  return (pod.spec?.volumes ?? [])
+    .filter((v) => v.persistentVolumeClaim?.claimName)
+    .map((v) => ({ volume: v.name, claim: v.persistentVolumeClaim!.claimName }));
+}
+
+/** The class a claim asks for: undefined when it names none (nil), '' for "no class". */
+export function claimClass(claim: Claim): string | undefined {
+  const v = claim.spec?.storageClassName;
+  return v === null ? undefined : v;
+}
+
+/** The node the pod is bound to. */
+export function nodeOf(pod: PodLike): string | undefined {
+  return pod.spec?.nodeName || undefined;
+}
+
+/**
+ * A pod the attach/detach controller no longer keeps volumes attached for: finished, or being
+ * deleted with no container running any more (volumeutil.IsPodTerminated).
+ */
+export function isPodTerminated(pod: PodLike): boolean {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return true;
+  if (!pod.metadata.deletionTimestamp) return false;
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  return statuses.every((s) => !s.state?.running);
+}
+
+const BINARY: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL: Record<string, number> = { m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/** A resource quantity (`1Gi`, `500M`, `1.5Gi`, `2e9`) in base units; NaN when it is not one. */
+export function quantityValue(q: string | number | undefined): number {
+  if (typeof q === 'number') return q;
+  if (!q) return 0;
+  const m = /^([+-]?[0-9.]+)(?:[eE]([+-]?[0-9]+))?([a-zA-Z]*)$/.exec(q.trim());
+  if (!m) return Number.NaN;
+  const base = Number(m[1]) * (m[2] ? 10 ** Number(m[2]) : 1);
+  const suffix = m[3] ?? '';
+  if (suffix in BINARY) return base * BINARY[suffix]!;
+  if (suffix in DECIMAL) return base * DECIMAL[suffix]!;
+  return Number.NaN;
+}
+
+/** Whether a node's labels (and name) satisfy one NodeSelectorTerm. */
+export function termMatches(term: NodeSelectorTerm, node: KObject): boolean {
+  const labels = node.metadata.labels ?? {};
+  const check = (r: NodeSelectorRequirement, value: string | undefined): boolean => {
+    switch (r.operator) {
+      case 'In':
+        return value !== undefined && (r.values ?? []).includes(value);
+      case 'NotIn':
+        return value === undefined || !(r.values ?? []).includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+      case 'Gt':
+        return value !== undefined && Number(value) > Number(r.values?.[0]);
+      case 'Lt':
+        return value !== undefined && Number(value) < Number(r.values?.[0]);
+      default:
+        return false;
+    }
+  };
+  const exprs = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
+  if (exprs.length === 0 && fields.length === 0) return false;
+  return (
+    exprs.every((r) => check(r, labels[r.key])) &&
+    fields.every((r) => check(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
+  );
+}
+
+/** Whether a PV may be used on a node: no required node affinity, or one term matches. */
+export function volumeFitsNode(volume: Volume, node: KObject): boolean {
+  const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms;
+  if (!terms) return true;
+  return terms.some((t) => termMatches(t, node));
+}
+
+/** Writes an object's status through the status subresource when the kind has one. */
+export function writeStatus(api: Api, rt: ResourceType, obj: KObject, fieldManager: string): KObject {
+  return api.update(rt, obj.metadata.namespace, obj.metadata.name!, obj, {
+    fieldManager,
+    ...(rt.hasStatus ? { subresource: 'status' as const } : {}),
+  });
+}
+
+/** The resource types the storage controllers use, resolved once per runtime. */
+export interface StorageResources {
+  pods: ResourceType;
+  nodes: ResourceType;
+  claims: ResourceType;
+  volumes: ResourceType;
+  classes: ResourceType;
+  csiDrivers: ResourceType | undefined;
+  attachments: ResourceType;
+}
+
+export function storageResources(api: Api): StorageResources {
+  return {
+    pods: api.resource('', 'pods'),
+    nodes: api.resource('', 'nodes'),
+    claims: api.resource('', 'persistentvolumeclaims'),
+    volumes: api.resource('', 'persistentvolumes'),
+    classes: api.resource('storage.k8s.io', 'storageclasses'),
+    csiDrivers: api.registry.find('storage.k8s.io', 'csidrivers'),
+    attachments: api.resource('storage.k8s.io', 'volumeattachments'),
+  };
+}
