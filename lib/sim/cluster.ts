@@ -113,8 +113,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     options.token === false ? undefined : (options.token ?? randomBytes(24).toString('base64url'));
   const front = new HttpFront(api, { ...options.http, token });
   const port = await front.listen(options.port ?? 0);
-  const url = `http://127.0.0.1:${port}`;
   front.interceptor = faults;
+  const url = `http://127.0.0.1:${port}`;
   const name = options.name ?? 'kubexpect-sim';
   const kubeconfig = kubeconfigYaml(url, token, name);
   return {
@@ -130,8 +130,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       return path;
     },
     requestCounts: () => Object.fromEntries(front.requestCounts),
-    async stop() {
     setFaults: (next) => faults.set(next),
+    async stop() {
       runtime.stop();
       await front.close();
     },

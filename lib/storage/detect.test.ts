@@ -5,6 +5,7 @@ import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, startCluster } from '../sim/index.ts';
 import { canMovePvcAcrossNodes, isPvcPinnedToNode, storageForClaim, storageForPod } from './claim-storage.ts';
 import { canStorageClassMoveAcrossNodes, detectStorage } from './detect.ts';
+import { expectedDrainOutcome } from './drain-expectation.ts';
 
 use(chaiAsPromised);
 
@@ -221,6 +222,76 @@ describe('detectStorage against the API', () => {
     const pod = await storageForPod(conn, 'default', 'db-1');
     expect([pod.mobility.value, pod.drainOutcome.value]).to.deep.equal(['node', 'pending']);
     expect(pod.mobility.evidence[0]?.detail).to.equal('claim pinned is the most restrictive of free, pinned');
+  });
+
+  it('predicts Pending for a pod whose volume only the drained node can use, and rules out a reschedule', async () => {
+    await conn.storage.createStorageClass({
+      body: { metadata: { name: 'net' }, provisioner: 'rook-ceph.rbd.csi.ceph.com' },
+    });
+    await conn.core.createPersistentVolume({
+      body: hostPv('pv-1', 'net', 'worker', { namespace: 'default', name: 'data' }),
+    });
+    await conn.core.createNamespacedPersistentVolumeClaim({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'data' },
+        spec: {
+          storageClassName: 'net',
+          volumeName: 'pv-1',
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+    });
+    const pod = await conn.core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'db-1' },
+        spec: {
+          nodeName: 'worker',
+          containers: [{ name: 'pg', image: 'postgres' }],
+          volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }],
+        },
+      },
+    });
+    const e = await expectedDrainOutcome(conn, 'default', pod);
+    expect([e.expected, e.impossible]).to.deep.equal(['pending', ['rescheduled']]);
+    expect(e.explanation).to.equal(
+      'pod default/db-1 should stay Pending: claim data is bound to PV pv-1, which no node other than worker can use (PV pv-1 requires node affinity kubernetes.io/hostname In [worker]: pinned to one node)',
+    );
+  });
+
+  it('predicts a reschedule for a pod on movable storage and rules nothing out', async () => {
+    await conn.storage.createStorageClass({
+      body: { metadata: { name: 'net' }, provisioner: 'rook-ceph.rbd.csi.ceph.com' },
+    });
+    await conn.core.createNamespacedPersistentVolumeClaim({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'data' },
+        spec: {
+          storageClassName: 'net',
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+    });
+    await conn.core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'db-2' },
+        spec: {
+          nodeName: 'worker',
+          containers: [{ name: 'pg', image: 'postgres' }],
+          volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }],
+        },
+      },
+    });
+    const e = await expectedDrainOutcome(conn, 'default', 'db-2');
+    expect([e.expected, e.impossible]).to.deep.equal(['rescheduled', []]);
+    expect(e.explanation).to.match(
+      /^pod default\/db-2 should be recreated on another node .*built-in-table: row ceph-rbd says mobility cluster/,
+    );
   });
 
   it('fails clearly for a claim that does not exist', async () => {

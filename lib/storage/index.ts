@@ -41,3 +41,9 @@ export {
   storageForClaim,
   storageForPod,
 } from './claim-storage.ts';
+export {
+  type DrainExpectation,
+  type DrainExpectationOptions,
+  expectedDrainOutcome,
+  type ObservedDrainOutcome,
+} from './drain-expectation.ts';
