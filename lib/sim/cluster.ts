@@ -35,9 +35,9 @@ export interface ClusterOptions {
   timeScale?: number;
   /** Controllers to run (presets choose theirs; an empty list gives a bare API server). */
   controllers?: Controller[];
-}
   /** Faults injected into HTTP requests (never into the controllers); off by default. */
   faults?: FaultOptions;
+}
 
 export interface Cluster {
   /** `http://127.0.0.1:PORT` */
@@ -54,9 +54,9 @@ export interface Cluster {
   readonly runtime: SimRuntime;
   /** Requests served so far, by verb. */
   requestCounts(): Record<string, number>;
-  stop(): Promise<void>;
   /** Changes the injected faults while the cluster runs; undefined or {} turns them off. */
   setFaults(faults: FaultOptions | undefined): void;
+  stop(): Promise<void>;
 }
 
 export function kubeconfigYaml(url: string, token: string | undefined, name: string): string {
