@@ -182,11 +182,7 @@ export const unsupportedMediaType = (accepted: string[]) =>
   );
 
 export const requestEntityTooLarge = (limitBytes: number) =>
-  new StatusError(
-    413,
-    'RequestEntityTooLarge',
-    `the request body is larger than the limit of ${limitBytes} bytes`,
-  );
+  new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limitBytes}`);
 
 export const tooManyRequests = (message: string, retryAfterSeconds: number, causes?: StatusCause[]) => {
   const details: StatusDetails = { retryAfterSeconds };

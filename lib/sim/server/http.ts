@@ -158,7 +158,7 @@ export class HttpFront {
   }
 
   /** Parses a request body as JSON, or YAML when the content type says so. */
-  private parseBody(raw: Buffer, contentType: string | undefined, kindHint: string): unknown {
+  private parseBody(raw: Buffer, contentType: string | undefined, kindHint: string, version = 'v1'): unknown {
     const text = raw.toString('utf8');
     if (text.trim() === '') return undefined;
     const base = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
@@ -172,7 +172,7 @@ export class HttpFront {
     } catch (err) {
       const detail = (err as Error).message.split('\n')[0];
       throw badRequest(
-        `${kindHint} in version "v1" cannot be handled as a ${kindHint}: ${yamlLike ? 'yaml' : 'json'}: ${detail}`,
+        `${kindHint} in version "${version}" cannot be handled as a ${kindHint}: ${yamlLike ? 'yaml' : 'json'}: ${detail}`,
       );
     }
   }
@@ -344,7 +344,7 @@ export class HttpFront {
 
     if (method === 'POST') {
       this.count('create');
-      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind);
+      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind, rt.version);
       if (name !== undefined && subresource) {
         const handler = api.subresourceHandler(rt, subresource);
         if (!handler?.create) throw methodNotAllowed();
@@ -361,7 +361,7 @@ export class HttpFront {
     if (method === 'PUT') {
       this.count('update');
       if (name === undefined) throw methodNotAllowed();
-      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind);
+      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind, rt.version);
       if (subresource && subresource !== 'status') {
         const handler = api.subresourceHandler(rt, subresource);
         if (!handler?.update) throw methodNotAllowed();
@@ -387,11 +387,10 @@ export class HttpFront {
       if (subresource && subresource !== 'status') throw methodNotAllowed();
       const type = patchTypeOf(req.headers['content-type'], !!rt.strategicMerge);
       const raw = await this.readBody(req);
-      const body = this.parseBody(
-        raw,
-        type === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json',
-        rt.kind,
-      );
+      const body =
+        type === 'application/apply-patch+yaml'
+          ? parseApplyBody(raw)
+          : this.parseBody(raw, 'application/json', rt.kind, rt.version);
       const forceParam = query.get('force');
       const out = api.patch(rt, namespace, name, type, body, {
         // Apply requires an explicit manager (422 without one).
@@ -555,6 +554,17 @@ export class HttpFront {
     extraStop = this.options.intercept?.onWatch?.(info, close);
     req.on('close', close);
     res.on('close', close);
+  }
+}
+
+/** An apply patch is YAML (JSON being a subset); errors read as the real server's. */
+function parseApplyBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    throw badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 
