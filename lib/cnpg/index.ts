@@ -1,4 +1,4 @@
-/** kubexpect/cnpg: CloudNativePG helpers for e2e specs. */
+/** kubexpect/cnpg: CloudNativePG helpers and Cluster matchers for e2e specs. */
 export {
   expectSamePvcs,
   findCluster,
@@ -9,9 +9,13 @@ export {
   pvcIdentityChanges,
   replicaPods,
 } from './cluster.ts';
+export { type CreateClusterOptions, createClusterFromFixture } from './create.ts';
+export { type ClusterAssertions, consistentlyCluster, eventuallyCluster } from './eventually-cluster.ts';
+export { describeCluster } from './matchers/describe-cluster.ts';
 export { promote } from './promote.ts';
 export {
   CLUSTER_PHASE,
+  CNPG_CLUSTERS,
   CNPG_GROUP,
   CNPG_PLURAL,
   CNPG_VERSION,

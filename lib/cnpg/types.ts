@@ -56,3 +56,12 @@ export const selectors = {
   pvcs: (cluster: string) => `cnpg.io/cluster=${cluster}`,
   pvcsOfInstance: (instance: string) => `cnpg.io/instanceName=${instance}`,
 } as const;
+
+/** The Cluster collection, for watches. */
+export const CNPG_CLUSTERS = {
+  group: CNPG_GROUP,
+  version: CNPG_VERSION,
+  plural: CNPG_PLURAL,
+  kind: 'Cluster',
+  namespaced: true,
+} as const;
