@@ -1,0 +1,204 @@
+/**
+ * The Cluster's defaulting and validation, as the operator's webhooks (mcluster.cnpg.io and
+ * vcluster.cnpg.io) apply them (api/v1/cluster_defaults.go, internal/webhook/v1/cluster_webhook.go).
+ * Defaults are written into the spec, so `kubectl get cluster -o yaml` shows them.
+ */
+import type { FieldError } from '../../api/errors.ts';
+import { clone, isPlainObject } from '../../api/types.ts';
+import { DEFAULT_IMAGE } from './naming.ts';
+import type { ClusterSpec, StorageConfiguration } from './types.ts';
+
+/** The operator's global PostgreSQL defaults merged into spec.postgresql.parameters (pkg/postgres/configuration.go). */
+export const DEFAULT_PG_PARAMETERS: Readonly<Record<string, string>> = {
+  archive_mode: 'on',
+  archive_timeout: '5min',
+  wal_level: 'logical',
+  wal_keep_size: '512MB',
+  wal_receiver_timeout: '5s',
+  wal_sender_timeout: '5s',
+  max_replication_slots: '32',
+  shared_preload_libraries: '',
+};
+
+function defaultStorage(storage: StorageConfiguration): StorageConfiguration {
+  return { ...storage, resizeInUseVolumes: storage.resizeInUseVolumes ?? true };
+}
+
+/** The spec with every default the operator writes back filled in; the input is not changed. */
+export function withDefaults(input: ClusterSpec): ClusterSpec {
+  const spec = clone(input);
+  spec.instances ??= 1;
+  spec.imageName ??= DEFAULT_IMAGE;
+  spec.storage = defaultStorage(spec.storage ?? {});
+  if (spec.walStorage) spec.walStorage = defaultStorage(spec.walStorage);
+  spec.primaryUpdateStrategy ??= 'unsupervised';
+  spec.primaryUpdateMethod ??= 'restart';
+  spec.enablePDB ??= true;
+  spec.enableSuperuserAccess ??= false;
+  if (spec.nodeMaintenanceWindow) {
+    spec.nodeMaintenanceWindow = {
+      ...spec.nodeMaintenanceWindow,
+      inProgress: spec.nodeMaintenanceWindow.inProgress ?? false,
+      reusePVC: spec.nodeMaintenanceWindow.reusePVC ?? true,
+    };
+  }
+  const affinity = { ...(spec.affinity ?? {}) };
+  if (affinity.enablePodAntiAffinity !== false && !affinity.podAntiAffinityType) {
+    affinity.podAntiAffinityType = 'preferred';
+  }
+  spec.affinity = affinity;
+  spec.failoverDelay ??= 0;
+  spec.switchoverDelay ??= 3600;
+  spec.startDelay ??= 3600;
+  spec.stopDelay ??= 1800;
+  spec.smartShutdownTimeout ??= 180;
+  spec.maxSyncReplicas ??= 0;
+  spec.minSyncReplicas ??= 0;
+  spec.logLevel ??= 'info';
+  if (!spec.bootstrap || Object.keys(spec.bootstrap).length === 0) spec.bootstrap = { initdb: {} };
+  if (spec.bootstrap.initdb) {
+    const initdb = { ...spec.bootstrap.initdb };
+    initdb.database ??= 'app';
+    initdb.owner ??= initdb.database;
+    initdb.encoding ??= 'UTF8';
+    initdb.localeCollate ??= 'C';
+    initdb.localeCType ??= 'C';
+    spec.bootstrap = { ...spec.bootstrap, initdb };
+  }
+  const postgresql = { ...(spec.postgresql ?? {}) };
+  postgresql.parameters = { ...DEFAULT_PG_PARAMETERS, ...(postgresql.parameters ?? {}) };
+  spec.postgresql = postgresql;
+  spec.replicationSlots ??= {
+    highAvailability: { enabled: true, slotPrefix: '_cnpg_' },
+    synchronizeReplicas: { enabled: true },
+    updateInterval: 30,
+  };
+  spec.primaryLease ??= {
+    leaseDurationSeconds: 15,
+    renewDeadlineSeconds: 10,
+    retryPeriodSeconds: 2,
+    releasedLeaseDurationSeconds: 1,
+  };
+  return spec;
+}
+
+const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const FACTORS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** Bytes of a storage quantity (`1Gi`, `500M`), or undefined when it is not one. */
+export function quantityBytes(q: string): number | undefined {
+  const m = QUANTITY.exec(q.trim());
+  return m ? Number(m[1]) * FACTORS[m[2] ?? '']! : undefined;
+}
+
+/** The storage size a configuration asks for: `size`, else the pvcTemplate's request. */
+export function requestedSize(storage: StorageConfiguration | undefined): string | undefined {
+  return storage?.size || storage?.pvcTemplate?.resources?.requests?.storage || undefined;
+}
+
+function validateStorage(
+  path: string,
+  storage: StorageConfiguration | undefined,
+  old: StorageConfiguration | undefined,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  if (storage !== undefined && !isPlainObject(storage)) {
+    return [{ type: 'FieldValueInvalid', field: path, value: storage, detail: 'must be an object' }];
+  }
+  const size = requestedSize(storage);
+  if (!size) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: path,
+      value: storage ?? {},
+      detail: 'Size not configured. Please add it, or a storage request in the pvcTemplate.',
+    });
+    return errors;
+  }
+  const bytes = quantityBytes(String(size));
+  if (bytes === undefined) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: `${path}.size`,
+      value: size,
+      detail: "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+    });
+    return errors;
+  }
+  const oldSize = requestedSize(old);
+  const oldBytes = oldSize ? quantityBytes(oldSize) : undefined;
+  if (oldBytes !== undefined && bytes < oldBytes) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: `${path}.size`,
+      value: size,
+      detail: `can't shrink existing storage from ${oldSize} to ${size}`,
+    });
+  }
+  return errors;
+}
+
+/** What the validating webhook refuses; empty when the spec is acceptable. */
+export function validateClusterSpec(spec: ClusterSpec | undefined, old?: ClusterSpec): FieldError[] {
+  if (!isPlainObject(spec)) return [{ type: 'FieldValueRequired', field: 'spec' }];
+  const errors: FieldError[] = [];
+  const instances = spec.instances;
+  if (instances !== undefined && (!Number.isInteger(instances) || instances < 1)) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.instances',
+      value: instances,
+      detail: 'spec.instances in body should be greater than or equal to 1',
+    });
+  }
+  errors.push(...validateStorage('spec.storage', spec.storage, old?.storage));
+  if (spec.walStorage !== undefined) {
+    errors.push(...validateStorage('spec.walStorage', spec.walStorage, old?.walStorage));
+  } else if (old?.walStorage) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.walStorage',
+      value: null,
+      detail: 'walStorage cannot be disabled once configured',
+    });
+  }
+  const mw = spec.nodeMaintenanceWindow;
+  if (mw !== undefined && !isPlainObject(mw)) {
+    errors.push({ type: 'FieldValueInvalid', field: 'spec.nodeMaintenanceWindow', value: mw });
+  } else if (mw) {
+    for (const key of ['inProgress', 'reusePVC'] as const) {
+      if (mw[key] !== undefined && typeof mw[key] !== 'boolean') {
+        errors.push({
+          type: 'FieldValueTypeInvalid',
+          field: `spec.nodeMaintenanceWindow.${key}`,
+          value: mw[key],
+          detail: 'must be a boolean (YAML 1.2 reads on/off as strings: write true/false)',
+        });
+      }
+    }
+  }
+  for (const key of ['failoverDelay', 'switchoverDelay'] as const) {
+    const v = spec[key];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
+      errors.push({ type: 'FieldValueInvalid', field: `spec.${key}`, value: v, detail: 'must be >= 0' });
+    }
+  }
+  if (spec.enablePDB !== undefined && typeof spec.enablePDB !== 'boolean') {
+    errors.push({ type: 'FieldValueTypeInvalid', field: 'spec.enablePDB', value: spec.enablePDB });
+  }
+  return errors;
+}
