@@ -216,6 +216,19 @@ describe('cordon, uncordon and drainNode', () => {
     expect(await conn.findPod(NS, 'db-1')).to.not.equal(undefined);
   });
 
+  it('honours Retry-After: a budget still being processed is retried only when the server says', async () => {
+    await makePod(conn, { name: 'db-1', labels: { app: 'db' }, owner: owned('StatefulSet', 'db') });
+    await markReady(conn, 'db-1');
+    await makePdb(conn, 'db-pdb', 'db', 1);
+    await setAllowed(conn, 'db-pdb', 1, 0); // observedGeneration behind: the server answers 429 with Retry-After 10
+    const err = await drainNode(conn, 'worker', { timeout: '400ms', retryDelayMs: 20 }).catch((e) => e);
+    expect(err).to.be.instanceOf(EvictionRefusedError);
+    expect(err.refusals[0].attempts).to.equal(1);
+    expect(err.refusals[0].message).to.equal(
+      "Cannot evict pod as it would violate the pod's disruption budget. (The disruption budget db-pdb is still being processed by the server.)",
+    );
+  });
+
   it('counts a pod replaced under the same name by a new uid as drained', async () => {
     await makePod(conn, { name: 'web-0', owner: owned('StatefulSet', 'web'), grace: 30 });
     const drained = drainNode(conn, 'worker', { timeout: '5s', pollIntervalMs: 300 });

@@ -5,6 +5,7 @@ export {
   type DetectStorageOptions,
   detectStorage,
   isDefaultStorageClass,
+  resolveStorageClass,
 } from './detect.ts';
 export { KNOWN_PROVISIONERS } from './known-provisioners.ts';
 export {
