@@ -1,0 +1,34 @@
+export { Assertion } from './assertion.ts';
+export { checkDanglingAssertions, failOnDanglingAssertions } from './dangling.ts';
+export {
+  consistentlyMatch,
+  eventuallyMatch,
+  type HoldOptions,
+  type ResolvedWait,
+  resolveWait,
+  type WaitOptions,
+} from './engine.ts';
+export { type FailureKind, type FailureReport, failureMessage, KubeAssertionError } from './failure.ts';
+export {
+  describeObject,
+  type Observation,
+  type ObjectState,
+  observeObject,
+  observeSet,
+  type SetState,
+} from './observation.ts';
+export {
+  allOf,
+  anyOf,
+  equals,
+  field,
+  isPredicate,
+  type Judgement,
+  not,
+  oneOf,
+  type Predicate,
+  predicate,
+  readPath,
+} from './predicates.ts';
+export { type ProgressOptions, type ProgressSettings, progressLine, progressSettings } from './progress.ts';
+export { fail, type MatcherDefinition, negate, pass, type Verdict } from './verdict.ts';

@@ -1,0 +1,56 @@
+/** Every matcher, one per file (jest-dom style), and the entry points that run them. */
+export {
+  consistently,
+  consistentlyNode,
+  consistentlyPod,
+  consistentlyPods,
+  consistentlyPvc,
+  eventually,
+  eventuallyNode,
+  eventuallyPod,
+  eventuallyPods,
+  eventuallyPvc,
+  NodeExpectation,
+  PodExpectation,
+  PodSetExpectation,
+  PvcExpectation,
+} from './entry-points.ts';
+export {
+  type ExpectationOptions,
+  type Mode,
+  ObjectExpectation,
+  SetExpectation,
+} from './object-expectation.ts';
+export { nodeRef, type ObjectRef, objectRef, podRef, podsRef, pvcRef, type SetRef, setRef } from './refs.ts';
+export type { RescheduleOptions } from './reschedule-facts.ts';
+export {
+  type OutcomeExpectation,
+  type StorageExpectationAnswer,
+  type StorageExpectationRequest,
+  type StorageExpectationResolver,
+  setStorageExpectationResolver,
+} from './storage-expectation.ts';
+export { toAllBeOffNode } from './to-all-be-off-node.ts';
+export { toAllBeReady } from './to-all-be-ready.ts';
+export { toBeBound } from './to-be-bound.ts';
+export { toBeCordoned } from './to-be-cordoned.ts';
+export { toBeDeleted } from './to-be-deleted.ts';
+export { toBeOnNode } from './to-be-on-node.ts';
+export { toBePending } from './to-be-pending.ts';
+export { toBeReady } from './to-be-ready.ts';
+export { type Rescheduled, toBeRescheduled } from './to-be-rescheduled.ts';
+export {
+  type PendingOutcome,
+  type RescheduledOrPendingOptions,
+  type RescheduleOutcome,
+  toBeRescheduledOrPending,
+} from './to-be-rescheduled-or-pending.ts';
+export { toBeRunning } from './to-be-running.ts';
+export { toBeScheduled } from './to-be-scheduled.ts';
+export { toBeUnschedulable } from './to-be-unschedulable.ts';
+export { type ConditionExpectation, toHaveCondition } from './to-have-condition.ts';
+export { toHaveCount } from './to-have-count.ts';
+export { toExist } from './to-exist.ts';
+export { toHavePhase } from './to-have-phase.ts';
+export { toKeepUid } from './to-keep-uid.ts';
+export { toSatisfy } from './to-satisfy.ts';
