@@ -114,10 +114,12 @@ async function classOf(
   } else if (name === undefined && !pv) {
     return resolveStorageClass(conn);
   }
-  const provisioner =
-    pv?.spec?.csi?.driver ??
-    pv?.metadata?.annotations?.['pv.kubernetes.io/provisioned-by'] ??
-    'kubernetes.io/no-provisioner';
+  // No class to read: only the PV (if any) can tell, and no table row should match a made-up name.
+  const provisioner = pv
+    ? (pv.spec?.csi?.driver ??
+      pv.metadata?.annotations?.['pv.kubernetes.io/provisioned-by'] ??
+      '(static volume)')
+    : '(no storage class)';
   return { metadata: { name: name ?? '' }, provisioner };
 }
 
