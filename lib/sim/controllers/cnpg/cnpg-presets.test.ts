@@ -1,0 +1,308 @@
+import * as k8s from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../../cluster.ts';
+
+const GROUP = 'postgresql.cnpg.io';
+const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const TIME_SCALE = 0.02;
+
+interface ClusterView {
+  metadata: { name: string };
+  status?: {
+    phase?: string;
+    phaseReason?: string;
+    readyInstances?: number;
+    currentPrimary?: string;
+    targetPrimary?: string;
+    instancesStatus?: Record<string, string[]>;
+  };
+}
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 15000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+  );
+}
+
+/** A preset cluster with the clients a spec would use. */
+class Env {
+  readonly kc = new k8s.KubeConfig();
+  readonly core: k8s.CoreV1Api;
+  readonly custom: k8s.CustomObjectsApi;
+
+  constructor(readonly sim: Cluster) {
+    this.kc.loadFromString(sim.kubeconfig);
+    this.core = this.kc.makeApiClient(k8s.CoreV1Api);
+    this.custom = this.kc.makeApiClient(k8s.CustomObjectsApi);
+  }
+
+  static async start(preset: 'kind' | 'cloud', seed: number): Promise<Env> {
+    return new Env(await startCluster({ preset, timeScale: TIME_SCALE, seed }));
+  }
+
+  createCluster(name: string, spec: Record<string, unknown>): Promise<unknown> {
+    return this.custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace: 'default',
+      plural: 'clusters',
+      body: { apiVersion: `${GROUP}/v1`, kind: 'Cluster', metadata: { name }, spec },
+    });
+  }
+
+  read(name: string): Promise<ClusterView> {
+    return this.custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace: 'default',
+      plural: 'clusters',
+      name,
+    }) as Promise<ClusterView>;
+  }
+
+  healthy(name: string, instances: number): Promise<ClusterView> {
+    return until(`${name} healthy with ${instances} ready instances`, async () => {
+      const c = await this.read(name);
+      return c.status?.phase === 'Cluster in healthy state' && c.status.readyInstances === instances && c;
+    });
+  }
+
+  async pod(name: string): Promise<k8s.V1Pod> {
+    return this.core.readNamespacedPod({ namespace: 'default', name });
+  }
+
+  async pvcUid(name: string): Promise<string | undefined> {
+    return (await this.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name })).metadata
+      ?.uid;
+  }
+
+  cordon(node: string, unschedulable: boolean): Promise<unknown> {
+    return this.core.patchNode(
+      { name: node, body: { spec: { unschedulable: unschedulable || null } } },
+      mergePatch,
+    );
+  }
+
+  /** POSTs an Eviction; resolves to the HTTP code (201 evicted, 429 refused by a PDB). */
+  async evict(name: string): Promise<number> {
+    try {
+      await this.core.createNamespacedPodEviction({
+        name,
+        namespace: 'default',
+        body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } },
+      });
+      return 201;
+    } catch (err) {
+      return (err as { code: number }).code;
+    }
+  }
+
+  /** Records every distinct phase and reason of a Cluster from a watch. */
+  async recordPhases(name: string): Promise<{ seen: string[]; stop: () => void }> {
+    const seen: string[] = [];
+    const ctrl = await new k8s.Watch(this.kc).watch(
+      `/apis/${GROUP}/v1/namespaces/default/clusters`,
+      { fieldSelector: `metadata.name=${name}` },
+      (_type, obj: ClusterView) => {
+        const entry = `${obj.status?.phase ?? ''} | ${obj.status?.phaseReason ?? ''}`;
+        if (obj.status?.phase && seen[seen.length - 1] !== entry) seen.push(entry);
+      },
+      () => {},
+    );
+    return { seen, stop: () => ctrl.abort() };
+  }
+
+  stop(): Promise<void> {
+    return this.sim.stop();
+  }
+}
+
+describe('cnpgController in the kind and cloud presets', function () {
+  this.timeout(60000);
+  let env: Env | undefined;
+
+  afterEach(async () => {
+    await env?.stop();
+    env = undefined;
+  });
+
+  it('brings 3 instances to "Cluster in healthy state", one per kind worker, on Bound PVCs pinned to their node', async () => {
+    env = await Env.start('kind', 1);
+    await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
+    const c = await env.healthy('pg', 3);
+    expect(c.status?.currentPrimary).to.equal('pg-1');
+    const nodes = new Set<string>();
+    for (const name of ['pg-1', 'pg-2', 'pg-3']) {
+      const pod = await env.pod(name);
+      expect(pod.status?.phase).to.equal('Running');
+      nodes.add(pod.spec!.nodeName!);
+      const pvc = await env.core.readNamespacedPersistentVolumeClaim({ namespace: 'default', name });
+      expect(pvc.status?.phase).to.equal('Bound');
+      expect(pvc.spec?.storageClassName).to.equal('standard');
+      const pv = await env.core.readPersistentVolume({ name: pvc.spec!.volumeName! });
+      const term = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms[0]?.matchExpressions?.[0];
+      expect(term?.values).to.deep.equal([pod.spec!.nodeName]);
+    }
+    expect(nodes.size).to.equal(3);
+  });
+
+  it('fails over to a replica when the primary pod is deleted, and brings the old instance back as a replica on its PVC', async () => {
+    env = await Env.start('kind', 2);
+    await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
+    await env.healthy('pg', 3);
+    const pvcUid = await env.pvcUid('pg-1');
+    const recorder = await env.recordPhases('pg');
+    await env.core.deleteNamespacedPod({ namespace: 'default', name: 'pg-1' });
+    const c = await until('a new primary', async () => {
+      const v = await env!.read('pg');
+      return v.status?.currentPrimary !== 'pg-1' && v.status?.currentPrimary === v.status?.targetPrimary && v;
+    });
+    const next = c.status!.currentPrimary!;
+    await env.healthy('pg', 3);
+    recorder.stop();
+    expect(recorder.seen).to.include('Failing over | Initiating a failover from pg-1');
+    expect(recorder.seen).to.include(`Failing over | Failing over from pg-1 to ${next}`);
+    const old = await env.pod('pg-1');
+    expect(old.metadata?.labels?.['cnpg.io/instanceRole']).to.equal('replica');
+    expect(await env.pvcUid('pg-1')).to.equal(pvcUid);
+  });
+
+  it("switches over to a replica on another node when the primary's node is cordoned", async () => {
+    env = await Env.start('kind', 3);
+    await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
+    await env.healthy('pg', 3);
+    const node = (await env.pod('pg-1')).spec!.nodeName!;
+    const recorder = await env.recordPhases('pg');
+    await env.cordon(node, true);
+    const c = await until('a new primary', async () => {
+      const v = await env!.read('pg');
+      return v.status?.currentPrimary !== 'pg-1' && v.status?.currentPrimary === v.status?.targetPrimary && v;
+    });
+    const next = c.status!.currentPrimary!;
+    recorder.stop();
+    expect(recorder.seen).to.include(
+      `Switchover in progress | Switching over to ${next}, because primary instance was running on unschedulable node ${node}`,
+    );
+    expect((await env.pod(next)).spec?.nodeName).to.not.equal(node);
+  });
+
+  it('keeps an evicted single-instance primary Pending on kind storage, then runs it on the same node and PVC after uncordon', async () => {
+    env = await Env.start('kind', 4);
+    await env.createCluster('single', { instances: 1, enablePDB: false, storage: { size: '1Gi' } });
+    await env.healthy('single', 1);
+    const before = await env.pod('single-1');
+    const node = before.spec!.nodeName!;
+    const pvcUid = await env.pvcUid('single-1');
+    await env.cordon(node, true);
+    expect(await env.evict('single-1')).to.equal(201);
+    const pending = await until('single-1 recreated and unschedulable', async () => {
+      const p = await env!.pod('single-1');
+      const scheduled = p.status?.conditions?.find((x) => x.type === 'PodScheduled');
+      return p.metadata?.uid !== before.metadata?.uid && scheduled?.reason === 'Unschedulable' && p;
+    });
+    expect(pending.status?.phase).to.equal('Pending');
+    expect(pending.status?.conditions?.find((x) => x.type === 'PodScheduled')?.message).to.contain(
+      'volume node affinity conflict',
+    );
+    expect((await env.read('single')).status?.phase).to.equal('Waiting for the instances to become active');
+    await env.cordon(node, false);
+    await env.healthy('single', 1);
+    const after = await env.pod('single-1');
+    expect(after.spec?.nodeName).to.equal(node);
+    expect(await env.pvcUid('single-1')).to.equal(pvcUid);
+  });
+
+  it('runs an evicted single-instance primary on another node with the same PVC on cloud storage', async () => {
+    env = await Env.start('cloud', 5);
+    await env.createCluster('single', { instances: 1, enablePDB: false, storage: { size: '1Gi' } });
+    await env.healthy('single', 1);
+    const before = await env.pod('single-1');
+    const node = before.spec!.nodeName!;
+    const pvcUid = await env.pvcUid('single-1');
+    await env.cordon(node, true);
+    expect(await env.evict('single-1')).to.equal(201);
+    await until('single-1 running elsewhere', async () => {
+      const p = await env!.pod('single-1');
+      return (
+        p.metadata?.uid !== before.metadata?.uid && p.status?.phase === 'Running' && p.spec?.nodeName !== node
+      );
+    });
+    await env.healthy('single', 1);
+    expect(await env.pvcUid('single-1')).to.equal(pvcUid);
+  });
+
+  it('refuses to evict the primary of a single instance while enablePDB is true', async () => {
+    env = await Env.start('kind', 6);
+    await env.createCluster('single', { instances: 1, storage: { size: '1Gi' } });
+    await env.healthy('single', 1);
+    await until('the primary PDB counts the primary', async () => {
+      const policy = env!.kc.makeApiClient(k8s.PolicyV1Api);
+      const pdb = await policy.readNamespacedPodDisruptionBudget({
+        namespace: 'default',
+        name: 'single-primary',
+      });
+      return pdb.status?.currentHealthy === 1;
+    });
+    expect(await env.evict('single-1')).to.equal(429);
+  });
+
+  it("with 3 instances on 2 nodes, draining the primary's node yields a new primary, and uncordon brings every instance back on its PVC", async () => {
+    env = await Env.start('kind', 7);
+    const nodes = (await env.core.listNode()).items
+      .filter((n) => !(n.spec?.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane'))
+      .map((n) => n.metadata!.name!)
+      .sort();
+    const spare = nodes[2]!;
+    await env.cordon(spare, true);
+    await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
+    await env.healthy('pg', 3);
+    const uids = new Map<string, string | undefined>();
+    for (const n of ['pg-1', 'pg-2', 'pg-3']) uids.set(n, await env.pvcUid(n));
+    const drained = (await env.pod('pg-1')).spec!.nodeName!;
+    const recorder = await env.recordPhases('pg');
+    await env.cordon(drained, true);
+    // kubectl drain: evict every instance pod bound to the node, retrying those a PDB protects.
+    await until(
+      'the node drained of instance pods',
+      async () => {
+        const pods = await env!.core.listNamespacedPod({
+          namespace: 'default',
+          labelSelector: 'cnpg.io/podRole=instance',
+          fieldSelector: `spec.nodeName=${drained}`,
+        });
+        const left = pods.items.filter((p) => !p.metadata?.deletionTimestamp);
+        for (const p of left) await env!.evict(p.metadata!.name!);
+        return left.length === 0;
+      },
+      30000,
+    );
+    const c = await until('a new primary', async () => {
+      const v = await env!.read('pg');
+      return v.status?.currentPrimary !== 'pg-1' && v.status?.currentPrimary === v.status?.targetPrimary && v;
+    });
+    expect(c.status?.currentPrimary).to.not.equal('pg-1');
+    await env.cordon(drained, false);
+    await env.cordon(spare, false);
+    await env.healthy('pg', 3);
+    recorder.stop();
+    expect(
+      recorder.seen.some((p) => p.startsWith('Switchover in progress') || p.startsWith('Failing over')),
+    ).to.equal(true);
+    for (const n of ['pg-1', 'pg-2', 'pg-3']) expect(await env.pvcUid(n)).to.equal(uids.get(n));
+  });
+});
