@@ -86,8 +86,20 @@ export class HttpFront {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    this.server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    // Requests that are not even HTTP (bad framing, huge headers) still get a Status, then the socket closes.
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return;
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const status = new StatusError(
+        tooLarge ? 431 : 400,
+        'BadRequest',
+        tooLarge ? 'request header fields too large' : `malformed HTTP request: ${err.code ?? err.message}`,
+      ).toStatus();
+      const text = JSON.stringify(status);
+      socket.end(
+        `HTTP/1.1 ${status.code} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      );
     });
   }
 
@@ -183,7 +195,7 @@ export class HttpFront {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
@@ -248,7 +260,7 @@ export class HttpFront {
     const segs = path
       .split('/')
       .filter((s) => s.length > 0)
-      .map(decodeURIComponent);
+      .map(decodeSegment);
     let group: string;
     let version: string;
     let rest: string[];
@@ -554,6 +566,25 @@ export class HttpFront {
     extraStop = this.options.intercept?.onWatch?.(info, close);
     req.on('close', close);
     res.on('close', close);
+  }
+}
+
+/** The request target as a URL; `//x` stays a path (not a host), and what cannot be parsed is a 400. */
+function requestUrl(target: string | undefined): URL {
+  const raw = target ?? '/';
+  try {
+    return new URL(`http://localhost${raw.startsWith('/') ? '' : '/'}${raw}`);
+  } catch {
+    throw badRequest(`malformed request target ${JSON.stringify(raw)}`);
+  }
+}
+
+/** A percent-decoded path segment; a malformed escape is the client's error (400), as in Go's net/http. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid URL escape in path segment ${JSON.stringify(segment)}`);
   }
 }
 
