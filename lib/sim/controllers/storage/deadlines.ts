@@ -1,12 +1,14 @@
 /**
- * Per-key simulated delays for reconcilers: the first call for a key starts a (scaled) clock and
- * requeues the key for when it runs out; later calls answer whether it has. A reconcile that is
- * retried, or woken early by another change, therefore never restarts or skips an operation's latency.
+ * Per-key simulated delays for reconcilers: the first call for an operation starts its (scaled)
+ * clock, later calls answer whether the delay has passed since then and otherwise requeue the key
+ * for when it will have. A reconcile that is retried, or woken early by another change, therefore
+ * never restarts or skips an operation's latency; a delay that depends on state (a node's health)
+ * is measured from the same start whatever it is now.
  */
 import type { SimRuntime, WorkQueue } from '../runtime.ts';
 
 export class Deadlines {
-  private readonly due = new Map<string, number>();
+  private readonly started = new Map<string, number>();
 
   constructor(
     private readonly runtime: SimRuntime,
@@ -14,26 +16,26 @@ export class Deadlines {
   ) {}
 
   /**
-   * Whether the delay named `id` (started now with `realisticMs()` if new) has passed; if not, the
-   * queue gets `key` again when it will have.
+   * Whether `realisticMs()` (evaluated now; it must answer the same for the same state) has passed
+   * since the operation `id` started; if not, the queue gets `key` again when it will have.
    */
   passed(id: string, key: string, realisticMs: () => number): boolean {
-    let at = this.due.get(id);
-    if (at === undefined) {
-      at = Date.now() + this.runtime.scaled(realisticMs());
-      this.due.set(id, at);
+    let start = this.started.get(id);
+    if (start === undefined) {
+      start = Date.now();
+      this.started.set(id, start);
     }
-    const left = at - Date.now();
+    const left = start + this.runtime.scaled(realisticMs()) - Date.now();
     if (left <= 0) return true;
     this.queue.addAfter(key, left / this.runtime.timeScale + 1);
     return false;
   }
 
   has(id: string): boolean {
-    return this.due.has(id);
+    return this.started.has(id);
   }
 
   clear(id: string): void {
-    this.due.delete(id);
+    this.started.delete(id);
   }
 }
