@@ -7,6 +7,7 @@ import type { Api } from '../../api/api.ts';
 import type { ResourceType } from '../../api/resource.ts';
 import type { KObject } from '../../api/types.ts';
 import { type Controller, keyOf, type SimRuntime, splitKey } from '../runtime.ts';
+import { initStableRandom } from '../stable-random.ts';
 import { CNPG_GROUP } from './naming.ts';
 import {
   type ClusterMemory,
@@ -76,6 +77,7 @@ export function cnpgController(options: CnpgControllerOptions = {}): Controller 
   return {
     name: 'cloudnative-pg',
     start(runtime: SimRuntime) {
+      initStableRandom(runtime);
       if (options.webhooks !== false) installClusterWebhooks(runtime.api);
       const begin = () => {
         if (runtime.isStopped) return;
@@ -106,7 +108,7 @@ function run(runtime: SimRuntime, initialKinds: CnpgKinds, settings: CnpgSetting
     if (applyDefaults(runtime, kinds, cluster)) return;
     let memory = memories.get(key);
     if (!memory) {
-      memory = { lag: new Map() };
+      memory = {};
       memories.set(key, memory);
     }
     const pass = new Pass(runtime, kinds, settings, memory, cluster, withDefaults(cluster.spec ?? {}));

@@ -4,6 +4,7 @@
  * instance manager makes itself, `status.currentPrimary` when it has started or promoted as the
  * target primary. An instance answers when its pod is Running and Ready on a reachable node.
  */
+import { stableDraw } from '../stable-random.ts';
 import type { Pass } from './pass.ts';
 import { isActive, isReady, isUnreachable, nodeNameOf } from './state.ts';
 import { microNow, PENDING_FAILOVER_MARKER } from './status.ts';
@@ -21,20 +22,23 @@ export interface InstanceReport {
   lag: number;
 }
 
+/**
+ * Simulated replication lag of a replica behind the primary it streams from, keyed by the seed and
+ * the names involved (never by timing), so the same seed elects the same replica.
+ */
 function lagOf(pass: Pass, pod: PodShape): number {
-  const uid = pod.metadata.uid!;
-  let lag = pass.memory.lag.get(uid);
-  if (lag === undefined) {
-    lag = pass.runtime.random();
-    pass.memory.lag.set(uid, lag);
-  }
-  return lag;
+  return stableDraw(
+    pass.runtime,
+    'cnpg-lag',
+    pass.namespace,
+    pass.name,
+    pod.metadata.name!,
+    pass.status.currentPrimary ?? '',
+  );
 }
 
 /** Every active instance's status answer, sorted: errors last, primaries first, most advanced next, then name. */
 export function collectReports(pass: Pass): InstanceReport[] {
-  const live = new Set(pass.pods.map((p) => p.metadata.uid));
-  for (const uid of pass.memory.lag.keys()) if (!live.has(uid)) pass.memory.lag.delete(uid);
   const reports = pass.pods.filter(isActive).map((pod): InstanceReport => {
     const node = nodeNameOf(pod);
     const ready = isReady(pod);

@@ -53,8 +53,6 @@ export interface CnpgSettings {
 
 /** What the simulated operator and instance managers remember between passes (never stored in the API). */
 export interface ClusterMemory {
-  /** Simulated replication lag per pod uid, drawn once from the seeded source: lower is more advanced. */
-  lag: Map<string, number>;
   /** A promotion the target's instance manager is carrying out. */
   promotion?: { target: string; dueAt: number };
   /** When the current failover set targetPrimary to "pending" (real ms). */

@@ -4,6 +4,7 @@
  * and the PKI secrets `-ca`, `-server`, `-replication` (placeholders: no TLS runs in the simulator).
  */
 import type { KObject } from '../../api/types.ts';
+import { stableStream } from '../stable-random.ts';
 import { LABEL, secretNames, serviceNames } from './naming.ts';
 import type { Pass } from './pass.ts';
 import { controllerRef } from './state.ts';
@@ -14,11 +15,11 @@ function b64(value: string): string {
   return Buffer.from(value, 'utf8').toString('base64');
 }
 
-/** A 64-character password drawn from the cluster's seeded random source. */
-function password(pass: Pass): string {
+/** A 64-character password determined by the cluster's seed and the secret's identity. */
+function password(pass: Pass, secret: string): string {
+  const next = stableStream(pass.runtime, 'cnpg-password', pass.namespace, secret);
   let out = '';
-  for (let i = 0; i < 64; i++)
-    out += PASSWORD_ALPHABET[Math.floor(pass.runtime.random() * PASSWORD_ALPHABET.length)];
+  for (let i = 0; i < 64; i++) out += PASSWORD_ALPHABET[Math.floor(next() * PASSWORD_ALPHABET.length)];
   return out;
 }
 
@@ -32,7 +33,7 @@ function metadata(pass: Pass, name: string, labels: Record<string, string> = {})
 }
 
 function userSecret(pass: Pass, name: string, user: string, dbname: string, userType: string): KObject {
-  const pw = password(pass);
+  const pw = password(pass, name);
   const host = serviceNames(pass.name).rw;
   const fqdn = `${host}.${pass.namespace}.svc.cluster.local`;
   const db = dbname === '*' ? '' : dbname;
