@@ -198,6 +198,16 @@ describe('storage: attach/detach and CSI attachers', () => {
       unbound: [],
       unattached: ['pgdata'],
     });
+    const pending = {
+      ...plain(c),
+      spec: { ...plain(c).spec, volumeName: undefined },
+      status: { phase: 'Pending' },
+    };
+    expect(volumesReadyFor(plain(pod), { ...lookups, claim: () => pending })).to.deep.equal({
+      ready: false,
+      unbound: ['pgdata'],
+      unattached: [],
+    });
   });
 
   it('refuses to attach to a second node while the first attachment exists, with the Multi-Attach warning', async () => {

@@ -109,6 +109,26 @@ describe('storage: PV binder and provisioners', () => {
     expect(c.spec?.volumeName).to.equal(undefined);
   });
 
+  it('names the unscheduled pod a WaitForFirstConsumer claim is waiting for', async () => {
+    await api.core.createNamespacedPersistentVolumeClaim({
+      namespace: NS,
+      body: claim('awaited', 'standard'),
+    });
+    await api.core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name: 'consumer' },
+        spec: {
+          containers: [{ name: 'c', image: 'busybox' }],
+          volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'awaited' } }],
+        },
+      },
+    });
+    const waiting = await event('awaited', 'WaitForPodScheduled');
+    expect(waiting.message).to.equal('waiting for pod consumer to be scheduled');
+    await api.core.deleteNamespacedPod({ name: 'consumer', namespace: NS });
+  });
+
   it('provisions a local-path volume pinned to the selected node and binds claim and volume both ways', async () => {
     await selectNode('notes', 'worker-1');
     const c = await boundClaim('notes');
