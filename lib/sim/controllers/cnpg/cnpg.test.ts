@@ -458,6 +458,26 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       const done = await readCluster(ns, 'fd');
       expect((done.status as Record<string, string>).currentPrimaryFailingSinceTimestamp).to.equal(undefined);
     });
+
+    it('fails over when the primary node stops reporting Ready', async () => {
+      const { ns } = await bootstrap('nr', { instances: 2, storage: { size: '1Gi' } });
+      const node = (await core.readNamespacedPod({ namespace: ns, name: 'nr-1' })).spec!.nodeName!;
+      await core.patchNodeStatus(
+        { name: node, body: { status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } } },
+        mergePatch,
+      );
+      try {
+        await until(
+          'nr-2 promoted',
+          async () => (await readCluster(ns, 'nr')).status?.currentPrimary === 'nr-2',
+        );
+      } finally {
+        await core.patchNodeStatus(
+          { name: node, body: { status: { conditions: [{ type: 'Ready', status: 'True' }] } } },
+          mergePatch,
+        );
+      }
+    });
   });
 
   describe('switchover', () => {
@@ -483,6 +503,47 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       await until('old primary relabelled replica', async () => {
         const old = await core.readNamespacedPod({ namespace: ns, name: 'so-1' });
         return old.metadata?.labels?.['cnpg.io/instanceRole'] === 'replica';
+      });
+    });
+
+    it('switches over when the primary node gets a drain taint (karpenter.sh/disruption)', async () => {
+      const { ns } = await bootstrap('kt', { instances: 3, storage: { size: '1Gi' } });
+      const node = (await primaryPod(ns, 'kt'))!.spec!.nodeName!;
+      await core.patchNode(
+        {
+          name: node,
+          body: { spec: { taints: [{ key: 'karpenter.sh/disruption', effect: 'NoSchedule' }] } },
+        },
+        mergePatch,
+      );
+      try {
+        const c = await until('a new primary', async () => {
+          const v = await readCluster(ns, 'kt');
+          return (
+            v.status?.currentPrimary !== 'kt-1' && v.status?.currentPrimary === v.status?.targetPrimary && v
+          );
+        });
+        expect(
+          (await core.readNamespacedPod({ namespace: ns, name: c.status!.currentPrimary! })).spec?.nodeName,
+        ).to.not.equal(node);
+      } finally {
+        await core.patchNode({ name: node, body: { spec: { taints: null } } }, mergePatch);
+      }
+    });
+
+    it('does nothing when a replica node is cordoned', async () => {
+      const { ns } = await bootstrap('rc', { instances: 2, storage: { size: '1Gi' } });
+      const replica = await core.readNamespacedPod({ namespace: ns, name: 'rc-2' });
+      await core.patchNode(
+        { name: replica.spec!.nodeName!, body: { spec: { unschedulable: true } } },
+        mergePatch,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const c = await readCluster(ns, 'rc');
+      expect(c.status).to.deep.include({
+        currentPrimary: 'rc-1',
+        targetPrimary: 'rc-1',
+        phase: 'Cluster in healthy state',
       });
     });
 
@@ -627,6 +688,78 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
     });
   });
 
+  describe('storage and secrets', () => {
+    it('creates a -wal PVC per instance with walStorage and mounts it as pg-wal', async () => {
+      const { ns } = await bootstrap('wal', {
+        instances: 2,
+        storage: { size: '1Gi' },
+        walStorage: { size: '512Mi', storageClass: 'fast' },
+      });
+      const wal = await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'wal-2-wal' });
+      expect(wal.metadata?.labels).to.deep.include({
+        'cnpg.io/instanceName': 'wal-2',
+        'cnpg.io/pvcRole': 'PG_WAL',
+      });
+      expect(wal.metadata?.annotations?.['cnpg.io/pvcStatus']).to.equal('ready');
+      expect(wal.spec?.storageClassName).to.equal('fast');
+      expect(wal.spec?.resources?.requests?.storage).to.equal('512Mi');
+      const pod = await core.readNamespacedPod({ namespace: ns, name: 'wal-2' });
+      expect(pod.spec?.volumes?.find((v) => v.name === 'pg-wal')?.persistentVolumeClaim?.claimName).to.equal(
+        'wal-2-wal',
+      );
+      expect((await readCluster(ns, 'wal')).status?.instanceNames).to.deep.equal(['wal-1', 'wal-2']);
+    });
+
+    it('creates the superuser secret while enableSuperuserAccess is true and deletes it when false', async () => {
+      const { ns } = await bootstrap('su', {
+        instances: 1,
+        enableSuperuserAccess: true,
+        storage: { size: '1Gi' },
+      });
+      const secret = await core.readNamespacedSecret({ namespace: ns, name: 'su-superuser' });
+      expect(secret.metadata?.labels?.['cnpg.io/userType']).to.equal('superuser');
+      expect(Buffer.from(secret.data!.username!, 'base64').toString()).to.equal('postgres');
+      await custom.patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: 'v1',
+          namespace: ns,
+          plural: 'clusters',
+          name: 'su',
+          body: { spec: { enableSuperuserAccess: false } },
+        },
+        mergePatch,
+      );
+      await until('superuser secret deleted', async () => {
+        const list = await core.listNamespacedSecret({ namespace: ns });
+        return !list.items.some((x) => x.metadata?.name === 'su-superuser');
+      });
+    });
+
+    it('rebuilds an instance annotated alpha.cnpg.io/unrecoverable on new PVCs under the same name', async () => {
+      const { ns } = await bootstrap('ur', { instances: 2, storage: { size: '1Gi' } });
+      const oldUid = (await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'ur-2' }))
+        .metadata?.uid;
+      await core.patchNamespacedPod(
+        {
+          namespace: ns,
+          name: 'ur-2',
+          body: { metadata: { annotations: { 'alpha.cnpg.io/unrecoverable': 'true' } } },
+        },
+        mergePatch,
+      );
+      await until('ur-2 on a new PVC', async () => {
+        const pvc = await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'ur-2' });
+        return pvc.metadata?.uid !== oldUid;
+      });
+      await healthy(ns, 'ur', 2);
+      const events = await core.listNamespacedEvent({ namespace: ns });
+      expect(events.items.map((e) => `${e.reason}: ${e.message}`)).to.include(
+        'DeleteUnrecoverableInstance: Deleted unrecoverable instance ur-2 (pods and PVCs)',
+      );
+    });
+  });
+
   describe('PDBs', () => {
     it('keeps no PDB with enablePDB false and only the primary PDB with 2 instances', async () => {
       const ns = await namespace();
@@ -638,5 +771,64 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       const pdbs = await policy.listNamespacedPodDisruptionBudget({ namespace: ns });
       expect(pdbs.items.map((p) => p.metadata?.name).sort()).to.deep.equal(['two-primary']);
     });
+  });
+});
+
+describe('cnpgController with the webhooks disabled', () => {
+  let cluster: Cluster;
+  let custom: k8s.CustomObjectsApi;
+
+  before(async () => {
+    cluster = await startCluster({
+      controllers: [cnpgController({ webhooks: false })],
+      timeScale: 0.01,
+      seed: 12,
+    });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(cluster.kubeconfig);
+    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  });
+
+  after(() => cluster.stop());
+
+  const create = (name: string, spec: Record<string, unknown>) =>
+    custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace: 'default',
+      plural: 'clusters',
+      body: { apiVersion: `${GROUP}/v1`, kind: 'Cluster', metadata: { name }, spec },
+    });
+  const read = (name: string) =>
+    custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace: 'default',
+      plural: 'clusters',
+      name,
+    }) as Promise<ClusterView>;
+
+  it('writes the defaults into the spec itself', async () => {
+    await create('late', { instances: 1, storage: { size: '1Gi' } });
+    const c = await until('defaults written', async () => {
+      const v = await read('late');
+      return v.spec.enablePDB === true && v;
+    });
+    expect(c.spec).to.deep.include({
+      failoverDelay: 0,
+      switchoverDelay: 3600,
+      primaryUpdateStrategy: 'unsupervised',
+    });
+  });
+
+  it('reports an invalid spec as phase "Invalid cluster definition"', async () => {
+    await create('bad', { instances: 1 });
+    const c = await until('invalid phase', async () => {
+      const v = await read('bad');
+      return v.status?.phase === 'Invalid cluster definition' && v;
+    });
+    expect(c.status?.phaseReason).to.equal(
+      'spec.storage: Size not configured. Please add it, or a storage request in the pvcTemplate.',
+    );
   });
 });
