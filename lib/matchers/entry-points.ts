@@ -80,7 +80,13 @@ export class PodExpectation extends ObjectExpectation<V1Pod, PodExpectation> {
     const { namespace, name } = this.ref;
     return this.toMatchLater('toBeRescheduledOrPending', async () => {
       const pod = options.baseline ?? (await this.conn.findPod(namespace!, name));
-      const answer = await resolver({ conn: this.conn, namespace: namespace!, pod, from: options.from });
+      const answer = await resolver({
+        conn: this.conn,
+        namespace: namespace!,
+        name,
+        pod,
+        from: options.from,
+      });
       return withBaseline(toBeRescheduledOrPending(options, answer.expect, answer.because), options.baseline);
     });
   }

@@ -29,6 +29,7 @@ export {
   type StorageExpectationRequest,
   type StorageExpectationResolver,
   setStorageExpectationResolver,
+  storageProfileExpectation,
 } from './storage-expectation.ts';
 export { toAllBeOffNode } from './to-all-be-off-node.ts';
 export { toAllBeReady } from './to-all-be-ready.ts';

@@ -5,6 +5,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Connection } from '../client/index.ts';
+import { expectedDrainOutcome } from '../storage/drain-expectation.ts';
 
 /** 'pending': storage is bound to the node; 'rescheduled': it can follow the pod; 'either': unknown. */
 export type OutcomeExpectation = 'pending' | 'rescheduled' | 'either';
@@ -12,6 +13,8 @@ export type OutcomeExpectation = 'pending' | 'rescheduled' | 'either';
 export interface StorageExpectationRequest {
   conn: Connection;
   namespace: string;
+  /** The pod's name. */
+  name: string;
   /** The pod (the baseline when given, else as read when the wait began; undefined if absent). */
   pod: V1Pod | undefined;
   from: string;
@@ -27,9 +30,21 @@ export type StorageExpectationResolver = (
   request: StorageExpectationRequest,
 ) => Promise<StorageExpectationAnswer>;
 
-let resolver: StorageExpectationResolver | undefined;
+/** The default: lib/storage's prediction from the pod's volumes (classes, PV node affinity, CSI topology). */
+export const storageProfileExpectation: StorageExpectationResolver = async ({
+  conn,
+  namespace,
+  name,
+  pod,
+  from,
+}) => {
+  const prediction = await expectedDrainOutcome(conn, namespace, pod ?? name, { node: from });
+  return { expect: prediction.expected, because: prediction.explanation };
+};
 
-/** Registers (or, with undefined, removes) the resolver `expect: 'auto'` consults. */
+let resolver: StorageExpectationResolver | undefined = storageProfileExpectation;
+
+/** Replaces the resolver `expect: 'auto'` consults (undefined removes it; the default is storageProfileExpectation). */
 export function setStorageExpectationResolver(next: StorageExpectationResolver | undefined): void {
   if (next !== undefined && typeof next !== 'function') {
     throw new TypeError(
