@@ -261,4 +261,37 @@ describe('disruption controller', () => {
     const noPods = (await eventsOf('empty-pdb')).find((e) => e.reason === 'NoPods');
     expect(noPods?.message).to.equal('No matching pods found');
   });
+
+  it('resets the DisruptionTarget condition of a pod that was not deleted after all', async () => {
+    await pod('marked', { app: 'marked' });
+    const stamp = `${new Date().toISOString().slice(0, 19)}Z`;
+    await api.core.patchNamespacedPodStatus(
+      {
+        name: 'marked',
+        namespace: NS,
+        body: {
+          status: {
+            conditions: [
+              { type: 'Ready', status: 'True' },
+              {
+                type: 'DisruptionTarget',
+                status: 'True',
+                reason: 'EvictionByEvictionAPI',
+                message: 'Eviction API: evicting',
+                lastTransitionTime: stamp as unknown as Date,
+              },
+            ],
+          },
+        },
+      },
+      mergePatch,
+    );
+    // The stale timeout is 2 minutes, 1.2 s at this time scale.
+    const reset = await until('the condition to be reset', async () => {
+      const p = await api.core.readNamespacedPod({ name: 'marked', namespace: NS });
+      const c = p.status?.conditions?.find((x) => x.type === 'DisruptionTarget');
+      return c?.status === 'False' ? c : undefined;
+    });
+    expect(reset).to.deep.include({ reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' });
+  });
 });

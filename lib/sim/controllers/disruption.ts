@@ -16,6 +16,8 @@ import { keyOf, splitKey } from './runtime.ts';
 const SOURCE = { component: 'controllermanager' };
 /** How long an eviction's entry in disruptedPods may wait for the pod's deletion (DeletionTimeout). */
 const DELETION_TIMEOUT_MS = 2 * 60_000;
+/** How long a pod may carry DisruptionTarget=True without being deleted before it is reset. */
+const STALE_POD_DISRUPTION_MS = 2 * 60_000;
 
 type IntOrString = number | string;
 
@@ -46,12 +48,14 @@ interface Pdb extends KObject {
 }
 
 interface PodShape extends KObject {
-  status?: { conditions?: { type: string; status: string }[] };
+  status?: { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
 }
 
 export interface DisruptionControllerOptions {
   /** Realistic time an evicted pod may stay undeleted before its disruptedPods entry lapses (2 min). */
   deletionTimeoutMs?: number;
+  /** Realistic time a pod may keep DisruptionTarget=True without being deleted before it is reset (2 min). */
+  stalePodDisruptionMs?: number;
 }
 
 /** intstr.GetScaledValueFromIntOrPercent. */
@@ -148,11 +152,13 @@ function findControllerScale(
 
 export function disruptionController(options: DisruptionControllerOptions = {}): Controller {
   const timeoutMs = options.deletionTimeoutMs ?? DELETION_TIMEOUT_MS;
+  const staleMs = options.stalePodDisruptionMs ?? STALE_POD_DISRUPTION_MS;
   return {
     name: 'disruption-controller',
     start(runtime: SimRuntime) {
       const api = runtime.api;
       const pdbRt = api.resource('policy', 'poddisruptionbudgets');
+      const podsRt = api.resource('', 'pods');
       const pdbs = runtime.informer('policy', 'poddisruptionbudgets');
       const pods = runtime.informer('', 'pods');
 
@@ -374,10 +380,40 @@ export function disruptionController(options: DisruptionControllerOptions = {}):
       pdbs.on((type, obj) => {
         if (type !== 'DELETED') queue.add(keyOf(obj));
       });
+      // A pod marked as a disruption target (by an eviction) that was not deleted after all gets
+      // the condition reset, as the real controller's stale-pod-disruption worker does.
+      const staleQueue = runtime.queue('disruption-controller/stale-pod-disruption', (key) => {
+        const { namespace, name } = splitKey(key);
+        const pod = api.find(podsRt, namespace, name) as PodShape | undefined;
+        const cond = pod?.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+        if (!pod || pod.metadata.deletionTimestamp || cond?.status !== 'True') return;
+        const since = cond.lastTransitionTime ? Date.parse(cond.lastTransitionTime) : api.now().getTime();
+        const left = since + runtime.scaled(staleMs) - api.now().getTime();
+        if (left > 0) {
+          staleQueue.addAfter(key, left / runtime.timeScale + 1);
+          return;
+        }
+        const conditions = pod.status!.conditions!.map((c) =>
+          c === cond ? { ...c, status: 'False', lastTransitionTime: timestamp(api.now()) } : c,
+        );
+        api.update(
+          podsRt,
+          namespace,
+          name,
+          { ...pod, status: { ...pod.status, conditions } },
+          {
+            subresource: 'status',
+            fieldManager: 'DisruptionController',
+          },
+        );
+      });
+
       pods.on((_t, pod, old) => {
         enqueueFor(pod);
         if (old) enqueueFor(old);
-      }, false);
+        const cond = (pod as PodShape).status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+        if (cond?.status === 'True' && !pod.metadata.deletionTimestamp) staleQueue.add(keyOf(pod));
+      });
       // Scale changes of the workloads that own pods change expectedPods.
       for (const [group, plural] of [
         ['', 'replicationcontrollers'],
