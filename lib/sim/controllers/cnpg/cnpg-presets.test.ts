@@ -98,6 +98,36 @@ class Env {
     );
   }
 
+  label(node: string, labels: Record<string, string | null>): Promise<unknown> {
+    return this.core.patchNode({ name: node, body: { metadata: { labels } } }, mergePatch);
+  }
+
+  async workers(): Promise<string[]> {
+    return (await this.core.listNode()).items
+      .filter((n) => !(n.spec?.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane'))
+      .map((n) => n.metadata!.name!)
+      .sort();
+  }
+
+  /** What `kubectl drain` does to instance pods: cordon, then evict each pod bound to the node, retrying refusals. */
+  async drain(node: string, timeoutMs = 30000): Promise<void> {
+    await this.cordon(node, true);
+    await until(
+      `node ${node} drained of instance pods`,
+      async () => {
+        const pods = await this.core.listNamespacedPod({
+          namespace: 'default',
+          labelSelector: 'cnpg.io/podRole=instance',
+          fieldSelector: `spec.nodeName=${node}`,
+        });
+        const left = pods.items.filter((p) => !p.metadata?.deletionTimestamp);
+        for (const p of left) await this.evict(p.metadata!.name!);
+        return left.length === 0;
+      },
+      timeoutMs,
+    );
+  }
+
   /** POSTs an Eviction; resolves to the HTTP code (201 evicted, 429 refused by a PDB). */
   async evict(name: string): Promise<number> {
     try {
@@ -263,10 +293,7 @@ describe('cnpgController in the kind and cloud presets', function () {
 
   it("with 3 instances on 2 nodes, draining the primary's node yields a new primary, and uncordon brings every instance back on its PVC", async () => {
     env = await Env.start('kind', 7);
-    const nodes = (await env.core.listNode()).items
-      .filter((n) => !(n.spec?.taints ?? []).some((t) => t.key === 'node-role.kubernetes.io/control-plane'))
-      .map((n) => n.metadata!.name!)
-      .sort();
+    const nodes = await env.workers();
     const spare = nodes[2]!;
     await env.cordon(spare, true);
     await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
@@ -275,22 +302,7 @@ describe('cnpgController in the kind and cloud presets', function () {
     for (const n of ['pg-1', 'pg-2', 'pg-3']) uids.set(n, await env.pvcUid(n));
     const drained = (await env.pod('pg-1')).spec!.nodeName!;
     const recorder = await env.recordPhases('pg');
-    await env.cordon(drained, true);
-    // kubectl drain: evict every instance pod bound to the node, retrying those a PDB protects.
-    await until(
-      'the node drained of instance pods',
-      async () => {
-        const pods = await env!.core.listNamespacedPod({
-          namespace: 'default',
-          labelSelector: 'cnpg.io/podRole=instance',
-          fieldSelector: `spec.nodeName=${drained}`,
-        });
-        const left = pods.items.filter((p) => !p.metadata?.deletionTimestamp);
-        for (const p of left) await env!.evict(p.metadata!.name!);
-        return left.length === 0;
-      },
-      30000,
-    );
+    await env.drain(drained);
     const c = await until('a new primary', async () => {
       const v = await env!.read('pg');
       return v.status?.currentPrimary !== 'pg-1' && v.status?.currentPrimary === v.status?.targetPrimary && v;
@@ -304,5 +316,64 @@ describe('cnpgController in the kind and cloud presets', function () {
       recorder.seen.some((p) => p.startsWith('Switchover in progress') || p.startsWith('Failing over')),
     ).to.equal(true);
     for (const n of ['pg-1', 'pg-2', 'pg-3']) expect(await env.pvcUid(n)).to.equal(uids.get(n));
+  });
+
+  it('in a maintenance window reusing PVCs, a drain leaves the evicted instances Pending until uncordon, then on the same PVCs', async () => {
+    env = await Env.start('kind', 8);
+    const [a, b] = await env.workers();
+    await env.label(a!, { drain: 'drain' });
+    await env.label(b!, { drain: 'drain' });
+    await env.createCluster('dn', {
+      instances: 3,
+      affinity: { nodeSelector: { drain: 'drain' } },
+      nodeMaintenanceWindow: { inProgress: true, reusePVC: true },
+      storage: { size: '1Gi' },
+    });
+    await env.healthy('dn', 3);
+    const policy = env.kc.makeApiClient(k8s.PolicyV1Api);
+    const pdbs = await policy.listNamespacedPodDisruptionBudget({ namespace: 'default' });
+    expect(pdbs.items.map((p) => p.metadata?.name)).to.deep.equal(['dn-primary']);
+    const uids = new Map<string, string | undefined>();
+    for (const n of ['dn-1', 'dn-2', 'dn-3']) uids.set(n, await env.pvcUid(n));
+    const drained = (await env.pod('dn-1')).spec!.nodeName!;
+    await env.drain(drained);
+    const c = await until('a new primary off the drained node', async () => {
+      const v = await env!.read('dn');
+      return v.status?.currentPrimary !== 'dn-1' && v.status?.currentPrimary === v.status?.targetPrimary && v;
+    });
+    expect((await env.pod(c.status!.currentPrimary!)).spec?.nodeName).to.not.equal(drained);
+    const waiting = await until('the evicted instances Pending', async () => {
+      const v = await env!.read('dn');
+      return (v.status?.instancesStatus?.failed ?? []).includes('dn-1') && v;
+    });
+    expect(waiting.status?.phase).to.equal('Waiting for the instances to become active');
+    await env.cordon(drained, false);
+    await env.healthy('dn', 3);
+    for (const n of ['dn-1', 'dn-2', 'dn-3']) expect(await env.pvcUid(n)).to.equal(uids.get(n));
+  });
+
+  it('in a maintenance window without PVC reuse, a drain re-clones every instance elsewhere under the same names', async () => {
+    env = await Env.start('kind', 9);
+    const [a, b] = await env.workers();
+    await env.label(a!, { drain: 'drain' });
+    await env.createCluster('dn', {
+      instances: 3,
+      affinity: { nodeSelector: { drain: 'drain' } },
+      nodeMaintenanceWindow: { inProgress: true, reusePVC: false },
+      storage: { size: '1Gi' },
+    });
+    await env.healthy('dn', 3);
+    const uids = new Map<string, string | undefined>();
+    for (const n of ['dn-1', 'dn-2', 'dn-3']) uids.set(n, await env.pvcUid(n));
+    await env.label(b!, { drain: 'drain' });
+    await env.drain(a!, 45000);
+    await env.healthy('dn', 3);
+    const pods = await env.core.listNamespacedPod({
+      namespace: 'default',
+      labelSelector: 'cnpg.io/podRole=instance',
+    });
+    expect(pods.items.map((p) => p.metadata?.name).sort()).to.deep.equal(['dn-1', 'dn-2', 'dn-3']);
+    for (const p of pods.items) expect(p.spec?.nodeName).to.equal(b);
+    for (const n of ['dn-1', 'dn-2', 'dn-3']) expect(await env.pvcUid(n)).to.not.equal(uids.get(n));
   });
 });
