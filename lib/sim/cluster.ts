@@ -10,6 +10,7 @@ import { serverSideApply } from './api/apply.ts';
 import { Registry } from './api/registry.ts';
 import { Store } from './api/store.ts';
 import { type Controller, SimRuntime } from './controllers/runtime.ts';
+import { installPreset, type PresetOption, presetControllers, resolvePreset } from './presets/index.ts';
 import { seededRandom } from './random.ts';
 import { BUILT_IN_RESOURCES, installResourceBehaviour } from './resources/index.ts';
 import { FaultInjector, type FaultOptions } from './server/faults.ts';
@@ -35,6 +36,11 @@ export interface ClusterOptions {
   timeScale?: number;
   /** Controllers to run (presets choose theirs; an empty list gives a bare API server). */
   controllers?: Controller[];
+  /**
+   * A simulated cluster to start: `kind`, `cloud`, or a custom `{ nodes, storageClasses, latencies… }`.
+   * Its objects are created at start and its controllers run before `controllers`. Absent: a bare API server.
+   */
+  preset?: PresetOption;
   /** Faults injected into HTTP requests (never into the controllers); off by default. */
   faults?: FaultOptions;
 }
@@ -104,10 +110,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       `startCluster: timeScale must be a positive number, got ${String(options.timeScale)}`,
     );
   }
-  const runtime = new SimRuntime(api, { timeScale, random });
   // Faults draw from their own stream of the seed, so turning them on does not change names or uids.
   const faults = new FaultInjector(seededRandom(seed ^ 0x5eed), () => store.resourceVersion, options.faults);
-  for (const controller of options.controllers ?? []) controller.start(runtime);
+  const preset = options.preset === undefined ? undefined : resolvePreset(options.preset);
+  const presetRun = preset ? presetControllers(preset) : [];
+  if (preset) installPreset(api, preset);
+  const runtime = new SimRuntime(api, { timeScale, random });
+  for (const controller of [...presetRun, ...(options.controllers ?? [])]) controller.start(runtime);
 
   const token =
     options.token === false ? undefined : (options.token ?? randomBytes(24).toString('base64url'));

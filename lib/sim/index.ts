@@ -2,3 +2,24 @@
 export { type Cluster, type ClusterOptions, kubeconfigYaml, startCluster } from './cluster.ts';
 export type { FaultCode, FaultOptions } from './server/faults.ts';
 export { StatusError } from './api/errors.ts';
+export {
+  type CloudPresetOptions,
+  cloudPreset,
+  type KindPresetOptions,
+  kindPreset,
+  PRESETS,
+  type Preset,
+  type PresetCsiDriver,
+  type PresetDaemonSet,
+  type PresetName,
+  type PresetNode,
+  type PresetOption,
+  type PresetStorageClass,
+  type StorageMobility,
+} from './presets/index.ts';
+export {
+  DEFAULT_LATENCIES,
+  type Latencies,
+  type Latency,
+  type LatencyOverrides,
+} from './controllers/latencies.ts';

@@ -1,0 +1,250 @@
+/**
+ * The Job controller (batch/v1): creates pods from the template up to parallelism, counts the
+ * pods that succeed or fail, and ends the Job Complete (SuccessCriteriaMet, then Complete, with
+ * completionTime) or Failed once the backoff limit is passed.
+ */
+import { StatusError } from '../api/errors.ts';
+import { type KObject, timestamp } from '../api/types.ts';
+import { type PodSpec, isTerminal, podStatus } from './kube-types.ts';
+import { type Latencies, drawLatency } from './latencies.ts';
+import { controllerRef, isControlledBy, ownedBy } from './owners.ts';
+import { type Controller, type SimRuntime, keyOf, splitKey } from './runtime.ts';
+import { initStableRandom, stableSuffix } from './stable-random.ts';
+
+export interface JobControllerOptions {
+  latencies: Latencies;
+}
+
+interface JobSpecShape {
+  completions?: number | null;
+  parallelism?: number;
+  backoffLimit?: number;
+  suspend?: boolean;
+  template?: {
+    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: PodSpec;
+  };
+}
+
+interface JobCondition {
+  type: string;
+  status: 'True' | 'False';
+  reason?: string;
+  message?: string;
+  lastProbeTime: string;
+  lastTransitionTime: string;
+}
+
+interface JobStatusShape {
+  active?: number;
+  ready?: number;
+  succeeded?: number;
+  failed?: number;
+  terminating?: number;
+  startTime?: string;
+  completionTime?: string;
+  conditions?: JobCondition[];
+  uncountedTerminatedPods?: Record<string, unknown>;
+}
+
+const SOURCE = { component: 'job-controller' };
+
+const finished = (status: JobStatusShape) =>
+  (status.conditions ?? []).some(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
+
+function isReady(pod: KObject): boolean {
+  return (podStatus(pod).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function jobController(options: JobControllerOptions): Controller {
+  return {
+    name: 'job-controller',
+    start(runtime: SimRuntime) {
+      initStableRandom(runtime);
+      const api = runtime.api;
+      const jobsRt = api.resource('batch', 'jobs');
+      const podsRt = api.resource('', 'pods');
+      const jobs = runtime.informer('batch', 'jobs');
+      const pods = runtime.informer('', 'pods');
+      /** Pods counted as succeeded or failed, by job uid: a deleted pod stays counted. */
+      const counted = new Map<string, { succeeded: Set<string>; failed: Set<string> }>();
+      const created = new Map<string, number>();
+      /** Pods created but not yet seen by the informer (the real controller's "expectations"). */
+      const expected = new Map<string, Set<string>>();
+
+      const queue = runtime.queue('job-controller', (key) => reconcile(key));
+      const enqueue = (key: string) =>
+        queue.addAfter(
+          key,
+          drawLatency(runtime, options.latencies.controllerSync, 'job', key, String(created.get(key) ?? 0)),
+        );
+      jobs.on((type, job) => {
+        if (type === 'DELETED') {
+          counted.delete(job.metadata.uid!);
+          expected.delete(keyOf(job));
+        } else enqueue(keyOf(job));
+      });
+      pods.on((_type, pod) => {
+        const ref = controllerRef(pod);
+        if (ref?.kind !== 'Job' || !ref.apiVersion.startsWith('batch/')) return;
+        const key = `${pod.metadata.namespace}/${ref.name}`;
+        expected.get(key)?.delete(pod.metadata.name!);
+        enqueue(key);
+      }, false);
+
+      function reconcile(key: string): void {
+        const { namespace, name } = splitKey(key);
+        const job = jobs.get(namespace, name);
+        if (!job || job.metadata.deletionTimestamp) return;
+        const spec = (job.spec ?? {}) as JobSpecShape;
+        const status = { ...((job.status ?? {}) as JobStatusShape) };
+        if (finished(status)) return;
+        const owned = pods.list(namespace).filter((p) => isControlledBy(p, job));
+        const tally = counted.get(job.metadata.uid!) ?? {
+          succeeded: new Set<string>(),
+          failed: new Set<string>(),
+        };
+        counted.set(job.metadata.uid!, tally);
+        for (const p of owned) {
+          const phase = podStatus(p).phase;
+          if (phase === 'Succeeded') tally.succeeded.add(p.metadata.uid!);
+          if (phase === 'Failed') tally.failed.add(p.metadata.uid!);
+        }
+        const pending = expected.get(key) ?? new Set<string>();
+        for (const p of owned) pending.delete(p.metadata.name!);
+        const live = owned.filter((p) => !isTerminal(p));
+        const active = live.filter((p) => !p.metadata.deletionTimestamp);
+        const now = timestamp(api.now());
+        const succeeded = Math.max(tally.succeeded.size, status.succeeded ?? 0);
+        const failed = Math.max(tally.failed.size, status.failed ?? 0);
+        const completions = spec.completions ?? undefined;
+        const parallelism = spec.parallelism ?? 1;
+        const backoffLimit = spec.backoffLimit ?? 6;
+        status.startTime ??= now;
+        const condition = (type: string, reason: string, message: string): JobCondition => ({
+          type,
+          status: 'True',
+          reason,
+          message,
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        });
+        const complete =
+          completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
+        if (complete) {
+          status.conditions = [
+            ...(status.conditions ?? []),
+            condition(
+              'SuccessCriteriaMet',
+              'CompletionsReached',
+              'Reached expected number of succeeded pods',
+            ),
+            condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+          ];
+          status.completionTime = now;
+          runtime.events.record(job, 'Normal', 'Completed', 'Job completed', SOURCE);
+        } else if (failed > backoffLimit) {
+          status.conditions = [
+            ...(status.conditions ?? []),
+            condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+            condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+          ];
+          for (const p of active) deletePod(job, p);
+          runtime.events.record(
+            job,
+            'Warning',
+            'BackoffLimitExceeded',
+            'Job has reached the specified backoff limit',
+            SOURCE,
+          );
+        } else if (!spec.suspend) {
+          const wanted =
+            completions !== undefined ? Math.min(parallelism, completions - succeeded) : parallelism;
+          for (let i = live.length + pending.size; i < wanted; i++) {
+            const podName = createPod(key, job, spec);
+            if (podName) pending.add(podName);
+          }
+        }
+        expected.set(key, pending);
+        const done = finished(status);
+        status.active = done ? 0 : active.length + pending.size;
+        status.ready = done ? 0 : active.filter(isReady).length;
+        status.succeeded = succeeded;
+        status.failed = failed;
+        status.terminating = live.length - active.length;
+        status.uncountedTerminatedPods = {};
+        if (!status.succeeded) delete status.succeeded;
+        if (!status.failed) delete status.failed;
+        if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return;
+        api.update(
+          jobsRt,
+          namespace,
+          name,
+          { ...job, status },
+          { subresource: 'status', fieldManager: 'kube-controller-manager' },
+        );
+      }
+
+      function createPod(key: string, job: KObject, spec: JobSpecShape): string | undefined {
+        const template = spec.template ?? {};
+        const jobName = job.metadata.name!;
+        for (let attempt = 0; attempt < 10; attempt++) {
+          const n = created.get(key) ?? 0;
+          created.set(key, n + 1);
+          const podName = `${jobName}-${stableSuffix(runtime, key, String(n))}`;
+          try {
+            const pod = api.create(
+              podsRt,
+              job.metadata.namespace,
+              {
+                metadata: {
+                  name: podName,
+                  generateName: `${jobName}-`,
+                  namespace: job.metadata.namespace,
+                  labels: { ...template.metadata?.labels },
+                  ...(template.metadata?.annotations
+                    ? { annotations: { ...template.metadata.annotations } }
+                    : {}),
+                  ownerReferences: [ownedBy(job)],
+                },
+                spec: structuredClone(template.spec ?? {}),
+              },
+              { fieldManager: 'kube-controller-manager' },
+            );
+            runtime.events.record(
+              job,
+              'Normal',
+              'SuccessfulCreate',
+              `Created pod: ${pod.metadata.name}`,
+              SOURCE,
+            );
+            return pod.metadata.name;
+          } catch (err) {
+            if (err instanceof StatusError && err.code === 409) continue;
+            throw err;
+          }
+        }
+        return undefined;
+      }
+
+      function deletePod(job: KObject, pod: KObject): void {
+        try {
+          api.delete(podsRt, pod.metadata.namespace, pod.metadata.name!, {
+            preconditions: { uid: pod.metadata.uid! },
+          });
+          runtime.events.record(
+            job,
+            'Normal',
+            'SuccessfulDelete',
+            `Deleted pod: ${pod.metadata.name}`,
+            SOURCE,
+          );
+        } catch (err) {
+          if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+        }
+      }
+    },
+  };
+}

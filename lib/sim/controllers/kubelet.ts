@@ -1,0 +1,602 @@
+/**
+ * The kubelets of every node, as one controller. A pod bound to a node goes through what a real
+ * kubelet reports: ContainerCreating while its volumes bind and attach, sandbox, image pulls, init
+ * containers, containers started, Running, Ready after the readiness delay; run-to-completion pods
+ * finish; a pod marked for deletion is stopped (Killing) and deleted with grace 0 once its
+ * containers exit, or when its grace period runs out. Every write goes through the Api.
+ */
+import { StatusError } from '../api/errors.ts';
+import type { ResourceType } from '../api/resource.ts';
+import { type KObject, timestamp } from '../api/types.ts';
+import {
+  type Container,
+  type ContainerState,
+  type ContainerStatus,
+  type PodCondition,
+  type PodStatus,
+  claimNames,
+  isTerminal,
+  nodeSpec,
+  nodeStatus,
+  podSpec,
+  podStatus,
+} from './kube-types.ts';
+import {
+  addressInCidr,
+  goDuration,
+  imageIdOf,
+  imageSizeOf,
+  normalizedImage,
+  pullPolicyOf,
+  qosClassOf,
+} from './kubelet-facts.ts';
+import { type Latencies, type Latency, drawLatency } from './latencies.ts';
+import { type Controller, type SimRuntime, keyOf, splitKey } from './runtime.ts';
+import { initStableRandom, stableHex } from './stable-random.ts';
+import { onVolumeReadinessChange, volumeLookupsFrom, volumesReadyFor } from './storage/volumes-ready.ts';
+
+export interface KubeletOptions {
+  latencies: Latencies;
+}
+
+/** Annotations a spec can set on a pod to steer its simulated containers. */
+export const SIM_EXIT_CODE = 'sim.kubexpect.io/exit-code';
+export const SIM_RUN_SECONDS = 'sim.kubexpect.io/run-seconds';
+
+interface ContainerRun {
+  spec: Container;
+  state: ContainerState;
+  lastState: ContainerState;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  containerID?: string;
+  imageResolved: boolean;
+}
+
+type Stage = 'sync' | 'volumes' | 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
+
+interface PodRun {
+  key: string;
+  uid: string;
+  /** How many pods of this name this kubelet has run: keys the seeded draws of a recreated pod. */
+  incarnation: number;
+  node: string;
+  stage: Stage;
+  phase: NonNullable<PodStatus['phase']>;
+  startTime?: string;
+  hostIP?: string;
+  podIP?: string;
+  init: ContainerRun[];
+  main: ContainerRun[];
+  conditions: Map<string, PodCondition>;
+  timers: Set<() => void>;
+  mountTimer?: () => void;
+}
+
+const CONDITION_ORDER = [
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+];
+
+export function kubelet(options: KubeletOptions): Controller {
+  const lat = options.latencies;
+  return {
+    name: 'kubelet',
+    start(runtime: SimRuntime) {
+      initStableRandom(runtime);
+      const api = runtime.api;
+      const podsRt: ResourceType = api.resource('', 'pods');
+      const pods = runtime.informer('', 'pods');
+      const nodes = runtime.informer('', 'nodes');
+      const volumes = volumeLookupsFrom(runtime);
+      const runs = new Map<string, PodRun>();
+      const incarnations = new Map<string, number>();
+      const images = new Map<string, Set<string>>();
+      const nextAddress = new Map<string, number>();
+
+      const queue = runtime.queue('kubelet', (key) => reconcile(key));
+      pods.on((type, pod) => {
+        if (type === 'DELETED') forget(keyOf(pod));
+        else if (podSpec(pod).nodeName) queue.add(keyOf(pod));
+      });
+      onVolumeReadinessChange(runtime, (pod) => {
+        if (runs.get(keyOf(pod))?.stage === 'volumes') queue.add(keyOf(pod));
+      });
+      nodes.on((type, node) => {
+        if (type !== 'DELETED')
+          for (const run of runs.values()) if (run.node === node.metadata.name) queue.add(run.key);
+      }, false);
+
+      const source = (run: PodRun) => ({ component: 'kubelet', host: run.node });
+      const draw = (run: PodRun, latency: Latency, ...step: string[]) =>
+        drawLatency(runtime, latency, run.key, String(run.incarnation), ...step);
+
+      function schedule(run: PodRun, realisticMs: number, fn: () => void): void {
+        const cancel = runtime.after(realisticMs, () => {
+          run.timers.delete(cancel);
+          if (runs.get(run.key) !== run) return;
+          try {
+            fn();
+          } catch (err) {
+            runtime.reportError('kubelet', run.key, err);
+          }
+        });
+        run.timers.add(cancel);
+      }
+
+      function cancelAll(run: PodRun): void {
+        for (const cancel of run.timers) cancel();
+        run.timers.clear();
+        run.mountTimer?.();
+        run.mountTimer = undefined;
+      }
+
+      function forget(key: string): void {
+        const run = runs.get(key);
+        if (run) cancelAll(run);
+        runs.delete(key);
+      }
+
+      function current(run: PodRun): KObject | undefined {
+        const { namespace, name } = splitKey(run.key);
+        const pod = api.find(podsRt, namespace, name);
+        return pod && pod.metadata.uid === run.uid ? pod : undefined;
+      }
+
+      function reconcile(key: string): void {
+        const { namespace, name } = splitKey(key);
+        const pod = pods.get(namespace, name);
+        if (!pod) {
+          forget(key);
+          return;
+        }
+        const nodeName = podSpec(pod).nodeName;
+        if (!nodeName || !nodes.get(undefined, nodeName)) return;
+        let run = runs.get(key);
+        if (!run || run.uid !== pod.metadata.uid) {
+          if (run) cancelAll(run);
+          run = newRun(key, pod, nodeName);
+          runs.set(key, run);
+          if (isTerminal(pod)) run.stage = 'finished';
+          else schedule(run, draw(run, lat.kubeletSync, 'sync'), () => firstSync(run!));
+        }
+        if (pod.metadata.deletionTimestamp) {
+          if (run.stage !== 'stopping' && run.stage !== 'stopped') stop(run, pod);
+          return;
+        }
+        if (run.stage === 'volumes') checkVolumes(run, pod);
+      }
+
+      function newRun(key: string, pod: KObject, node: string): PodRun {
+        const incarnation = (incarnations.get(key) ?? 0) + 1;
+        incarnations.set(key, incarnation);
+        const spec = podSpec(pod);
+        const containerRun = (c: Container): ContainerRun => ({
+          spec: c,
+          state: {
+            waiting: {
+              reason: (spec.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating',
+            },
+          },
+          lastState: {},
+          ready: false,
+          started: false,
+          restartCount: 0,
+          imageResolved: false,
+        });
+        const init = (spec.initContainers ?? []).map((c) => ({
+          ...containerRun(c),
+          state: { waiting: { reason: 'PodInitializing' } },
+        }));
+        return {
+          key,
+          uid: pod.metadata.uid!,
+          incarnation,
+          node,
+          stage: 'sync',
+          phase: 'Pending',
+          init,
+          main: (spec.containers ?? []).map(containerRun),
+          conditions: new Map(),
+          timers: new Set(),
+        };
+      }
+
+      function setCondition(
+        run: PodRun,
+        type: string,
+        status: PodCondition['status'],
+        reason?: string,
+        message?: string,
+      ) {
+        const previous = run.conditions.get(type);
+        const condition: PodCondition = {
+          type,
+          status,
+          lastProbeTime: null,
+          lastTransitionTime:
+            previous && previous.status === status ? previous.lastTransitionTime : timestamp(api.now()),
+        };
+        if (reason) condition.reason = reason;
+        if (message) condition.message = message;
+        run.conditions.set(type, condition);
+      }
+
+      function readinessConditions(run: PodRun): void {
+        if (run.phase === 'Succeeded' || run.phase === 'Failed') {
+          setCondition(run, 'Ready', 'False', 'PodCompleted');
+          setCondition(run, 'ContainersReady', 'False', 'PodCompleted');
+          return;
+        }
+        const unready = run.main.filter((c) => !c.ready).map((c) => c.spec.name);
+        if (unready.length === 0) {
+          setCondition(run, 'Ready', 'True');
+          setCondition(run, 'ContainersReady', 'True');
+        } else {
+          const message = `containers with unready status: [${unready.join(' ')}]`;
+          setCondition(run, 'Ready', 'False', 'ContainersNotReady', message);
+          setCondition(run, 'ContainersReady', 'False', 'ContainersNotReady', message);
+        }
+      }
+
+      function initializedCondition(run: PodRun): void {
+        const incomplete = run.init.filter((c) => c.state.terminated?.exitCode !== 0);
+        if (incomplete.length === 0) setCondition(run, 'Initialized', 'True');
+        else
+          setCondition(
+            run,
+            'Initialized',
+            'False',
+            'ContainersNotInitialized',
+            `containers with incomplete status: [${incomplete.map((c) => c.spec.name).join(' ')}]`,
+          );
+      }
+
+      function containerStatus(c: ContainerRun): ContainerStatus {
+        const status: ContainerStatus = {
+          name: c.spec.name,
+          state: c.state,
+          lastState: c.lastState,
+          ready: c.ready,
+          restartCount: c.restartCount,
+          image: c.imageResolved ? normalizedImage(c.spec.image) : c.spec.image,
+          imageID: c.imageResolved ? imageIdOf(c.spec.image) : '',
+          started: c.started,
+        };
+        if (c.containerID) status.containerID = c.containerID;
+        return status;
+      }
+
+      /** Writes the run's view of the pod to pods/status, keeping conditions other writers own. */
+      function writeStatus(run: PodRun): void {
+        const pod = current(run);
+        if (!pod) return;
+        const old = podStatus(pod);
+        const ours = CONDITION_ORDER.filter((t) => t !== 'PodScheduled' && run.conditions.has(t)).map(
+          (t) => run.conditions.get(t)!,
+        );
+        const managed = new Set(ours.map((c) => c.type));
+        const theirs = (old.conditions ?? []).filter((c) => !managed.has(c.type));
+        theirs.sort((a, b) => {
+          const ia = CONDITION_ORDER.indexOf(a.type);
+          const ib = CONDITION_ORDER.indexOf(b.type);
+          return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+        });
+        const status: PodStatus = {
+          ...old,
+          phase: run.phase,
+          conditions: [...ours, ...theirs],
+          qosClass: qosClassOf(podSpec(pod)),
+          containerStatuses: run.main.map(containerStatus),
+        };
+        if (run.init.length > 0) status.initContainerStatuses = run.init.map(containerStatus);
+        if (run.hostIP) {
+          status.hostIP = run.hostIP;
+          status.hostIPs = [{ ip: run.hostIP }];
+        }
+        if (run.podIP) {
+          status.podIP = run.podIP;
+          status.podIPs = [{ ip: run.podIP }];
+        }
+        if (run.startTime) status.startTime = run.startTime;
+        const { namespace, name } = splitKey(run.key);
+        api.update(
+          podsRt,
+          namespace,
+          name,
+          { ...pod, status },
+          { subresource: 'status', fieldManager: 'kubelet' },
+        );
+      }
+
+      function firstSync(run: PodRun): void {
+        const node = nodes.get(undefined, run.node);
+        run.hostIP = nodeStatus(node ?? { metadata: {} }).addresses?.find(
+          (a) => a.type === 'InternalIP',
+        )?.address;
+        run.startTime = timestamp(api.now());
+        run.stage = 'volumes';
+        setCondition(run, 'PodReadyToStartContainers', 'False');
+        initializedCondition(run);
+        readinessConditions(run);
+        writeStatus(run);
+        const pod = current(run);
+        if (pod) checkVolumes(run, pod);
+      }
+
+      function checkVolumes(run: PodRun, pod: KObject): void {
+        const readiness = volumesReadyFor(pod, volumes);
+        if (!readiness.ready) {
+          if (!run.mountTimer) armMountTimeout(run);
+          return;
+        }
+        run.mountTimer?.();
+        run.mountTimer = undefined;
+        run.stage = 'starting';
+        const mounted = claimNames(pod).length > 0 ? draw(run, lat.volumeMount, 'mount') : 0;
+        schedule(run, mounted + draw(run, lat.sandbox, 'sandbox'), () => sandboxReady(run));
+      }
+
+      function armMountTimeout(run: PodRun): void {
+        const wait = draw(run, lat.mountTimeout, 'mountTimeout');
+        run.mountTimer = runtime.after(wait, () => {
+          run.mountTimer = undefined;
+          const pod = current(run);
+          if (!pod || runs.get(run.key) !== run || run.stage !== 'volumes') return;
+          const readiness = volumesReadyFor(pod, volumes);
+          if (readiness.ready) return;
+          const waiting = [...new Set([...readiness.unbound, ...readiness.unattached])].sort().join(' ');
+          runtime.events.record(
+            pod,
+            'Warning',
+            'FailedMount',
+            `Unable to attach or mount volumes: unmounted volumes=[${waiting}], unattached volumes=[${waiting}], failed to process volumes=[]: timed out waiting for the condition`,
+            source(run),
+          );
+          armMountTimeout(run);
+        });
+      }
+
+      function allocateAddress(run: PodRun): string | undefined {
+        const node = nodes.get(undefined, run.node);
+        if (!node) return undefined;
+        let cidr = nodeSpec(node).podCIDR;
+        if (!cidr) {
+          const index = nodes
+            .list()
+            .map((n) => n.metadata.name!)
+            .sort()
+            .indexOf(run.node);
+          cidr = `10.244.${Math.max(0, index)}.0/24`;
+        }
+        const n = nextAddress.get(run.node) ?? 0;
+        nextAddress.set(run.node, n + 1);
+        return addressInCidr(cidr, n);
+      }
+
+      function sandboxReady(run: PodRun): void {
+        run.podIP = podSpec(current(run) ?? { metadata: {} }).hostNetwork ? run.hostIP : allocateAddress(run);
+        setCondition(run, 'PodReadyToStartContainers', 'True');
+        writeStatus(run);
+        runInit(run, 0);
+      }
+
+      function runInit(run: PodRun, index: number): void {
+        if (index >= run.init.length) {
+          initializedCondition(run);
+          for (const c of run.main) c.state = { waiting: { reason: 'ContainerCreating' } };
+          if (run.init.length > 0) writeStatus(run);
+          startMain(run, 0);
+          return;
+        }
+        const c = run.init[index]!;
+        startContainer(run, c, `init-${index}`, () => {
+          schedule(run, draw(run, lat.initContainerRun, 'init-run', String(index)), () => {
+            const startedAt = c.state.running?.startedAt;
+            c.state = {
+              terminated: {
+                exitCode: 0,
+                reason: 'Completed',
+                ...(startedAt ? { startedAt } : {}),
+                finishedAt: timestamp(api.now()),
+                containerID: c.containerID!,
+              },
+            };
+            c.started = false;
+            writeStatus(run);
+            runInit(run, index + 1);
+          });
+        });
+      }
+
+      function startMain(run: PodRun, index: number): void {
+        if (index >= run.main.length) {
+          run.phase = 'Running';
+          run.stage = 'running';
+          readinessConditions(run);
+          writeStatus(run);
+          afterStart(run);
+          return;
+        }
+        startContainer(run, run.main[index]!, `main-${index}`, () => startMain(run, index + 1));
+      }
+
+      /** Pull (or find) the image, create and start one container, with the kubelet's events. */
+      function startContainer(run: PodRun, c: ContainerRun, step: string, then: () => void): void {
+        const pod = current(run);
+        if (!pod) return;
+        const nodeImages = images.get(run.node) ?? new Set<string>();
+        images.set(run.node, nodeImages);
+        const image = c.spec.image;
+        const listed = (
+          nodes.get(undefined, run.node)?.status as { images?: { names?: string[] }[] } | undefined
+        )?.images;
+        const present =
+          nodeImages.has(normalizedImage(image)) ||
+          (listed ?? []).some((i) => (i.names ?? []).includes(normalizedImage(image)));
+        const policy = pullPolicyOf(c.spec);
+        const create = () =>
+          schedule(run, draw(run, lat.containerCreate, 'create', step), () => {
+            const p = current(run);
+            if (!p) return;
+            c.containerID = `containerd://${stableHex(runtime, 32, run.key, String(run.incarnation), step, String(c.restartCount))}`;
+            c.imageResolved = true;
+            runtime.events.record(p, 'Normal', 'Created', `Created container: ${c.spec.name}`, source(run));
+            schedule(run, draw(run, lat.containerStart, 'start', step), () => {
+              const q = current(run);
+              if (!q) return;
+              runtime.events.record(q, 'Normal', 'Started', `Started container ${c.spec.name}`, source(run));
+              c.state = { running: { startedAt: timestamp(api.now()) } };
+              c.started = true;
+              writeStatus(run);
+              then();
+            });
+          });
+        if (policy === 'Never' || (policy === 'IfNotPresent' && present)) {
+          runtime.events.record(
+            pod,
+            'Normal',
+            'Pulled',
+            `Container image "${image}" already present on machine`,
+            source(run),
+          );
+          create();
+          return;
+        }
+        runtime.events.record(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, source(run));
+        // Layers already on the node make a re-pull (policy Always) quick.
+        const pullMs = draw(run, lat.imagePull, 'pull', step) * (present ? 0.1 : 1);
+        schedule(run, pullMs, () => {
+          const p = current(run);
+          if (!p) return;
+          nodeImages.add(normalizedImage(image));
+          const took = goDuration(pullMs);
+          runtime.events.record(
+            p,
+            'Normal',
+            'Pulled',
+            `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${imageSizeOf(image)} bytes.`,
+            source(run),
+          );
+          create();
+        });
+      }
+
+      function afterStart(run: PodRun): void {
+        const pod = current(run);
+        if (!pod) return;
+        const delay = Math.max(
+          0,
+          ...run.main.map((c) => (c.spec.readinessProbe?.initialDelaySeconds ?? 0) * 1000),
+        );
+        schedule(run, delay + draw(run, lat.readiness, 'ready'), () => {
+          if (run.stage !== 'running') return;
+          for (const c of run.main) if (c.state.running) c.ready = true;
+          readinessConditions(run);
+          writeStatus(run);
+        });
+        const restartPolicy = podSpec(pod).restartPolicy ?? 'Always';
+        if (restartPolicy !== 'Always') scheduleCompletion(run, pod);
+      }
+
+      function scheduleCompletion(run: PodRun, pod: KObject): void {
+        const annotations = pod.metadata.annotations ?? {};
+        const seconds = Number(annotations[SIM_RUN_SECONDS]);
+        const runMs =
+          Number.isFinite(seconds) && seconds >= 0 && annotations[SIM_RUN_SECONDS] !== undefined
+            ? seconds * 1000
+            : draw(run, lat.jobRun, 'run', String(run.main[0]?.restartCount ?? 0));
+        const exitCode = Number.parseInt(annotations[SIM_EXIT_CODE] ?? '0', 10) || 0;
+        schedule(run, runMs, () => {
+          if (run.stage !== 'running') return;
+          const finishedAt = timestamp(api.now());
+          const restartPolicy = podSpec(pod).restartPolicy;
+          for (const c of run.main) {
+            const startedAt = c.state.running?.startedAt;
+            c.state = {
+              terminated: {
+                exitCode,
+                reason: exitCode === 0 ? 'Completed' : 'Error',
+                ...(startedAt ? { startedAt } : {}),
+                finishedAt,
+                containerID: c.containerID!,
+              },
+            };
+            c.ready = false;
+            c.started = false;
+          }
+          if (exitCode !== 0 && restartPolicy === 'OnFailure') {
+            // The kubelet restarts the failed containers in place; the Job counts nothing until the pod ends.
+            for (const c of run.main) {
+              c.lastState = c.state;
+              c.restartCount += 1;
+              c.state = { running: { startedAt: finishedAt } };
+              c.started = true;
+            }
+            readinessConditions(run);
+            writeStatus(run);
+            afterStart(run);
+            return;
+          }
+          run.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+          run.stage = 'finished';
+          readinessConditions(run);
+          writeStatus(run);
+        });
+      }
+
+      function stop(run: PodRun, pod: KObject): void {
+        cancelAll(run);
+        const running = run.main.filter((c) => c.state.running);
+        run.stage = 'stopping';
+        const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+        if (running.length === 0) {
+          schedule(run, Math.min(graceMs, draw(run, lat.kubeletSync, 'stop-sync')), () => remove(run));
+          return;
+        }
+        for (const c of running) {
+          runtime.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, source(run));
+          c.ready = false;
+        }
+        readinessConditions(run);
+        writeStatus(run);
+        const stopMs = draw(run, lat.containerStop, 'stop');
+        const killed = stopMs >= graceMs;
+        schedule(run, Math.min(stopMs, graceMs), () => {
+          const finishedAt = timestamp(api.now());
+          for (const c of running) {
+            const startedAt = c.state.running?.startedAt;
+            c.state = {
+              terminated: {
+                exitCode: killed ? 137 : 0,
+                reason: killed ? 'Error' : 'Completed',
+                ...(startedAt ? { startedAt } : {}),
+                finishedAt,
+                containerID: c.containerID!,
+              },
+            };
+            c.started = false;
+          }
+          run.phase = killed ? 'Failed' : 'Succeeded';
+          readinessConditions(run);
+          writeStatus(run);
+          remove(run);
+        });
+      }
+
+      function remove(run: PodRun): void {
+        run.stage = 'stopped';
+        const { namespace, name } = splitKey(run.key);
+        try {
+          api.delete(podsRt, namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: run.uid } });
+        } catch (err) {
+          if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+        }
+      }
+    },
+  };
+}

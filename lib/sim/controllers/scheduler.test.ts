@@ -1,0 +1,190 @@
+import type * as k8s from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../index.ts';
+import { clientsFor, until } from '../testing/clients.ts';
+
+const TIME_SCALE = 0.01;
+
+function podBody(
+  name: string,
+  extra: Partial<k8s.V1PodSpec> = {},
+  labels?: Record<string, string>,
+): k8s.V1Pod {
+  return {
+    metadata: { name, labels },
+    spec: { containers: [{ name: 'web', image: 'nginx:1.27' }], ...extra },
+  };
+}
+
+describe('simulated scheduler (kind preset)', () => {
+  let cluster: Cluster;
+  let core: k8s.CoreV1Api;
+  let namespace: string;
+  let counter = 0;
+
+  before(async () => {
+    cluster = await startCluster({ preset: 'kind', timeScale: TIME_SCALE, seed: 11 });
+    core = clientsFor(cluster).core;
+  });
+  after(() => cluster.stop());
+
+  beforeEach(async () => {
+    namespace = `sched-${++counter}`;
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+  });
+  afterEach(async () => {
+    // Leave every node schedulable for the next test.
+    for (const node of ['kind-worker', 'kind-worker2', 'kind-worker3']) {
+      await cordon(node, false);
+    }
+  });
+
+  const cordon = (node: string, unschedulable: boolean) =>
+    core.patchNode({ name: node, body: [{ op: 'add', path: '/spec/unschedulable', value: unschedulable }] });
+
+  const nodeOf = (name: string) =>
+    until(`pod ${name} to be bound`, async () => {
+      const pod = await core.readNamespacedPod({ namespace, name });
+      return pod.spec?.nodeName || undefined;
+    });
+
+  const unschedulableMessage = (name: string) =>
+    until(`pod ${name} to be marked unschedulable`, async () => {
+      const pod = await core.readNamespacedPod({ namespace, name });
+      const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+      return cond ? { reason: cond.reason, message: cond.message, nodeName: pod.spec?.nodeName } : undefined;
+    });
+
+  it('binds pods to workers and never to the tainted control plane', async () => {
+    for (let i = 0; i < 6; i++) await core.createNamespacedPod({ namespace, body: podBody(`web-${i}`) });
+    const nodes = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => nodeOf(`web-${i}`)));
+    expect(nodes).to.not.include('kind-control-plane');
+    expect(new Set(nodes)).to.have.keys('kind-worker', 'kind-worker2', 'kind-worker3');
+  });
+
+  it('records Scheduled with the real message and sets PodScheduled=True', async () => {
+    await core.createNamespacedPod({ namespace, body: podBody('web') });
+    const node = await nodeOf('web');
+    const events = await until('the Scheduled event', async () => {
+      const list = await core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.name=web' });
+      return list.items.find((e) => e.reason === 'Scheduled');
+    });
+    expect(events.message).to.equal(`Successfully assigned ${namespace}/web to ${node}`);
+    expect(events.source?.component).to.equal('default-scheduler');
+    const pod = await core.readNamespacedPod({ namespace, name: 'web' });
+    expect(pod.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).to.equal('True');
+  });
+
+  it('leaves a pod with an impossible nodeSelector Pending with the exact FailedScheduling message', async () => {
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody('picky', { nodeSelector: { disktype: 'nvme' } }),
+    });
+    const expected =
+      "0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 node(s) didn't match Pod's node affinity/selector. " +
+      'no new claims to deallocate, preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.';
+    const seen = await unschedulableMessage('picky');
+    expect(seen).to.deep.equal({ reason: 'Unschedulable', message: expected, nodeName: undefined });
+    const event = await until('the FailedScheduling event', async () => {
+      const list = await core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.name=picky' });
+      return list.items.find((e) => e.reason === 'FailedScheduling');
+    });
+    expect(event.type).to.equal('Warning');
+    expect(event.message).to.equal(expected);
+    const pod = await core.readNamespacedPod({ namespace, name: 'picky' });
+    expect(pod.status?.phase).to.equal('Pending');
+  });
+
+  it('places new pods only on nodes that are not cordoned', async () => {
+    await cordon('kind-worker', true);
+    await cordon('kind-worker2', true);
+    for (let i = 0; i < 4; i++) await core.createNamespacedPod({ namespace, body: podBody(`web-${i}`) });
+    const nodes = await Promise.all([0, 1, 2, 3].map((i) => nodeOf(`web-${i}`)));
+    expect(nodes).to.deep.equal(['kind-worker3', 'kind-worker3', 'kind-worker3', 'kind-worker3']);
+  });
+
+  it('reports cordoned nodes as unschedulable and binds the pod once one is uncordoned', async () => {
+    for (const node of ['kind-worker', 'kind-worker2', 'kind-worker3']) {
+      await cordon(node, true);
+    }
+    await core.createNamespacedPod({ namespace, body: podBody('waiting') });
+    const seen = await unschedulableMessage('waiting');
+    expect(seen.message).to.equal(
+      '0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 node(s) were unschedulable. ' +
+        'no new claims to deallocate, preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+    );
+    await cordon('kind-worker2', false);
+    expect(await nodeOf('waiting')).to.equal('kind-worker2');
+  });
+
+  it('keeps replicas with required hostname anti-affinity apart and says why the extra one waits', async () => {
+    const labels = { app: 'db' };
+    const affinity: k8s.V1Affinity = {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' },
+        ],
+      },
+    };
+    for (let i = 0; i < 3; i++) {
+      await core.createNamespacedPod({ namespace, body: podBody(`db-${i}`, { affinity }, labels) });
+      await nodeOf(`db-${i}`);
+    }
+    const nodes = await Promise.all([0, 1, 2].map((i) => nodeOf(`db-${i}`)));
+    expect(new Set(nodes).size).to.equal(3);
+    await core.createNamespacedPod({ namespace, body: podBody('db-3', { affinity }, labels) });
+    const seen = await unschedulableMessage('db-3');
+    expect(seen.message).to.equal(
+      "0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 node(s) didn't match pod anti-affinity rules. " +
+        'no new claims to deallocate, preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.',
+    );
+  });
+
+  it('binds a pod with a WaitForFirstConsumer claim on the node its volume is provisioned for', async () => {
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    const node = await nodeOf('db');
+    const claim = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'data' });
+    expect(claim.metadata?.annotations?.['volume.kubernetes.io/selected-node']).to.equal(node);
+    expect(claim.status?.phase).to.equal('Bound');
+  });
+
+  it('keeps a pod whose local volume is pinned to a cordoned node Pending with a volume node affinity conflict', async () => {
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    const node = await nodeOf('db');
+    await cordon(node, true);
+    await core.deleteNamespacedPod({ namespace, name: 'db', gracePeriodSeconds: 0 });
+    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    const seen = await unschedulableMessage('db');
+    expect(seen.message).to.equal(
+      '0/4 nodes are available: 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. ' +
+        'no new claims to deallocate, preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+    );
+    await cordon(node, false);
+    expect(await nodeOf('db')).to.equal(node);
+  });
+
+  it('rejects a pod whose claim does not exist before looking at nodes', async () => {
+    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'missing' } }];
+    await core.createNamespacedPod({ namespace, body: podBody('orphan', { volumes }) });
+    const seen = await unschedulableMessage('orphan');
+    expect(seen.message).to.equal(
+      '0/4 nodes are available: persistentvolumeclaim "missing" not found. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+    );
+  });
+});

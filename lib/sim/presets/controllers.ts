@@ -1,0 +1,33 @@
+/**
+ * The one place that says which controllers a preset cluster runs. Every preset runs the same
+ * set; what differs between presets is data (nodes, classes, drivers, latencies, provisioners).
+ */
+import { cnpgController } from '../controllers/cnpg/index.ts';
+import { daemonSetController } from '../controllers/daemonset.ts';
+import { disruptionController } from '../controllers/disruption.ts';
+import { garbageCollector } from '../controllers/garbage-collector.ts';
+import { jobController } from '../controllers/job.ts';
+import { kubelet } from '../controllers/kubelet.ts';
+import { resolveLatencies } from '../controllers/latencies.ts';
+import { namespaceLifecycle } from '../controllers/namespace-lifecycle.ts';
+import { nodeLifecycle } from '../controllers/node-lifecycle.ts';
+import type { Controller } from '../controllers/runtime.ts';
+import { scheduler } from '../controllers/scheduler.ts';
+import { storageControllers } from '../controllers/storage/index.ts';
+import type { Preset } from './types.ts';
+
+export function presetControllers(preset: Preset): Controller[] {
+  const latencies = resolveLatencies(preset.latencies);
+  return [
+    nodeLifecycle(),
+    scheduler({ latencies }),
+    kubelet({ latencies }),
+    garbageCollector({ latencies }),
+    namespaceLifecycle({ latencies }),
+    jobController({ latencies }),
+    daemonSetController({ latencies }),
+    ...storageControllers(preset.storage).controllers,
+    disruptionController(),
+    cnpgController(),
+  ];
+}
