@@ -170,8 +170,9 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal): Promise<R> {
         finishFail('unobservable', observation.finalError.message);
         return;
       }
+      if (!observation.synced) return;
       if (state !== undefined) judge(state);
-      else if (observation.synced && !last) judge(observation.state());
+      else if (!last) judge(observation.state());
     };
     const unsubscribe = observation.subscribe(onChange);
 

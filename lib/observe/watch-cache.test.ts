@@ -85,6 +85,20 @@ describe('WatchCache', () => {
     }
   });
 
+  it('announces a list only once it is whole, never as a partial state', async () => {
+    await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('whole-1', { set: 'w' }) });
+    await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('whole-2', { set: 'w' }) });
+    const cache = acquireCache(conn, PODS, 'obs', { labelSelector: 'set=w' });
+    const sizes: number[] = [];
+    cache.subscribe(() => sizes.push(cache.list().length));
+    try {
+      await until('sync', () => cache.synced);
+      expect(sizes).to.deep.equal([2]);
+    } finally {
+      cache.release();
+    }
+  });
+
   it('is shared by every reader of the same resource and namespace, and closes with the last', async () => {
     const a = acquireCache(conn, PODS, 'obs');
     const b = acquireCache(conn, PODS, 'obs');

@@ -203,19 +203,22 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     this.notify(undefined);
   }
 
-  private apply(type: EntryType, obj: T, via: EntrySource): void {
+  /** Applies one change; announces it unless `quiet` (a relist announces its batch once it is whole). */
+  private apply(type: EntryType, obj: T, via: EntrySource, quiet = false): CacheChange<T> | undefined {
     const key = this.keyOf(obj);
     const previous = this.objects.get(key);
     if (type === 'DELETED') {
       this.objects.delete(key);
     } else {
-      if (previous && previous.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+      if (previous && previous.metadata?.resourceVersion === obj.metadata?.resourceVersion) return undefined;
       this.objects.set(key, obj);
     }
     const entry = entryOf<T>(++this.seq, type, via, obj);
     const t = this.trajectories.get(key) ?? this.trajectory(key);
     t.push(entry);
-    this.notify({ key, entry });
+    const change = { key, entry };
+    if (!quiet) this.notify(change);
+    return change;
   }
 
   private async start(): Promise<void> {
@@ -295,14 +298,23 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     if (this.mode === 'closed') return false;
     const first = !this.synced;
     this.resourceVersion = list.metadata?.resourceVersion;
+    // Apply the whole list before announcing anything: a half-applied list is not a state the
+    // cluster was ever in (a set matcher would see some pods and not others).
     const seen = new Set<string>();
+    const changes: CacheChange<T>[] = [];
     for (const item of list.items) {
       const key = this.keyOf(item);
       seen.add(key);
       const had = this.objects.has(key);
-      this.apply(first ? 'LISTED' : had ? 'MODIFIED' : 'ADDED', item, via);
+      const change = this.apply(first ? 'LISTED' : had ? 'MODIFIED' : 'ADDED', item, via, true);
+      if (change) changes.push(change);
     }
-    for (const [key, obj] of [...this.objects]) if (!seen.has(key)) this.apply('DELETED', obj, via);
+    for (const [key, obj] of [...this.objects]) {
+      if (seen.has(key)) continue;
+      const change = this.apply('DELETED', obj, via, true);
+      if (change) changes.push(change);
+    }
+    if (!first) for (const change of changes) this.notify(change);
     if (first) {
       this.synced = true;
       // Keys asked for before the first list learn now that their object is absent.

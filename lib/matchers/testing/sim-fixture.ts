@@ -84,3 +84,22 @@ export async function createNode(f: SimFixture, name: string, unschedulable = fa
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The failure message of an assertion that must fail (throws if it passed). */
+export async function failureOf(assertion: PromiseLike<unknown>): Promise<string> {
+  try {
+    await assertion;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected the assertion to fail, but it passed');
+}
+
+/** The first two lines of a failure message with the elapsed time replaced by `T`. */
+export function gist(message: string): string {
+  return message
+    .split('\n')
+    .slice(0, 2)
+    .join('\n')
+    .replace(/after \d+(\.\d+)?m?s of/, 'after T of');
+}
