@@ -5,6 +5,7 @@
 import { cnpgController } from '../controllers/cnpg/index.ts';
 import { daemonSetController } from '../controllers/daemonset.ts';
 import { disruptionController } from '../controllers/disruption.ts';
+import { endpointsController } from '../controllers/endpoints.ts';
 import { garbageCollector } from '../controllers/garbage-collector.ts';
 import { jobController } from '../controllers/job.ts';
 import { kubelet } from '../controllers/kubelet.ts';
@@ -28,6 +29,7 @@ export function presetControllers(preset: Preset): Controller[] {
     daemonSetController({ latencies }),
     ...storageControllers(preset.storage).controllers,
     disruptionController(),
+    endpointsController(),
     cnpgController(),
   ];
 }

@@ -191,6 +191,33 @@ describe('cnpgController in the kind and cloud presets', function () {
     expect(nodes.size).to.equal(3);
   });
 
+  it('points the -rw endpoints at the primary and -ro at the replicas, following a switchover', async () => {
+    env = await Env.start('kind', 10);
+    await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
+    await env.healthy('pg', 3);
+    const e = env;
+    const ips = async (service: string) => {
+      const ep = await e.core.readNamespacedEndpoints({ namespace: 'default', name: service });
+      return (ep.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.targetRef?.name)).sort();
+    };
+    await until('-rw on pg-1', async () => JSON.stringify(await ips('pg-rw')) === '["pg-1"]');
+    expect(await ips('pg-ro')).to.deep.equal(['pg-2', 'pg-3']);
+    expect(await ips('pg-r')).to.deep.equal(['pg-1', 'pg-2', 'pg-3']);
+    await env.custom.patchNamespacedCustomObjectStatus(
+      {
+        group: GROUP,
+        version: 'v1',
+        namespace: 'default',
+        plural: 'clusters',
+        name: 'pg',
+        body: { status: { targetPrimary: 'pg-2' } },
+      },
+      mergePatch,
+    );
+    await until('-rw on pg-2', async () => JSON.stringify(await ips('pg-rw')) === '["pg-2"]');
+    await until('-ro on pg-1 and pg-3', async () => JSON.stringify(await ips('pg-ro')) === '["pg-1","pg-3"]');
+  });
+
   it('fails over to a replica when the primary pod is deleted, and brings the old instance back as a replica on its PVC', async () => {
     env = await Env.start('kind', 2);
     await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });

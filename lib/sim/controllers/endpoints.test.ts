@@ -1,0 +1,107 @@
+import * as k8s from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../cluster.ts';
+import { endpointsController } from './endpoints.ts';
+
+const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+describe('endpointsController', () => {
+  let cluster: Cluster;
+  let core: k8s.CoreV1Api;
+
+  before(async () => {
+    cluster = await startCluster({ controllers: [endpointsController()], timeScale: 0.01, seed: 4 });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(cluster.kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedService({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'db', labels: { app: 'db' } },
+        spec: { selector: { app: 'db' }, ports: [{ name: 'postgres', port: 5432, targetPort: 'pg' }] },
+      },
+    });
+  });
+
+  after(() => cluster.stop());
+
+  async function pod(name: string, ip: string, ready: boolean): Promise<void> {
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name, labels: { app: 'db' } },
+        spec: {
+          nodeName: 'n1',
+          containers: [{ name: 'pg', image: 'pg', ports: [{ name: 'pg', containerPort: 6543 }] }],
+        },
+      },
+    });
+    await core.patchNamespacedPodStatus(
+      {
+        name,
+        namespace: 'default',
+        body: {
+          status: {
+            phase: 'Running',
+            podIP: ip,
+            conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+          },
+        },
+      },
+      mergePatch,
+    );
+  }
+
+  it('lists Ready pods as addresses and the others as notReadyAddresses, on the resolved target port', async () => {
+    await pod('db-1', '10.0.0.1', true);
+    await pod('db-2', '10.0.0.2', false);
+    const ep = await until('both pods listed', async () => {
+      const e = await core.readNamespacedEndpoints({ namespace: 'default', name: 'db' });
+      const s = e.subsets?.[0];
+      return s?.addresses?.length === 1 && s.notReadyAddresses?.length === 1 && e;
+    });
+    const subset = ep.subsets![0]!;
+    expect(subset.addresses![0]).to.deep.include({ ip: '10.0.0.1', nodeName: 'n1' });
+    expect(subset.addresses![0]!.targetRef).to.deep.include({
+      kind: 'Pod',
+      name: 'db-1',
+      namespace: 'default',
+    });
+    expect(subset.notReadyAddresses![0]!.ip).to.equal('10.0.0.2');
+    expect(subset.ports).to.deep.equal([{ name: 'postgres', port: 6543, protocol: 'TCP' }]);
+    expect(ep.metadata?.labels).to.deep.equal({ app: 'db' });
+  });
+
+  it('drops a pod whose labels stop matching the selector', async () => {
+    await core.patchNamespacedPod(
+      { name: 'db-1', namespace: 'default', body: { metadata: { labels: { app: 'other' } } } },
+      mergePatch,
+    );
+    await until('db-1 dropped', async () => {
+      const e = await core.readNamespacedEndpoints({ namespace: 'default', name: 'db' });
+      return !(e.subsets?.[0]?.addresses ?? []).some((a) => a.targetRef?.name === 'db-1');
+    });
+  });
+
+  it('removes the Endpoints with their Service', async () => {
+    await core.deleteNamespacedService({ namespace: 'default', name: 'db' });
+    await until('endpoints gone', async () => {
+      const list = await core.listNamespacedEndpoints({ namespace: 'default' });
+      return !list.items.some((e) => e.metadata?.name === 'db');
+    });
+  });
+});
