@@ -4,6 +4,7 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import { Connection } from '../client/index.ts';
+import { type ClaimStorage, storageForClaim } from '../storage/index.ts';
 import { acquireCache, formatTrajectory, NODES, PODS, PVCS, type ResourceKind } from '../observe/index.ts';
 import { DeferCleanup } from './cleanup.ts';
 import { currentScope, type DiagnosticSource } from './scope.ts';
@@ -182,6 +183,49 @@ function watchTrajectories(
   };
 }
 
+const MOBILITY_WORDS: Record<string, string> = {
+  node: 'volumes are pinned to one node',
+  zone: 'volumes can follow their pod within its zone',
+  cluster: 'volumes can follow their pod to any node',
+  unknown: 'whether volumes can follow their pod is unknown',
+};
+const DRAIN_WORDS: Record<string, string> = {
+  pending: 'a drained pod is expected to wait Pending for its node',
+  rescheduled: 'a drained pod is expected to be rescheduled on another node',
+  either: 'a drained pod may wait Pending or be rescheduled',
+};
+
+function claimLine(c: ClaimStorage): string {
+  const evidence = c.mobility.evidence[0];
+  const usable = c.usableOn ? `, usable on ${c.usableOn.join(', ') || 'no node'}` : '';
+  return `${c.claim}: class "${c.storageClass}" (${c.provisioner}${c.profile ? `, profile ${c.profile}` : ''})${c.volume ? `, volume ${c.volume}${usable}` : ', not bound'}; mobility ${c.mobility.value}${evidence ? ` (${evidence.source}: ${evidence.detail})` : ''}; on drain: ${c.drainOutcome.value}`;
+}
+
+/** The storage behind the namespace's claims: what explains "Pending" versus "moved". */
+function storageDiagnostics(conn: Connection, namespace: string): DiagnosticSource {
+  const verdicts = async (): Promise<ClaimStorage[]> => {
+    const claims = (await conn.core.listNamespacedPersistentVolumeClaim({ namespace })).items;
+    const names = claims.map((c) => c.metadata?.name ?? '').sort();
+    return Promise.all(names.map((n) => storageForClaim(conn, namespace, n)));
+  };
+  return {
+    title: `Storage behind the claims in ${namespace}`,
+    collect: async () => {
+      const all = await verdicts();
+      return all.length === 0 ? '(no claims)' : all.map(claimLine).join('\n');
+    },
+    summarize: async () => {
+      const byClass = new Map<string, ClaimStorage>();
+      for (const v of await verdicts()) if (!byClass.has(v.storageClass)) byClass.set(v.storageClass, v);
+      const lines = [...byClass.values()].map((v) => {
+        const evidence = v.mobility.evidence[0];
+        return `storage: class "${v.storageClass}" (${v.provisioner}): ${MOBILITY_WORDS[v.mobility.value] ?? v.mobility.value}${evidence ? ` (${evidence.detail})` : ''}; ${DRAIN_WORDS[v.drainOutcome.value] ?? v.drainOutcome.value}`;
+      });
+      return lines.length > 0 ? lines.join('\n  ') : undefined;
+    },
+  };
+}
+
 export interface DiagnoseOptions {
   /** Kinds whose objects' trajectories are recorded, in addition to pods, PVCs and nodes. */
   readonly watch?: readonly ResourceKind[];
@@ -190,8 +234,8 @@ export interface DiagnoseOptions {
 /**
  * Adds to the failure report of the running scope either a DiagnosticSource, or, for a connection
  * and namespace: the trajectories of its pods, PVCs and the nodes (recorded from now on, so states
- * that came and went show up) and the state of its pods, claims, volumes, nodes and events when the
- * failure happened. From BeforeAll it covers every spec of the container; from a spec or
+ * that came and went show up), the state of its pods, claims, volumes, nodes and events when the
+ * failure happened, and the storage behind its claims (summarised in the error too). From BeforeAll it covers every spec of the container; from a spec or
  * BeforeEach, that spec.
  */
 export function DiagnoseOnFailure(source: DiagnosticSource): void;
@@ -214,4 +258,5 @@ export function DiagnoseOnFailure(
     title: `Cluster state when the report was taken (namespace ${namespace})`,
     collect: () => describeNamespaceState(source, namespace),
   });
+  scope.diagnostics.push(storageDiagnostics(source, namespace));
 }

@@ -45,7 +45,9 @@ function stepLines(steps: readonly Step[], origin: number): string[] {
   });
 }
 
-async function collectWithLimit(collect: () => Promise<string>): Promise<string> {
+async function collectWithLimit<T extends string | undefined>(
+  collect: () => Promise<T>,
+): Promise<T | string> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<string>((resolve) => {
     timer = setTimeout(
@@ -68,7 +70,13 @@ export function failedStep(scope: Scope): Step | undefined {
   return scope.steps.find((s) => s.failed) ?? scope.steps.at(-1);
 }
 
-export async function buildFailureReport(ctx: FailureContext, now = Date.now()): Promise<string> {
+export interface FailureReportText {
+  readonly text: string;
+  /** The diagnostic sources' one-line summaries, for the error message. */
+  readonly summaries: readonly string[];
+}
+
+export async function buildFailureReport(ctx: FailureContext, now = Date.now()): Promise<FailureReportText> {
   const { scope } = ctx;
   const lines: string[] = [
     `# ${ctx.fullTitle}`,
@@ -88,6 +96,7 @@ export async function buildFailureReport(ctx: FailureContext, now = Date.now()):
       ...stepLines(ancestor.steps, ancestor.startedAt),
     );
   }
+  const summaries: string[] = [];
   for (const source of scope.chain().flatMap((s) => s.diagnostics)) {
     lines.push(
       '',
@@ -95,28 +104,43 @@ export async function buildFailureReport(ctx: FailureContext, now = Date.now()):
       '',
       await collectWithLimit(() => source.collect({ since: scope.startedAt })),
     );
+    // A summary that cannot be made is left out: the report's section says why.
+    const summary = source.summarize
+      ? await collectWithLimit(() => source.summarize!().catch(() => undefined))
+      : undefined;
+    if (summary?.startsWith('(not collected')) continue;
+    if (summary) summaries.push(summary);
   }
-  return `${lines.join('\n')}\n`;
+  return { text: `${lines.join('\n')}\n`, summaries };
 }
 
-/** Writes the report and returns its path, relative to the working directory. */
-export async function writeFailureReport(ctx: FailureContext): Promise<string> {
+/** Writes the report; returns its path (relative to the working directory) and the summaries. */
+export async function writeFailureReport(
+  ctx: FailureContext,
+): Promise<{ path: string; summaries: readonly string[] }> {
   const dir = join(dslSettings().reportDir, ctx.file ? basename(ctx.file).replace(/\..*$/, '') : 'specs');
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${slug(ctx.fullTitle)}.md`);
-  await writeFile(path, await buildFailureReport(ctx));
+  const report = await buildFailureReport(ctx);
+  await writeFile(path, report.text);
   const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel;
+  return { path: rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel, summaries: report.summaries };
 }
 
-/** Appends the report's path and the failing step to the error mocha will print. */
-export function summariseInError(error: unknown, reportPath: string, scope: Scope): void {
+/** Appends the report's path, the failing step and the sources' summaries to the error mocha will print. */
+export function summariseInError(
+  error: unknown,
+  reportPath: string,
+  scope: Scope,
+  summaries: readonly string[] = [],
+): void {
   if (!(error instanceof Error)) return;
   const step = failedStep(scope);
   const where = step
     ? `\n  during step ${step.index} "${step.text}" (+${formatSeconds(step.startedAt - scope.startedAt)})`
     : '';
-  const suffix = `\n\nFailure report: ${reportPath}${where}`;
+  const notes = summaries.map((s) => `\n  ${s}`).join('');
+  const suffix = `\n\nFailure report: ${reportPath}${where}${notes}`;
   const before = error.message;
   error.message = before + suffix;
   // mocha prints the stack, which starts with the message it had when it was created.

@@ -16,5 +16,18 @@ export {
   When,
 } from './nodes.ts';
 export type { DiagnosticSource } from './scope.ts';
+export { DSL_URL, type NestedRunOptions, type NestedRunResult, runNestedSpecs } from './run-nested.ts';
 export { By } from './steps.ts';
 export { type DiagnoseOptions, DiagnoseOnFailure, describeNamespaceState } from './cluster-state.ts';
+export {
+  type ClusterTarget,
+  EMBEDDED_PRESETS,
+  EMBEDDED_SEED,
+  EMBEDDED_SLOW_FACTOR,
+  EMBEDDED_TIME_SCALE,
+  type EmbeddedPreset,
+  OnEachCluster,
+  type TargetMode,
+  targetMode,
+} from './clusters.ts';
+export { type UseTestNamespaceOptions, useTestNamespace } from './test-namespace.ts';

@@ -86,8 +86,8 @@ async function runNode(
       container.orderedRoot.failure = failure.fullTitle;
     }
     try {
-      const path = await writeFailureReport({ scope, node, error: err, ...failure });
-      summariseInError(err, path, scope);
+      const { path, summaries } = await writeFailureReport({ scope, node, error: err, ...failure });
+      summariseInError(err, path, scope, summaries);
     } catch (reportErr) {
       if (err instanceof Error)
         err.message += `\n\n(the failure report could not be written: ${(reportErr as Error).message})`;

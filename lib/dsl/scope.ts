@@ -24,6 +24,8 @@ export interface DiagnosticSource {
   readonly title: string;
   /** `since`: when the failed node started (ms epoch), to show times relative to it. */
   collect(failure: { readonly since: number }): Promise<string>;
+  /** One line for the error mocha prints, when the source has something a reader needs there (e.g. the storage). */
+  summarize?(): Promise<string | undefined>;
 }
 
 export class Scope {

@@ -1,0 +1,121 @@
+/**
+ * OnEachCluster: one spec text, run against every embedded preset (each in its own simulated
+ * cluster, started for the container and stopped after it), or against the cluster KUBECONFIG
+ * names when KUBEXPECT_CLUSTER=kubeconfig. The spec never learns which preset it runs on: what
+ * differs between clusters must come from the cluster itself (storage profiles).
+ */
+import { type Connection, connect } from '../client/index.ts';
+import { readEnv } from '../config/env.ts';
+import { startCluster } from '../sim/index.ts';
+import { DeferCleanup } from './cleanup.ts';
+import type { Decorator } from './decorators.ts';
+import { BeforeAll, Describe } from './nodes.ts';
+
+/** The presets the sample specs run on: node-pinned storage (`kind`) and storage that follows the pod (`cloud`). */
+export const EMBEDDED_PRESETS = ['kind', 'cloud'] as const;
+export type EmbeddedPreset = (typeof EMBEDDED_PRESETS)[number];
+
+/**
+ * Simulated latencies are multiplied by this (0.02: a 10 s pod start takes 200 ms), and named
+ * budgets by EMBEDDED_SLOW_FACTOR, unless KUBEXPECT_SLOW_FACTOR says otherwise.
+ */
+export const EMBEDDED_TIME_SCALE = 0.02;
+/** Five times the time scale: budgets keep their proportions with room for the real overheads. */
+export const EMBEDDED_SLOW_FACTOR = EMBEDDED_TIME_SCALE * 5;
+/** A fixed seed, so a failing run can be replayed exactly. */
+export const EMBEDDED_SEED = 20_260_701;
+
+/** The cluster a container's specs run against; `conn` is usable from the first BeforeAll on. */
+export interface ClusterTarget {
+  /** `embedded kind`, `embedded cloud`, or the kubeconfig context. */
+  readonly name: string;
+  readonly conn: Connection;
+}
+
+export type TargetMode = 'embedded' | 'kubeconfig';
+
+export function targetMode(): TargetMode {
+  const mode = readEnv('KUBEXPECT_CLUSTER')?.trim() ?? 'embedded';
+  if (mode !== 'embedded' && mode !== 'kubeconfig') {
+    throw new TypeError(`KUBEXPECT_CLUSTER must be "embedded" or "kubeconfig", got ${JSON.stringify(mode)}`);
+  }
+  return mode;
+}
+
+class Target implements ClusterTarget {
+  private connection: Connection | undefined;
+  constructor(public name: string) {}
+  get conn(): Connection {
+    if (!this.connection) {
+      throw new Error(
+        `the cluster "${this.name}" is not connected yet: use target.conn inside BeforeAll, BeforeEach, It or AfterEach, not while the specs are being defined`,
+      );
+    }
+    return this.connection;
+  }
+  attach(conn: Connection | undefined): void {
+    this.connection = conn;
+  }
+}
+
+function connectEmbedded(target: Target, preset: EmbeddedPreset): void {
+  BeforeAll(async () => {
+    const previousFactor = process.env.KUBEXPECT_SLOW_FACTOR;
+    if (readEnv('KUBEXPECT_SLOW_FACTOR') === undefined) {
+      process.env.KUBEXPECT_SLOW_FACTOR = String(EMBEDDED_SLOW_FACTOR);
+      DeferCleanup(() => {
+        if (previousFactor === undefined) delete process.env.KUBEXPECT_SLOW_FACTOR;
+        else process.env.KUBEXPECT_SLOW_FACTOR = previousFactor;
+      });
+    }
+    const cluster = await startCluster({ preset, timeScale: EMBEDDED_TIME_SCALE, seed: EMBEDDED_SEED });
+    DeferCleanup(() => cluster.stop());
+    const conn = await connect({ kubeconfig: cluster.kubeconfig });
+    target.attach(conn);
+    DeferCleanup(() => {
+      target.attach(undefined);
+      conn.close();
+    });
+  });
+}
+
+function connectKubeconfig(target: Target): void {
+  BeforeAll(async () => {
+    const conn = await connect();
+    target.name = conn.context;
+    target.attach(conn);
+    DeferCleanup(() => {
+      target.attach(undefined);
+      conn.close();
+    });
+  });
+}
+
+/**
+ * Defines the container once per target cluster: for each embedded preset
+ * (`<title> (embedded kind)`, `<title> (embedded cloud)`), or once for KUBECONFIG's cluster.
+ */
+export function OnEachCluster(
+  title: string,
+  ...rest: [...Decorator[], (target: ClusterTarget) => void]
+): void {
+  const body = rest.at(-1);
+  if (typeof body !== 'function') {
+    throw new TypeError(`OnEachCluster("${title}"): the last argument must be the body function`);
+  }
+  const decorators = rest.slice(0, -1) as Decorator[];
+  const define = (suffix: string, target: Target, connectTarget: () => void) =>
+    Describe(`${title} (${suffix})`, ...decorators, () => {
+      connectTarget();
+      (body as (target: ClusterTarget) => void)(target);
+    });
+  if (targetMode() === 'kubeconfig') {
+    const target = new Target('kubeconfig');
+    define('KUBECONFIG cluster', target, () => connectKubeconfig(target));
+    return;
+  }
+  for (const preset of EMBEDDED_PRESETS) {
+    const target = new Target(`embedded ${preset}`);
+    define(`embedded ${preset}`, target, () => connectEmbedded(target, preset));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * A deliberately wrong spec, run in a nested mocha: on storage that follows the pod (the embedded
+ * `cloud` preset), it insists that the drained primary goes Pending. It must fail, and its failure
+ * must say what happened instead (the pod was rescheduled to another node) and why (the storage).
+ */
+import { readFile } from 'node:fs/promises';
+import { expect } from 'chai';
+import { Describe, It, Label, runNestedSpecs, SpecTimeout } from 'kubexpect/dsl';
+
+const url = (path: string) => new URL(path, import.meta.url).href;
+
+const wrongSpec = `
+import { eventuallyPod, drainNode } from '${url('../lib/index.ts')}';
+import { createClusterFromFixture, primaryPod } from '${url('../lib/cnpg/index.ts')}';
+import { BeforeAll, By, DeferCleanup, Describe, It, useTestNamespace } from '${url('../lib/dsl/index.ts')}';
+import { connect } from '${url('../lib/client/index.ts')}';
+import { startCluster } from '${url('../lib/sim/index.ts')}';
+
+Describe('single instance on storage that follows the pod', () => {
+  let conn;
+  BeforeAll(async () => {
+    const sim = await startCluster({ preset: 'cloud', timeScale: 0.02, seed: 7 });
+    DeferCleanup(() => sim.stop());
+    conn = await connect({ kubeconfig: sim.kubeconfig });
+    DeferCleanup(() => conn.close());
+  });
+
+  It('expects the drained primary to go Pending', async () => {
+    const namespace = await useTestNamespace(conn, { prefix: 'wrong' });
+    const { metadata } = await createClusterFromFixture(conn, namespace, ${JSON.stringify(
+      new URL('../fixtures/cnpg/cluster-single-instance-pdb-disabled.yaml', import.meta.url).pathname,
+    )});
+    const primary = await primaryPod(conn, namespace, metadata.name);
+    const node = primary.spec.nodeName;
+    await By('draining ' + node, () => drainNode(conn, node, { deleteEmptyDirData: true, force: true, retryDelayMs: 1000 }));
+    await By('insisting on Pending', () =>
+      eventuallyPod(conn, namespace, primary.metadata.name, { timeout: '10s' })
+        .toBeRescheduledOrPending({ from: node, baseline: primary, expect: 'pending' }));
+  });
+});
+`;
+
+Describe('A deliberately wrong spec', Label('meta'), SpecTimeout('2m'), () => {
+  It(
+    'expecting only Pending on movable storage fails, showing the reschedule and the storage behind it',
+    async () => {
+      const result = await runNestedSpecs(wrongSpec, {
+        timeoutMs: 60_000,
+        env: { KUBEXPECT_SLOW_FACTOR: '0.1' },
+      });
+      expect(result.passed).to.deep.equal([]);
+      expect(result.failed).to.have.length(1);
+      const { message } = result.failed[0]!;
+      const drained = /to be Pending after leaving (cloud-worker-\w+)/.exec(message)?.[1];
+      const movedTo = /but a new instance \(uid [0-9a-f]{8}\) is on (cloud-worker-\w+), Running\n/.exec(
+        message,
+      )?.[1];
+      expect(message).to.match(
+        /^Gave up after \d+ms of 1s \(10s ×0\.1\): expected pod wrong-\w+\/cluster-single-instance-pdb-1 to be Pending after leaving cloud-worker-\w+, and that can no longer happen\.\n/,
+      );
+      expect(drained, 'the drained node in the message').to.be.a('string');
+      expect(movedTo, 'the node the pod moved to, in the message').to.be.a('string').and.not.equal(drained);
+      expect(message).to.include(
+        '\n  storage: class "standard-rwo" (rook-ceph.rbd.csi.ceph.com): volumes can follow their pod to any node (PV pvc-',
+      );
+      expect(message).to.match(/; a drained pod is expected to be rescheduled on another node$/);
+      const report = await readFile(/Failure report: (.*)\n/.exec(message)![1]!, 'utf8');
+      expect(report).to.match(
+        /## Storage behind the claims in wrong-\w+\n\ncluster-single-instance-pdb-1: class "standard-rwo"/,
+      );
+      expect(report).to.match(/pods\/cluster-single-instance-pdb-1:\n/);
+    },
+  );
+});

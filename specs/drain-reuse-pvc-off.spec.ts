@@ -1,0 +1,87 @@
+/**
+ * CNPG drain_node_test.go, maintenance window with reusePVC off: all three instances on one node;
+ * draining it deletes each instance whose volume cannot follow it, with its PVCs, and re-clones it
+ * on another node under the same name. Where volumes can follow their pod the instances simply
+ * move, so the spec does not apply there and says why (CNPG skips it with CanMovePVCAcrossNodes).
+ */
+import { expect } from 'chai';
+import {
+  canStorageClassMoveAcrossNodes,
+  detectStorage,
+  drainNode,
+  formatStorageVerdict,
+  labelNode,
+  uncordon,
+} from 'kubexpect';
+import {
+  CNPG_CLUSTERS,
+  createClusterFromFixture,
+  eventuallyCluster,
+  instancePods,
+  pvcIdentities,
+} from 'kubexpect/cnpg';
+import {
+  By,
+  DeferCleanup,
+  It,
+  Label,
+  OnEachCluster,
+  Serial,
+  Skip,
+  SpecTimeout,
+  useTestNamespace,
+} from 'kubexpect/dsl';
+import { DRAIN_OPTIONS } from './support/drain.ts';
+import { cnpgFixture } from './support/fixtures.ts';
+import { schedulableNodes } from './support/nodes.ts';
+
+OnEachCluster(
+  'E2E Drain Node: maintenance without PVC reuse',
+  Serial,
+  Label('disruptive', 'maintenance'),
+  SpecTimeout('10m'),
+  (target) => {
+    It('re-clones the drained instances on another node under the same names, with new PVCs', async () => {
+      const { conn } = target;
+      if (await canStorageClassMoveAcrossNodes(conn)) {
+        const verdict = formatStorageVerdict(await detectStorage(conn))
+          .split('\n')[0]!
+          .replace(/:$/, '');
+        Skip(
+          `volumes of the default ${verdict} can follow their pod, so a drained instance moves instead of being re-cloned`,
+        );
+      }
+      const namespace = await useTestNamespace(conn, { prefix: 'drain-pvc-off', watch: [CNPG_CLUSTERS] });
+      const [first, second] = await schedulableNodes(conn, 2);
+      await By(`labelling ${first} drain=drain`, async () => {
+        await labelNode(conn, first!, { drain: 'drain' });
+        DeferCleanup(() => labelNode(conn, first!, { drain: null }));
+      });
+      const { metadata } = await By(`creating a three-instance cluster on ${first}`, () =>
+        createClusterFromFixture(conn, namespace, cnpgFixture('cluster-drain-node-pvc-off.yaml')),
+      );
+      const cluster = metadata.name;
+      const before = await instancePods(conn, namespace, cluster);
+      expect(before.map((p) => p.spec?.nodeName)).to.deep.equal([first, first, first]);
+      const pvcsBefore = await pvcIdentities(conn, namespace, cluster);
+
+      await By(`labelling ${second} drain=drain so the instances have somewhere to go`, async () => {
+        await labelNode(conn, second!, { drain: 'drain' });
+        DeferCleanup(() => labelNode(conn, second!, { drain: null }));
+      });
+      await By(`draining ${first}`, async () => {
+        DeferCleanup(() => uncordon(conn, first!));
+        await drainNode(conn, first!, DRAIN_OPTIONS);
+      });
+      await By('waiting for the cluster to be ready with every instance re-cloned', () =>
+        eventuallyCluster(conn, namespace, cluster, { timeout: 'drainNode' }).toBeReady(),
+      );
+      const after = await instancePods(conn, namespace, cluster);
+      expect(after.map((p) => p.metadata?.name)).to.deep.equal(before.map((p) => p.metadata?.name));
+      expect(after.map((p) => p.spec?.nodeName)).to.deep.equal([second, second, second]);
+      const pvcsAfter = await pvcIdentities(conn, namespace, cluster);
+      expect([...pvcsAfter.keys()]).to.deep.equal([...pvcsBefore.keys()]);
+      for (const [name, uid] of pvcsAfter) expect(uid, `PVC ${name}`).to.not.equal(pvcsBefore.get(name));
+    });
+  },
+);
