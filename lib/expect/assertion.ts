@@ -11,20 +11,30 @@ export class Assertion<R> implements PromiseLike<R> {
   private readonly controller = new AbortController();
   private awaitedFlag = false;
   private settledFlag = false;
+  /**
+   * Resolves once the assertion has listed its objects and is watching them (or has ended): await
+   * it before an action whose every effect the trajectory must show, e.g. before draining a node.
+   */
+  readonly observing: Promise<void>;
 
-  constructor(description: string, run: (signal: AbortSignal) => Promise<R>) {
+  constructor(description: string, run: (signal: AbortSignal, observing: () => void) => Promise<R>) {
     this.description = description;
-    this.promise = run(this.controller.signal);
+    let markObserving: () => void = () => {};
+    this.observing = new Promise<void>((resolve) => {
+      markObserving = resolve;
+    });
+    this.promise = run(this.controller.signal, markObserving);
     // Handled here so an un-awaited failure is reported by the dangling check, not as a crash.
     this.promise.then(
-      () => this.settle(),
-      () => this.settle(),
+      () => this.settle(markObserving),
+      () => this.settle(markObserving),
     );
     trackAssertion(this);
   }
 
-  private settle(): void {
+  private settle(markObserving: () => void): void {
     this.settledFlag = true;
+    markObserving();
   }
 
   get awaited(): boolean {

@@ -77,7 +77,7 @@ interface RunContext<S, R> {
   wait: ResolvedWait;
 }
 
-function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal): Promise<R> {
+function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => void): Promise<R> {
   const { mode, matcher, wait } = ctx;
   const started = Date.now();
   const deadline = started + wait.budget.ms;
@@ -166,6 +166,7 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal): Promise<R> {
 
     const onChange = (state: S | undefined) => {
       if (done) return;
+      if (observation.synced || observation.finalError) observing();
       if (observation.finalError) {
         finishFail('unobservable', observation.finalError.message);
         return;
@@ -234,6 +235,7 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal): Promise<R> {
     if (done) return;
 
     // Evaluate at once when the cache is already in sync (shared with an earlier assertion).
+    if (observation.synced || observation.finalError) observing();
     if (observation.finalError) finishFail('unobservable', observation.finalError.message);
     else if (observation.synced) judge(observation.state());
     if (!done) schedule();
@@ -257,10 +259,10 @@ export function eventuallyMatch<S, R>(
   options: WaitOptions = {},
 ): Assertion<R> {
   const wait = resolveWait(options, 'eventually');
-  return new Assertion(description, async (signal) => {
+  return new Assertion(description, async (signal, observing) => {
     // A matcher may need a look at the cluster first (expect: 'auto' asks the storage profile).
     const m = typeof matcher === 'function' ? await matcher() : matcher;
-    return run({ mode: 'eventually', open, matcher: m, wait }, signal);
+    return run({ mode: 'eventually', open, matcher: m, wait }, signal, observing);
   });
 }
 
@@ -272,5 +274,7 @@ export function consistentlyMatch<S, R>(
   options: HoldOptions = {},
 ): Assertion<R> {
   const wait = resolveWait(options, 'consistently');
-  return new Assertion(description, (signal) => run({ mode: 'consistently', open, matcher, wait }, signal));
+  return new Assertion(description, (signal, observing) =>
+    run({ mode: 'consistently', open, matcher, wait }, signal, observing),
+  );
 }

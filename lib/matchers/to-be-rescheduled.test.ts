@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { eventuallyPod } from './index.ts';
+import { createPod, deletePod, failureOf, gist, useSim } from './testing/sim-fixture.ts';
+
+describe('toBeRescheduled', () => {
+  const f = useSim('m-resched');
+
+  it('passes for a new instance on another node, resolving to from, to and both UIDs', async () => {
+    await createPod(f, 'r1', { nodeName: 'n1' });
+    const before = await f.conn.getPod(f.ns, 'r1');
+    const waiting = eventuallyPod(f.conn, f.ns, 'r1', { timeout: '2s' }).toBeRescheduled({
+      from: 'n1',
+      baseline: before,
+    });
+    await deletePod(f, 'r1');
+    await createPod(f, 'r1', { nodeName: 'n2' });
+    const outcome = await waiting;
+    expect(outcome).to.deep.include({
+      kind: 'rescheduled',
+      from: 'n1',
+      to: 'n2',
+      previousUid: before.metadata?.uid,
+    });
+    expect(outcome.uid).not.to.equal(before.metadata?.uid);
+  });
+
+  it('fails while the original instance is still on the node', async () => {
+    await createPod(f, 'r2', { nodeName: 'n1' });
+    const message = await failureOf(
+      eventuallyPod(f.conn, f.ns, 'r2', { timeout: '200ms' }).toBeRescheduled({ from: 'n1' }),
+    );
+    expect(gist(message)).to.match(
+      /^Timed out after T of 200ms: expected pod m-resched\/r2 to be rescheduled off n1\.\n {2}last seen: the original instance is still there: Pending on n1, uid \w{8}$/,
+    );
+  });
+
+  it('rejects a baseline that is not on the node it is said to leave', async () => {
+    await createPod(f, 'r3', { nodeName: 'n3' });
+    const before = await f.conn.getPod(f.ns, 'r3');
+    expect(() =>
+      eventuallyPod(f.conn, f.ns, 'r3').toBeRescheduled({ from: 'n1', baseline: before }),
+    ).to.throw(
+      "toBeRescheduled: the baseline pod is on n3, not on n1; pass the node it is leaving as 'from'",
+    );
+  });
+});
