@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, cloudPreset, kindPreset, type Preset, startCluster } from '../sim/index.ts';
+import { storageForClaim } from './claim-storage.ts';
 import { detectStorage } from './detect.ts';
 
 const FAST = { min: 0, max: 10 };
@@ -116,6 +117,15 @@ describe('detectStorage on the embedded presets', () => {
       'zone',
       'either',
     ]);
+  });
+
+  it('treats a zonal volume as pinned when no other node shares its zone', async () => {
+    await start(cloudPreset({ storageMobility: 'zone' }));
+    await provision(conn, 'standard-rwo');
+    const claim = await storageForClaim(conn, 'default', 'data-standard-rwo');
+    expect(claim.mobility.value).to.equal('zone');
+    expect(claim.usableOn).to.have.length(1);
+    expect([claim.canMoveAcrossNodes, claim.drainOutcome.value]).to.deep.equal([false, 'pending']);
   });
 
   it('detects an unknown node-local provisioner as node-pinned from PV evidence alone', async () => {
