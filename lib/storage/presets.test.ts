@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, cloudPreset, kindPreset, type Preset, startCluster } from '../sim/index.ts';
@@ -85,6 +88,29 @@ describe('detectStorage on the embedded presets', () => {
       'pending',
     ]);
     expect(v.mobility.evidence[0]?.source).to.equal('built-in-table');
+  });
+
+  it('lets a profile file named by KUBEXPECT_STORAGE_PROFILES override the built-in row', async () => {
+    await start(kindPreset());
+    const file = join(await mkdtemp(join(tmpdir(), 'kubexpect-')), 'profiles.yaml');
+    await writeFile(
+      file,
+      'profiles:\n  - name: shared-local-path\n    match: { provisioner: rancher.io/local-path }\n    mobility: cluster\n',
+    );
+    const saved = process.env.KUBEXPECT_STORAGE_PROFILES;
+    process.env.KUBEXPECT_STORAGE_PROFILES = file;
+    try {
+      const v = await detectStorage(conn);
+      expect([v.profile, v.mobility.value, v.drainOutcome.value]).to.deep.equal([
+        'shared-local-path',
+        'cluster',
+        'rescheduled',
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.KUBEXPECT_STORAGE_PROFILES;
+      else process.env.KUBEXPECT_STORAGE_PROFILES = saved;
+    }
+    expect((await detectStorage(conn)).profile).to.equal('local-path');
   });
 
   it("confirms the kind preset's classification from the PVs local-path provisions", async () => {
