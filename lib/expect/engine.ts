@@ -201,9 +201,7 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
       if (done) return;
       if (progress && now >= nextProgress) {
         nextProgress = now + progress.everyMs;
-        const current = last
-          ? `${observation.describe(last.state)} (${last.verdict.reason})`
-          : 'not listed yet';
+        const current = last ? last.verdict.reason : 'not listed yet';
         progress.write(
           progressLine(
             `${observation.subject} ${matcher.expectation}`,
