@@ -7,7 +7,7 @@
 import { isStatusError } from '../../api/errors.ts';
 import type { KObject } from '../../api/types.ts';
 import type { Controller, SimRuntime } from '../runtime.ts';
-import { initKeyedRandom, keyedDraw } from './keyed-random.ts';
+import { initStableRandom, stableDraw } from '../stable-random.ts';
 import { Deadlines } from './deadlines.ts';
 import {
   type Claim,
@@ -47,7 +47,7 @@ export function attachDetachController(options: AttachDetachOptions = {}): Contr
   return {
     name: 'attachdetach-controller',
     start(runtime: SimRuntime) {
-      initKeyedRandom(runtime);
+      initStableRandom(runtime);
       const api = runtime.api;
       const rs = storageResources(api);
       const pods = runtime.informer('', 'pods');
@@ -81,7 +81,7 @@ export function attachDetachController(options: AttachDetachOptions = {}): Contr
         if (health === 'out-of-service') return 0;
         if (health === 'unhealthy') return forceDetachAfter;
         return (
-          unmount.min + (unmount.max - unmount.min) * keyedDraw(runtime, 'latency', 'unmount', attachment)
+          unmount.min + (unmount.max - unmount.min) * stableDraw(runtime, 'latency', 'unmount', attachment)
         );
       };
 

@@ -8,6 +8,7 @@
 import { fromLabelSelectorSpec, matchesLabels } from '../../api/selectors.ts';
 import { type KObject, timestamp } from '../../api/types.ts';
 import type { Controller, SimRuntime } from '../runtime.ts';
+import { parseQuantity } from '../node-matching.ts';
 import { keyOf, splitKey } from '../runtime.ts';
 import {
   ANN_BETA_DEFAULT_CLASS,
@@ -23,7 +24,6 @@ import {
   claimClass,
   claimsOf,
   type PodLike,
-  quantityValue,
   type StorageClass,
   storageResources,
   type Volume,
@@ -111,7 +111,7 @@ export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
 
       /** FindMatchingVolume: a pre-bound volume wins; otherwise the smallest fitting available one. */
       const findBestMatch = (claim: Claim, delayBinding: boolean): Volume | undefined => {
-        const wanted = quantityValue(claim.spec?.resources?.requests?.storage);
+        const wanted = parseQuantity(claim.spec?.resources?.requests?.storage);
         const cls = claimClass(claim) ?? '';
         const selector = claim.spec?.selector ? fromLabelSelectorSpec(claim.spec.selector) : undefined;
         const node = selectedNode(claim);
@@ -128,9 +128,9 @@ export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
           if (selector && !matchesLabels(selector, v.metadata.labels)) continue;
           if (node && !volumeFitsNode(v, node)) continue;
           if (!accessModesFit(claim, v)) continue;
-          const size = quantityValue(v.spec?.capacity?.storage);
+          const size = parseQuantity(v.spec?.capacity?.storage);
           if (!(size >= wanted)) continue;
-          if (!best || size < quantityValue(best.spec?.capacity?.storage)) best = v;
+          if (!best || size < parseQuantity(best.spec?.capacity?.storage)) best = v;
         }
         return best;
       };
@@ -461,8 +461,8 @@ export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
 
 /** Why a claim cannot take a volume it names (checkVolumeSatisfyClaim), or undefined. */
 function mismatch(claim: Claim, volume: Volume): string | undefined {
-  const wanted = quantityValue(claim.spec?.resources?.requests?.storage);
-  const size = quantityValue(volume.spec?.capacity?.storage);
+  const wanted = parseQuantity(claim.spec?.resources?.requests?.storage);
+  const size = parseQuantity(volume.spec?.capacity?.storage);
   if (size < wanted) return 'requested PV is too small';
   if ((volume.spec?.storageClassName ?? '') !== (claimClass(claim) ?? '')) {
     return 'storageClassName does not match';

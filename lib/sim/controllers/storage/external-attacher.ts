@@ -4,7 +4,7 @@
  * "ControllerUnpublish" for the detach latency and lift the finalizer so it goes.
  */
 import type { Controller, SimRuntime } from '../runtime.ts';
-import { initKeyedRandom, keyedDraw } from './keyed-random.ts';
+import { initStableRandom, stableDraw } from '../stable-random.ts';
 import { Deadlines } from './deadlines.ts';
 import { storageResources, type VolumeAttachment, writeStatus } from './objects.ts';
 import type { LatencyRange, ProvisionerTable } from './provisioners.ts';
@@ -26,9 +26,9 @@ export function externalAttachers(table: ProvisionerTable): Controller {
       const api = runtime.api;
       const rs = storageResources(api);
       const attachments = runtime.informer('storage.k8s.io', 'volumeattachments');
-      initKeyedRandom(runtime);
+      initStableRandom(runtime);
       const draw = (r: LatencyRange, ...parts: string[]) =>
-        r.min + (r.max - r.min) * keyedDraw(runtime, 'latency', ...parts);
+        r.min + (r.max - r.min) * stableDraw(runtime, 'latency', ...parts);
 
       const queue = runtime.queue('external-attachers', (name) => {
         let va = api.find(rs.attachments, undefined, name) as VolumeAttachment | undefined;

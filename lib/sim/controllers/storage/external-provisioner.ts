@@ -6,9 +6,10 @@
  */
 import { isStatusError } from '../../api/errors.ts';
 import type { KObject } from '../../api/types.ts';
+import type { NodeSelectorTerm } from '../kube-types.ts';
 import type { Controller, SimRuntime } from '../runtime.ts';
 import { keyOf, splitKey } from '../runtime.ts';
-import { initKeyedRandom, keyedDraw, keyedStream } from './keyed-random.ts';
+import { initStableRandom, stableDraw, stableStream } from '../stable-random.ts';
 import { Deadlines } from './deadlines.ts';
 import {
   ANN_PROVISIONED_BY,
@@ -17,7 +18,6 @@ import {
   annotation,
   type Claim,
   claimClass,
-  type NodeSelectorTerm,
   type StorageClass,
   storageResources,
   type Volume,
@@ -44,11 +44,11 @@ export function externalProvisioners(table: ProvisionerTable): Controller {
       const volumes = runtime.informer('', 'persistentvolumes');
       const classes = runtime.informer('storage.k8s.io', 'storageclasses');
       const nodes = runtime.informer('', 'nodes');
-      initKeyedRandom(runtime);
+      initStableRandom(runtime);
       const identities = new Map<string, string>();
       // Draws keyed by what they decide about, so a seed replays the same whatever the timer order.
       const draw = (r: LatencyRange, ...parts: string[]) =>
-        r.min + (r.max - r.min) * keyedDraw(runtime, 'latency', ...parts);
+        r.min + (r.max - r.min) * stableDraw(runtime, 'latency', ...parts);
 
       const record = (
         p: Provisioner,
@@ -59,7 +59,7 @@ export function externalProvisioners(table: ProvisionerTable): Controller {
       ) => {
         let component = identities.get(p.name);
         if (!component) {
-          component = provisionerIdentity(p, keyedStream(runtime, 'provisioner-identity', p.name));
+          component = provisionerIdentity(p, stableStream(runtime, 'provisioner-identity', p.name));
           identities.set(p.name, component);
         }
         runtime.events.record(obj, type, reason, message, { component });
@@ -82,7 +82,7 @@ export function externalProvisioners(table: ProvisionerTable): Controller {
           : nodes.list().flatMap((n) => (n.metadata.labels?.[key] ? [n.metadata.labels[key]] : []));
         const unique = [...new Set(zones)].sort();
         return unique.length
-          ? unique[Math.floor(keyedDraw(runtime, 'zone', claimKey) * unique.length)]
+          ? unique[Math.floor(stableDraw(runtime, 'zone', claimKey) * unique.length)]
           : undefined;
       };
 
@@ -125,8 +125,8 @@ export function externalProvisioners(table: ProvisionerTable): Controller {
         if (p.source === 'csi') {
           annotations['volume.kubernetes.io/provisioner-deletion-secret-name'] = '';
           annotations['volume.kubernetes.io/provisioner-deletion-secret-namespace'] = '';
-          const ctx = { pvName, zone, random: keyedStream(runtime, 'volume-handle', pvName) };
-          const identity = keyedStream(runtime, 'provisioner-identity-attribute', p.name);
+          const ctx = { pvName, zone, random: stableStream(runtime, 'volume-handle', pvName) };
+          const identity = stableStream(runtime, 'provisioner-identity-attribute', p.name);
           spec.csi = {
             driver: p.name,
             fsType: p.fsType ?? 'ext4',

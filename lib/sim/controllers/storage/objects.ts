@@ -5,6 +5,8 @@
 import type { Api } from '../../api/api.ts';
 import type { ResourceType } from '../../api/resource.ts';
 import type { KObject, ObjectMeta } from '../../api/types.ts';
+import type { NodeSelectorTerm } from '../kube-types.ts';
+import { matchesNodeSelector } from '../node-matching.ts';
 
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
@@ -16,17 +18,6 @@ export const ANN_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 export const ANN_BETA_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
 export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
-
-export interface NodeSelectorRequirement {
-  key: string;
-  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
-  values?: string[];
-}
-
-export interface NodeSelectorTerm {
-  matchExpressions?: NodeSelectorRequirement[];
-  matchFields?: NodeSelectorRequirement[];
-}
 
 export interface ClaimRef {
   apiVersion?: string;
@@ -156,64 +147,10 @@ export function isPodTerminated(pod: PodLike): boolean {
   return statuses.every((s) => !s.state?.running);
 }
 
-const BINARY: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const DECIMAL: Record<string, number> = { m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/** A resource quantity (`1Gi`, `500M`, `1.5Gi`, `2e9`) in base units; NaN when it is not one. */
-export function quantityValue(q: string | number | undefined): number {
-  if (typeof q === 'number') return q;
-  if (!q) return 0;
-  const m = /^([+-]?[0-9.]+)(?:[eE]([+-]?[0-9]+))?([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return Number.NaN;
-  const base = Number(m[1]) * (m[2] ? 10 ** Number(m[2]) : 1);
-  const suffix = m[3] ?? '';
-  if (suffix in BINARY) return base * BINARY[suffix]!;
-  if (suffix in DECIMAL) return base * DECIMAL[suffix]!;
-  return Number.NaN;
-}
-
-/** Whether a node's labels (and name) satisfy one NodeSelectorTerm. */
-export function termMatches(term: NodeSelectorTerm, node: KObject): boolean {
-  const labels = node.metadata.labels ?? {};
-  const check = (r: NodeSelectorRequirement, value: string | undefined): boolean => {
-    switch (r.operator) {
-      case 'In':
-        return value !== undefined && (r.values ?? []).includes(value);
-      case 'NotIn':
-        return value === undefined || !(r.values ?? []).includes(value);
-      case 'Exists':
-        return value !== undefined;
-      case 'DoesNotExist':
-        return value === undefined;
-      case 'Gt':
-        return value !== undefined && Number(value) > Number(r.values?.[0]);
-      case 'Lt':
-        return value !== undefined && Number(value) < Number(r.values?.[0]);
-      default:
-        return false;
-    }
-  };
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  return (
-    exprs.every((r) => check(r, labels[r.key])) &&
-    fields.every((r) => check(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
-  );
-}
-
 /** Whether a PV may be used on a node: no required node affinity, or one term matches. */
 export function volumeFitsNode(volume: Volume, node: KObject): boolean {
-  const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms;
-  if (!terms) return true;
-  return terms.some((t) => termMatches(t, node));
+  const required = volume.spec?.nodeAffinity?.required;
+  return !required || matchesNodeSelector(required, node);
 }
 
 /** Writes an object's status through the status subresource when the kind has one. */
