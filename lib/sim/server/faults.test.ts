@@ -132,6 +132,39 @@ describe('fault injection', () => {
     expect(events[0]!.object).to.deep.include({ kind: 'Status', code: 410, reason: 'Expired' });
   });
 
+  it('lets an informer recover from closed watches and expired resumes by relisting', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(cluster.kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'flaky' } } });
+    cluster.setFaults({ closeWatchesEverySeconds: 0.1, expireOnResume: true });
+    let lists = 0;
+    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/flaky/configmaps', () => {
+      lists++;
+      return core.listNamespacedConfigMap({ namespace: 'flaky' });
+    });
+    const added: string[] = [];
+    const errors: unknown[] = [];
+    informer.on('add', (o) => added.push(o.metadata!.name!));
+    informer.on('error', (e) => errors.push(e));
+    await informer.start();
+    try {
+      // Each closed watch resumes from an older resourceVersion: 410, relist, watch again.
+      for (let i = 0; i < 3; i++) {
+        await core.createNamespacedConfigMap({ namespace: 'flaky', body: { metadata: { name: `cm-${i}` } } });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      const deadline = Date.now() + 5000;
+      while (added.length < 3 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(added).to.have.members(['cm-0', 'cm-1', 'cm-2']);
+      expect(lists).to.be.greaterThan(1);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await informer.stop();
+    }
+  });
+
   it('turns faults on and off while the cluster runs', async () => {
     cluster.setFaults({ errorRate: 1, errorCodes: [503] });
     expect((await get(cluster, '/api/v1/namespaces')).status).to.equal(503);

@@ -23,9 +23,10 @@ export interface FaultOptions {
   /** Close every watch stream this many real seconds after it opens. Default: never. */
   closeWatchesEverySeconds?: number;
   /**
-   * Answer watches that resume from a resourceVersion older than the current one with an ERROR
-   * 410 Expired event, as if the history had just been compacted: `true` always, a number for that
-   * share of such watches. Default false.
+   * Answer watches that resume with an ERROR 410 Expired event: `true` always, a number for that
+   * share. A resume is a watch from a resourceVersion older than the one current when the faults
+   * were set, or, once per watch a fault closed, one from no later than the moment it closed. So a
+   * client whose watch was closed gets 410 on resuming, relists, and can then watch again. Default false.
    */
   expireOnResume?: boolean | number;
 }
@@ -98,6 +99,11 @@ export class FaultInjector implements RequestInterceptor {
   private options: FaultOptions = {};
   private readonly random: Random;
   private readonly currentResourceVersion: () => number;
+  /** Resumes from before this resourceVersion count as too old (see expireOnResume). */
+  private compactedAt = 0;
+  /** The resourceVersion when a fault last closed a watch, and how many closed watches have not resumed. */
+  private closedAt = 0;
+  private unresumedCloses = 0;
 
   constructor(random: Random, currentResourceVersion: () => number, options: FaultOptions = {}) {
     this.random = random;
@@ -108,6 +114,8 @@ export class FaultInjector implements RequestInterceptor {
   /** Replaces the fault options (undefined or {} turns every fault off). */
   set(options: FaultOptions | undefined): void {
     this.options = checkFaultOptions(options ?? {});
+    this.compactedAt = this.currentResourceVersion();
+    this.unresumedCloses = 0;
   }
 
   get current(): FaultOptions {
@@ -136,7 +144,11 @@ export class FaultInjector implements RequestInterceptor {
   onWatch(_info: RequestInfo, close: () => void): (() => void) | undefined {
     const every = this.options.closeWatchesEverySeconds;
     if (!every) return undefined;
-    const timer = setTimeout(close, every * 1000);
+    const timer = setTimeout(() => {
+      this.closedAt = this.currentResourceVersion();
+      this.unresumedCloses++;
+      close();
+    }, every * 1000);
     return () => clearTimeout(timer);
   }
 
@@ -144,8 +156,13 @@ export class FaultInjector implements RequestInterceptor {
     const rate = this.options.expireOnResume;
     if (!rate) return false;
     const requested = Number(info.query.get('resourceVersion'));
-    if (!Number.isInteger(requested) || requested <= 0 || requested >= this.currentResourceVersion())
-      return false;
-    return rate === true || this.random() < rate;
+    if (!Number.isInteger(requested) || requested <= 0) return false;
+    const beforeSet = requested < this.compactedAt;
+    const afterClose = this.unresumedCloses > 0 && requested <= this.closedAt;
+    if (!beforeSet && !afterClose) return false;
+    if (rate !== true && this.random() >= rate) return false;
+    // Each closed watch expires one resume; the relisted watch that follows is served.
+    if (!beforeSet) this.unresumedCloses--;
+    return true;
   }
 }
