@@ -23,3 +23,17 @@ export {
   type Latency,
   type LatencyOverrides,
 } from './controllers/latencies.ts';
+export {
+  AWS_EBS,
+  CEPH_RBD,
+  GCE_PD,
+  LOCAL_PATH,
+  type LatencyRange,
+  type Mobility,
+  type Provisioner,
+  type ProvisionerLatencies,
+  type StorageOptions,
+  type StorageSimulation,
+  storageControllers,
+} from './controllers/storage/index.ts';
+export { type DisruptionControllerOptions, disruptionController } from './controllers/disruption.ts';
