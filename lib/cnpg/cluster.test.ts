@@ -94,16 +94,35 @@ describe('CloudNativePG cluster helpers', () => {
     expect((await primaryPod(conn, namespace, 'db')).metadata?.name).to.equal('db-1');
   });
 
-  it('says so when no pod is labelled primary, naming status.currentPrimary', async () => {
+  it('waits for the primary label, and says so when no pod carries it', async () => {
     await conn.core.patchNamespacedPod({
       namespace,
       name: 'db-1',
       body: [{ op: 'replace', path: '/metadata/labels/cnpg.io~1instanceRole', value: 'unhealthy' }],
     });
     try {
-      await expect(primaryPod(conn, namespace, 'db')).to.be.rejectedWith(
-        'no primary found for cluster pg/db: no live pod is labelled cnpg.io/instanceRole=primary (status.currentPrimary is db-1)',
+      const err = (await primaryPod(conn, namespace, 'db', { timeout: '200ms' }).catch(
+        (e: unknown) => e,
+      )) as Error;
+      expect(
+        err?.message
+          .replace(/after \d+ms/, 'after Nms')
+          .split('\n')
+          .slice(0, 2),
+      ).to.deep.equal([
+        'Timed out after Nms of 200ms: expected pods in pg with cnpg.io/cluster=db,cnpg.io/instanceRole=primary to include a live pod labelled primary.',
+        '  last seen: no pod is labelled cnpg.io/instanceRole=primary',
+      ]);
+      setTimeout(
+        () =>
+          void conn.core.patchNamespacedPod({
+            namespace,
+            name: 'db-1',
+            body: [{ op: 'replace', path: '/metadata/labels/cnpg.io~1instanceRole', value: 'primary' }],
+          }),
+        100,
       );
+      expect((await primaryPod(conn, namespace, 'db', { timeout: '5s' })).metadata?.name).to.equal('db-1');
     } finally {
       await conn.core.patchNamespacedPod({
         namespace,

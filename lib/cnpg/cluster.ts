@@ -2,6 +2,16 @@
 import type * as k8s from '@kubernetes/client-node';
 import { AssertionError } from 'chai';
 import type { Connection } from '../client/index.ts';
+import {
+  eventuallyMatch,
+  fail,
+  type MatcherDefinition,
+  observeSet,
+  pass,
+  type SetState,
+} from '../expect/index.ts';
+import { PODS } from '../observe/index.ts';
+import type { TimeoutSpec } from '../timeouts/index.ts';
 import { CNPG_GROUP, CNPG_PLURAL, CNPG_VERSION, type CnpgCluster, selectors } from './types.ts';
 
 export async function getCluster(conn: Connection, namespace: string, name: string): Promise<CnpgCluster> {
@@ -51,21 +61,43 @@ export async function instancePods(
   return (await conn.listPods(namespace, { labelSelector: selectors.instances(cluster) })).sort(byName);
 }
 
+export interface PrimaryPodOptions {
+  /** How long to wait for a pod to carry the primary label. Default the `short` budget. */
+  readonly timeout?: TimeoutSpec;
+}
+
 /**
- * The pod labelled primary and not being deleted, like CNPG's `GetPrimary`. During a failover or
- * switchover no pod carries the label for a while: wait with eventuallyCluster(...).toHavePrimary().
+ * The pod labelled primary and not being deleted, like CNPG's `GetPrimary`, waiting briefly for
+ * the label: the operator sets it on a pass after the instance became primary, and during a
+ * failover or switchover no pod carries it (wait for those with eventuallyCluster().toHavePrimary()).
  */
-export async function primaryPod(conn: Connection, namespace: string, cluster: string): Promise<k8s.V1Pod> {
-  const pods = await conn.listPods(namespace, { labelSelector: selectors.primary(cluster) });
-  const primary = pods.filter((p) => !p.metadata?.deletionTimestamp).sort(byName)[0];
-  if (!primary) {
-    const current = (await findCluster(conn, namespace, cluster))?.status?.currentPrimary;
-    throw new Error(
-      `no primary found for cluster ${namespace}/${cluster}: no live pod is labelled cnpg.io/instanceRole=primary` +
-        (current ? ` (status.currentPrimary is ${current})` : ''),
-    );
-  }
-  return primary;
+export async function primaryPod(
+  conn: Connection,
+  namespace: string,
+  cluster: string,
+  options: PrimaryPodOptions = {},
+): Promise<k8s.V1Pod> {
+  const selector = selectors.primary(cluster);
+  const matcher: MatcherDefinition<SetState<k8s.V1Pod>, k8s.V1Pod> = {
+    name: 'primaryPod',
+    expectation: 'to include a live pod labelled primary',
+    test({ objects }) {
+      const live = objects.filter((p) => !p.metadata?.deletionTimestamp).sort(byName);
+      if (live[0]) return pass(live[0], `${live[0].metadata?.name} is labelled primary`);
+      if (objects.length > 0) {
+        return fail(
+          `only terminating pods are labelled primary (${objects.map((p) => p.metadata?.name).join(', ')})`,
+        );
+      }
+      return fail('no pod is labelled cnpg.io/instanceRole=primary');
+    },
+  };
+  return await eventuallyMatch(
+    `primaryPod(${namespace}/${cluster})`,
+    () => observeSet<k8s.V1Pod>(conn, PODS, namespace, { labelSelector: selector }),
+    matcher,
+    { timeout: options.timeout ?? 'short', events: 0 },
+  );
 }
 
 /** The cluster's replica pods, not being deleted, sorted by name. */

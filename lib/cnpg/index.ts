@@ -4,6 +4,7 @@ export {
   findCluster,
   getCluster,
   instancePods,
+  type PrimaryPodOptions,
   primaryPod,
   pvcIdentities,
   pvcIdentityChanges,

@@ -142,7 +142,9 @@ export function summariseInError(
   const notes = summaries.map((s) => `\n  ${s}`).join('');
   const suffix = `\n\nFailure report: ${reportPath}${where}${notes}`;
   const before = error.message;
+  // mocha prints the stack, which starts with the message; read it before the message changes
+  // (V8 formats it lazily, with whatever message the error has at the first read).
+  const stack = error.stack;
   error.message = before + suffix;
-  // mocha prints the stack, which starts with the message it had when it was created.
-  if (error.stack?.includes(before)) error.stack = error.stack.replace(before, error.message);
+  if (stack?.includes(before)) error.stack = stack.replace(before, error.message);
 }

@@ -116,6 +116,14 @@ describe('kubexpect/dsl nodes', () => {
     expect(report).to.match(/ {2}2\. \[\+0\.\d\ds, 0\.\d\ds\] draining the node {2}✗ failed here\n/);
   });
 
+  it('puts the report summary into the stack mocha prints exactly once', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('stack', () => { It('throws a plain Error', () => { throw new Error('plain failure'); }); });`);
+    const { stack } = result.failed[0]!;
+    expect(stack.match(/Failure report: /g)).to.have.length(1);
+    expect(stack).to.match(/^Error: plain failure\n\nFailure report: .*\.md\n {4}at /);
+  });
+
   it('shows labels in titles so --grep can select them', async () => {
     const result = await runNestedSpecs(`${header}
       Describe('drain', Label('disruptive', 'maintenance'), () => {

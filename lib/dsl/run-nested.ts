@@ -9,7 +9,8 @@ import Mocha from 'mocha';
 
 export interface NestedRunResult {
   readonly passed: readonly string[];
-  readonly failed: readonly { readonly title: string; readonly message: string }[];
+  /** `stack` is what mocha prints under the title (the message, then the frames). */
+  readonly failed: readonly { readonly title: string; readonly message: string; readonly stack: string }[];
   /** Titles of skipped specs, including the reason the DSL appended to them. */
   readonly pending: readonly string[];
   /** The directory holding the spec file; reports go to its `reports/` folder. */
@@ -38,7 +39,7 @@ export async function runNestedSpecs(
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const passed: string[] = [];
-  const failed: { title: string; message: string }[] = [];
+  const failed: { title: string; message: string; stack: string }[] = [];
   const pending: string[] = [];
   try {
     // The base reporter counts but prints nothing: the outer run reports.
@@ -48,7 +49,9 @@ export async function runNestedSpecs(
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       runner.on('pass', (t) => passed.push(t.fullTitle()));
-      runner.on('fail', (t, err: Error) => failed.push({ title: t.fullTitle(), message: err.message }));
+      runner.on('fail', (t, err: Error) =>
+        failed.push({ title: t.fullTitle(), message: err.message, stack: err.stack ?? '' }),
+      );
       runner.on('pending', (t) => pending.push(t.fullTitle()));
     });
     // Removes the runner's process listeners (uncaughtException, unhandledRejection).
