@@ -15,6 +15,7 @@ import { seededRandom } from './random.ts';
 import { BUILT_IN_RESOURCES, installResourceBehaviour } from './resources/index.ts';
 import { FaultInjector, type FaultOptions } from './server/faults.ts';
 import { HttpFront, type HttpOptions } from './server/http.ts';
+import { openApiRoute } from './server/openapi.ts';
 
 export interface ClusterOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
@@ -120,7 +121,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   const token =
     options.token === false ? undefined : (options.token ?? randomBytes(24).toString('base64url'));
-  const front = new HttpFront(api, { ...options.http, token });
+  const front = new HttpFront(api, { ...options.http, token, extraRoutes: [openApiRoute(registry)] });
   const port = await front.listen(options.port ?? 0);
   front.interceptor = faults;
   const url = `http://127.0.0.1:${port}`;

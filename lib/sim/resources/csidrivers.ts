@@ -14,6 +14,19 @@ interface CsiDriverSpec {
 
 const spec = (o: KObject) => (o.spec ?? {}) as CsiDriverSpec;
 
+/** API defaults, applied on every write as the real defaulters run on every decode. */
+function defaults(obj: KObject): void {
+  const s = { ...spec(obj) } as Record<string, unknown>;
+  s.attachRequired ??= true;
+  s.podInfoOnMount ??= false;
+  s.storageCapacity ??= false;
+  s.requiresRepublish ??= false;
+  s.fsGroupPolicy ??= 'ReadWriteOnceWithFSType';
+  s.volumeLifecycleModes ??= ['Persistent'];
+  s.seLinuxMount ??= false;
+  obj.spec = s;
+}
+
 export const csidrivers: ResourceType = builtIn({
   group: 'storage.k8s.io',
   version: 'v1',
@@ -21,17 +34,8 @@ export const csidrivers: ResourceType = builtIn({
   plural: 'csidrivers',
   singular: 'csidriver',
   namespaced: false,
-  prepareForCreate(obj) {
-    const s = { ...spec(obj) } as Record<string, unknown>;
-    s.attachRequired ??= true;
-    s.podInfoOnMount ??= false;
-    s.storageCapacity ??= false;
-    s.requiresRepublish ??= false;
-    s.fsGroupPolicy ??= 'ReadWriteOnceWithFSType';
-    s.volumeLifecycleModes ??= ['Persistent'];
-    s.seLinuxMount ??= false;
-    obj.spec = s;
-  },
+  prepareForCreate: (obj) => defaults(obj),
+  prepareForUpdate: (obj) => defaults(obj),
   validate(obj, old) {
     if (old && spec(obj).attachRequired !== spec(old).attachRequired) {
       return [immutable('spec.attachRequired', spec(obj).attachRequired)];

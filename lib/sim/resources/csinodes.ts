@@ -1,5 +1,11 @@
 import type { ResourceType } from '../api/resource.ts';
+import type { KObject } from '../api/types.ts';
 import { age, builtIn } from './define.ts';
+
+function defaults(obj: KObject): void {
+  const spec = (obj.spec ?? {}) as { drivers?: unknown[] };
+  obj.spec = { ...spec, drivers: spec.drivers ?? [] };
+}
 
 export const csinodes: ResourceType = builtIn({
   group: 'storage.k8s.io',
@@ -8,10 +14,8 @@ export const csinodes: ResourceType = builtIn({
   plural: 'csinodes',
   singular: 'csinode',
   namespaced: false,
-  prepareForCreate(obj) {
-    const spec = (obj.spec ?? {}) as { drivers?: unknown[] };
-    obj.spec = { ...spec, drivers: spec.drivers ?? [] };
-  },
+  prepareForCreate: (obj) => defaults(obj),
+  prepareForUpdate: (obj) => defaults(obj),
   columns: [
     {
       name: 'Drivers',

@@ -25,6 +25,14 @@ interface DaemonSetShape {
 const ds = (o: KObject) => o as unknown as DaemonSetShape;
 const count = (key: keyof NonNullable<DaemonSetShape['status']>) => (o: KObject) => ds(o).status?.[key] ?? 0;
 
+/** API defaults, applied on every write as the real defaulters run on every decode. */
+function defaults(obj: KObject): void {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+  spec.revisionHistoryLimit ??= 10;
+  obj.spec = spec;
+}
+
 export const daemonsets: ResourceType = builtIn({
   group: 'apps',
   version: 'v1',
@@ -35,11 +43,9 @@ export const daemonsets: ResourceType = builtIn({
   shortNames: ['ds'],
   categories: ['all'],
   hasStatus: true,
+  prepareForUpdate: (obj) => defaults(obj),
   prepareForCreate(obj) {
-    const spec = (obj.spec ?? {}) as Record<string, unknown>;
-    spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
-    spec.revisionHistoryLimit ??= 10;
-    obj.spec = spec;
+    defaults(obj);
     obj.status = {
       currentNumberScheduled: 0,
       numberMisscheduled: 0,

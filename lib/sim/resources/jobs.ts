@@ -55,6 +55,37 @@ function duration(o: KObject, now: Date): string {
   return humanDuration(Math.max(0, end - Date.parse(s.startTime)));
 }
 
+/**
+ * API defaults, on every write as the real defaulters run on every decode, and the generated
+ * selector that ties pods to this job by uid (kept on updates that leave it out).
+ */
+function defaults(obj: KObject): void {
+  const spec = (obj.spec ?? {}) as Record<string, unknown> & NonNullable<JobShape['spec']>;
+  spec.parallelism ??= 1;
+  if (spec.completions === undefined && spec.parallelism === 1) spec.completions = 1;
+  spec.backoffLimit ??= 6;
+  spec.completionMode ??= 'NonIndexed';
+  spec.suspend ??= false;
+  spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+  if (!spec.manualSelector) {
+    const uid = obj.metadata.uid!;
+    const name = obj.metadata.name!;
+    spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+    spec.template ??= {};
+    spec.template.metadata = {
+      ...spec.template.metadata,
+      labels: {
+        ...spec.template.metadata?.labels,
+        'batch.kubernetes.io/controller-uid': uid,
+        'batch.kubernetes.io/job-name': name,
+        'controller-uid': uid,
+        'job-name': name,
+      },
+    };
+  }
+  obj.spec = spec;
+}
+
 export const jobs: ResourceType = builtIn({
   group: 'batch',
   version: 'v1',
@@ -65,33 +96,10 @@ export const jobs: ResourceType = builtIn({
   categories: ['all'],
   hasStatus: true,
   prepareForCreate(obj) {
-    const spec = (obj.spec ?? {}) as Record<string, unknown> & NonNullable<JobShape['spec']>;
-    spec.parallelism ??= 1;
-    if (spec.completions === undefined && spec.parallelism === 1) spec.completions = 1;
-    spec.backoffLimit ??= 6;
-    spec.completionMode ??= 'NonIndexed';
-    spec.suspend ??= false;
-    spec.podReplacementPolicy ??= 'TerminatingOrFailed';
-    if (!spec.manualSelector) {
-      // The generated selector ties pods to this job by uid, as the real job strategy does.
-      const uid = obj.metadata.uid!;
-      const name = obj.metadata.name!;
-      spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-      spec.template ??= {};
-      spec.template.metadata = {
-        ...spec.template.metadata,
-        labels: {
-          ...spec.template.metadata?.labels,
-          'batch.kubernetes.io/controller-uid': uid,
-          'batch.kubernetes.io/job-name': name,
-          'controller-uid': uid,
-          'job-name': name,
-        },
-      };
-    }
-    obj.spec = spec;
+    defaults(obj);
     obj.status = {};
   },
+  prepareForUpdate: (obj) => defaults(obj),
   validate(obj, old) {
     const j = job(obj);
     const errors: FieldError[] = [];

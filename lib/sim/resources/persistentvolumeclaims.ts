@@ -39,6 +39,13 @@ export function accessModeErrors(modes: unknown, field: string): FieldError[] {
   return errors;
 }
 
+/** API defaults, applied on every write as the real defaulters run on every decode. */
+function defaults(obj: KObject): void {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  spec.volumeMode ??= 'Filesystem';
+  obj.spec = spec;
+}
+
 /** The spec without the fields an update may change (volumeName once, requests, attributes class). */
 function frozenSpec(spec: PvcShape['spec'], old: PvcShape['spec']): unknown {
   const copy: Record<string, unknown> = { ...(spec ?? {}) };
@@ -61,13 +68,11 @@ export const persistentvolumeclaims: ResourceType = builtIn({
   shortNames: ['pvc'],
   hasStatus: true,
   returnDeletedObject: true,
-  prepareForCreate(obj, ctx) {
-    const spec = (obj.spec ?? {}) as Record<string, unknown>;
-    spec.volumeMode ??= 'Filesystem';
-    obj.spec = spec;
+  prepareForCreate(obj) {
+    defaults(obj);
     obj.status = { phase: 'Pending' };
-    void ctx;
   },
+  prepareForUpdate: (obj) => defaults(obj),
   validate(obj, old) {
     const p = pvc(obj);
     const errors: FieldError[] = [...accessModeErrors(p.spec?.accessModes, 'spec.accessModes')];

@@ -48,6 +48,14 @@ const VOLUME_SOURCES = [
   'vsphereVolume',
 ];
 
+/** API defaults, applied on every write as the real defaulters run on every decode. */
+function defaults(obj: KObject): void {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  spec.persistentVolumeReclaimPolicy ??= 'Retain';
+  spec.volumeMode ??= 'Filesystem';
+  obj.spec = spec;
+}
+
 export const persistentvolumes: ResourceType = builtIn({
   group: '',
   version: 'v1',
@@ -59,13 +67,11 @@ export const persistentvolumes: ResourceType = builtIn({
   hasStatus: true,
   returnDeletedObject: true,
   prepareForCreate(obj, ctx) {
-    const spec = (obj.spec ?? {}) as Record<string, unknown>;
-    spec.persistentVolumeReclaimPolicy ??= 'Retain';
-    spec.volumeMode ??= 'Filesystem';
-    obj.spec = spec;
+    defaults(obj);
     obj.status = phaseTransition('Pending', ctx.now);
   },
   prepareForUpdate(obj, old, ctx) {
+    defaults(obj);
     const phase = (obj.status as { phase?: string } | undefined)?.phase;
     const before = (old.status as { phase?: string } | undefined)?.phase;
     if (phase && phase !== before) {

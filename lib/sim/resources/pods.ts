@@ -40,6 +40,29 @@ export function podStatusText(o: KObject): string {
   return reason;
 }
 
+/** API defaults, applied on every write as the real defaulters run on every decode. */
+function defaults(obj: KObject): void {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.serviceAccountName ??= 'default';
+  spec.enableServiceLinks ??= true;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  spec.priority ??= 0;
+  if (!Array.isArray(spec.tolerations)) spec.tolerations = [];
+  const tolerations = spec.tolerations as { key?: string }[];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!tolerations.some((t) => t.key === key)) {
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as {
+        key: string;
+      });
+    }
+  }
+  obj.spec = spec;
+}
+
 export const pods: ResourceType = builtIn({
   group: '',
   version: 'v1',
@@ -66,27 +89,10 @@ export const pods: ResourceType = builtIn({
     'status.nominatedNodeName': fieldAt('status.nominatedNodeName'),
   },
   prepareForCreate(obj) {
-    const spec = (obj.spec ?? {}) as Record<string, unknown>;
-    spec.restartPolicy ??= 'Always';
-    spec.terminationGracePeriodSeconds ??= 30;
-    spec.dnsPolicy ??= 'ClusterFirst';
-    spec.schedulerName ??= 'default-scheduler';
-    spec.serviceAccountName ??= 'default';
-    spec.enableServiceLinks ??= true;
-    spec.preemptionPolicy ??= 'PreemptLowerPriority';
-    spec.priority ??= 0;
-    if (!Array.isArray(spec.tolerations)) spec.tolerations = [];
-    const tolerations = spec.tolerations as { key?: string }[];
-    for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-      if (!tolerations.some((t) => t.key === key)) {
-        tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as {
-          key: string;
-        });
-      }
-    }
-    obj.spec = spec;
+    defaults(obj);
     obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
   },
+  prepareForUpdate: (obj) => defaults(obj),
   validate(obj, old) {
     const p = pod(obj);
     const errors = [];

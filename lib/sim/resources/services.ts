@@ -67,6 +67,35 @@ function portsText(o: KObject): string {
     .join(',');
 }
 
+/**
+ * API defaults and allocations, on every write as the real defaulters run on every decode. An update
+ * that leaves the cluster IP or node ports out keeps the allocated ones, as `kubectl apply` expects.
+ */
+function defaults(obj: KObject, old: KObject | undefined, ctx: StrategyContext): void {
+  const spec = (obj.spec ?? {}) as Record<string, unknown> & NonNullable<ServiceShape['spec']>;
+  const before = old ? svc(old).spec : undefined;
+  spec.type ??= 'ClusterIP';
+  if (spec.type !== 'ExternalName') {
+    spec.sessionAffinity ??= 'None';
+    spec.clusterIP ??= spec.clusterIPs?.[0] ?? before?.clusterIP ?? allocateClusterIP(ctx);
+    spec.clusterIPs = [spec.clusterIP];
+    if (spec.clusterIP !== 'None') {
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
+    }
+    spec.internalTrafficPolicy ??= 'Cluster';
+  }
+  for (const p of spec.ports ?? []) {
+    p.protocol ??= 'TCP';
+    p.targetPort ??= p.port;
+    if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && !p.nodePort) {
+      p.nodePort = before?.ports?.find((q) => q.port === p.port)?.nodePort ?? allocateNodePort(ctx);
+    }
+  }
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+  obj.spec = spec;
+}
+
 export const services: ResourceType = builtIn({
   group: '',
   version: 'v1',
@@ -79,38 +108,10 @@ export const services: ResourceType = builtIn({
   hasStatus: true,
   fields: { 'spec.clusterIP': fieldAt('spec.clusterIP'), 'spec.type': fieldAt('spec.type') },
   prepareForCreate(obj, ctx) {
-    const spec = (obj.spec ?? {}) as Record<string, unknown> & ServiceShape['spec'];
-    spec.type ??= 'ClusterIP';
-    if (spec.type !== 'ExternalName') {
-      spec.sessionAffinity ??= 'None';
-      spec.clusterIP ??= spec.clusterIPs?.[0] ?? allocateClusterIP(ctx);
-      spec.clusterIPs = [spec.clusterIP];
-      if (spec.clusterIP !== 'None') {
-        spec.ipFamilies ??= ['IPv4'];
-        spec.ipFamilyPolicy ??= 'SingleStack';
-      }
-      spec.internalTrafficPolicy ??= 'Cluster';
-    }
-    for (const p of spec.ports ?? []) {
-      p.protocol ??= 'TCP';
-      p.targetPort ??= p.port;
-      if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && !p.nodePort)
-        p.nodePort = allocateNodePort(ctx);
-    }
-    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
-    obj.spec = spec;
+    defaults(obj, undefined, ctx);
     obj.status = { loadBalancer: {} };
   },
-  prepareForUpdate(obj, old) {
-    const spec = (obj.spec ?? {}) as NonNullable<ServiceShape['spec']>;
-    const before = svc(old).spec;
-    // An update that leaves the IP out keeps the allocated one, as `kubectl apply` expects.
-    if (!spec.clusterIP && before?.clusterIP) {
-      spec.clusterIP = before.clusterIP;
-      spec.clusterIPs = before.clusterIPs;
-    }
-    obj.spec = spec;
-  },
+  prepareForUpdate: (obj, old, ctx) => defaults(obj, old, ctx),
   validate(obj, old) {
     const s = svc(obj).spec;
     const errors: FieldError[] = [];

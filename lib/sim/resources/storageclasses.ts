@@ -23,6 +23,12 @@ export function isDefaultStorageClass(o: KObject): boolean {
   );
 }
 
+/** API defaults, applied on every write as the real defaulters run on every decode. */
+function defaults(obj: KObject): void {
+  obj.reclaimPolicy ??= 'Delete';
+  obj.volumeBindingMode ??= 'Immediate';
+}
+
 export const storageclasses: ResourceType = builtIn({
   group: 'storage.k8s.io',
   version: 'v1',
@@ -31,10 +37,8 @@ export const storageclasses: ResourceType = builtIn({
   singular: 'storageclass',
   namespaced: false,
   shortNames: ['sc'],
-  prepareForCreate(obj) {
-    obj.reclaimPolicy ??= 'Delete';
-    obj.volumeBindingMode ??= 'Immediate';
-  },
+  prepareForCreate: (obj) => defaults(obj),
+  prepareForUpdate: (obj) => defaults(obj),
   validate(obj, old) {
     const s = sc(obj);
     const errors: FieldError[] = [];
