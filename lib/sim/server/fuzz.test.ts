@@ -308,3 +308,93 @@ describe('the API server under random requests', () => {
     expect(Number(JSON.parse(after.text).metadata.resourceVersion)).to.be.greaterThan(highest);
   });
 });
+
+describe('every served resource under random requests (kind preset, controllers running)', () => {
+  let cluster: Cluster;
+
+  before(async () => {
+    cluster = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 31, token: false });
+  });
+
+  after(() => cluster.stop());
+
+  it('answers requests to every resource and subresource without an internal error', async () => {
+    const api = cluster.api;
+    const targets: string[] = [];
+    for (const rt of api.registry.all()) {
+      const base = rt.group ? `/apis/${rt.group}/${rt.version}` : `/api/${rt.version}`;
+      const scopes = rt.namespaced
+        ? ['/namespaces/default', '/namespaces/kube-system', '/namespaces/missing']
+        : [''];
+      const names = [
+        ...api.store
+          .list(resourceKey(rt))
+          .slice(0, 2)
+          .map((o) => o.metadata.name!),
+        'absent',
+      ];
+      const subresources = ['status', ...Object.keys(rt.subresources ?? {}), 'bogus'];
+      for (const scope of scopes) {
+        const collection = `${base}${scope}/${rt.plural}`;
+        targets.push(collection);
+        for (const n of names) {
+          targets.push(`${collection}/${n}`);
+          for (const sub of subresources) targets.push(`${collection}/${n}/${sub}`);
+        }
+      }
+    }
+    const kinds = [
+      ...new Set(api.registry.all().map((rt) => rt.kind)),
+      'Eviction',
+      'Binding',
+      'Scale',
+      'DeleteOptions',
+    ];
+    const shaped = fc.record(
+      {
+        apiVersion: fc.constantFrom('v1', 'policy/v1', 'apps/v1', 'autoscaling/v1', 'postgresql.cnpg.io/v1'),
+        kind: fc.constantFrom(...kinds),
+        metadata: fc.record(
+          { name: fc.constantFrom('absent', 'kind-worker', 'default', ''), labels },
+          { requiredKeys: [] },
+        ),
+        spec: fc.oneof(
+          fc.record({ replicas: fc.integer(), instances: fc.integer(), unschedulable: fc.boolean() }),
+          fc.jsonValue(),
+        ),
+        target: fc.record({ kind: fc.constantFrom('Node'), name: fc.constantFrom('kind-worker', 'nope') }),
+        deleteOptions: fc.jsonValue(),
+        preconditions: fc.record({ uid: fc.constantFrom('x', '') }),
+        status: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    );
+    const arb = fc.record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
+      target: fc.constantFrom(...targets),
+      query,
+      body: fc.oneof(
+        shaped.map((o) => JSON.stringify(o)),
+        patchOps.map((o) => JSON.stringify(o)),
+        body,
+      ),
+      contentType,
+      accept,
+    });
+    await fc.assert(
+      fc.asyncProperty(arb, async (r) => {
+        const headers: Record<string, string> = {};
+        if (r.contentType) headers['Content-Type'] = r.contentType;
+        if (r.accept) headers.Accept = r.accept;
+        if (r.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(r.body));
+        const out = await exchange(cluster, r.method, `${r.target}${r.query}`, headers, r.body);
+        expect(out.status, `no internal error: ${out.text}`).to.not.equal(500);
+        if (out.status >= 400) {
+          const status = JSON.parse(out.text);
+          expect(status).to.include({ kind: 'Status', code: out.status });
+        }
+      }),
+      { numRuns: 400, seed: 777 },
+    );
+  });
+});
