@@ -5,17 +5,14 @@
  * claims without one, waits for the scheduler's `selected-node` under WaitForFirstConsumer, and
  * applies the reclaim policy when a claim is gone.
  */
-import { fromLabelSelectorSpec, matchesLabels } from '../../api/selectors.ts';
 import { type KObject, timestamp } from '../../api/types.ts';
+import { isDefaultStorageClass } from '../../resources/storageclasses.ts';
 import type { Controller, SimRuntime } from '../runtime.ts';
-import { parseQuantity } from '../node-matching.ts';
 import { keyOf, splitKey } from '../runtime.ts';
 import {
-  ANN_BETA_DEFAULT_CLASS,
   ANN_BETA_STORAGE_PROVISIONER,
   ANN_BIND_COMPLETED,
   ANN_BOUND_BY_CONTROLLER,
-  ANN_DEFAULT_CLASS,
   ANN_PROVISIONED_BY,
   ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER,
@@ -27,10 +24,10 @@ import {
   type StorageClass,
   storageResources,
   type Volume,
-  volumeFitsNode,
   withAnnotations,
   writeStatus,
 } from './objects.ts';
+import { findMatchingVolume, isBoundToClaim, mismatch } from './volume-matching.ts';
 
 const SOURCE = { component: 'persistentvolume-controller' };
 const MANAGER = 'kube-controller-manager';
@@ -40,24 +37,6 @@ const RESYNC_MS = 15_000;
 export interface VolumeBinderOptions {
   /** Realistic period between full resyncs (events repeat on it, like the real 15 s). */
   resyncMs?: number;
-}
-
-function isBoundToClaim(volume: Volume, claim: Claim): boolean {
-  const ref = volume.spec?.claimRef;
-  if (!ref) return false;
-  if (ref.name !== claim.metadata.name || ref.namespace !== claim.metadata.namespace) return false;
-  return !ref.uid || ref.uid === claim.metadata.uid;
-}
-
-function accessModesFit(claim: Claim, volume: Volume): boolean {
-  const have = volume.spec?.accessModes ?? [];
-  return (claim.spec?.accessModes ?? []).every((m) => have.includes(m));
-}
-
-const modeOf = (v: string | undefined) => v ?? 'Filesystem';
-
-function isDefaultClass(sc: StorageClass): boolean {
-  return annotation(sc, ANN_DEFAULT_CLASS) === 'true' || annotation(sc, ANN_BETA_DEFAULT_CLASS) === 'true';
 }
 
 export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
@@ -109,31 +88,8 @@ export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
         return name ? nodes.get(undefined, name) : undefined;
       };
 
-      /** FindMatchingVolume: a pre-bound volume wins; otherwise the smallest fitting available one. */
-      const findBestMatch = (claim: Claim, delayBinding: boolean): Volume | undefined => {
-        const wanted = parseQuantity(claim.spec?.resources?.requests?.storage);
-        const cls = claimClass(claim) ?? '';
-        const selector = claim.spec?.selector ? fromLabelSelectorSpec(claim.spec.selector) : undefined;
-        const node = selectedNode(claim);
-        let best: Volume | undefined;
-        for (const obj of volumes.list()) {
-          const v = obj as Volume;
-          if (v.metadata.deletionTimestamp) continue;
-          if (modeOf(v.spec?.volumeMode) !== modeOf(claim.spec?.volumeMode)) continue;
-          if (isBoundToClaim(v, claim)) return v;
-          if (delayBinding) continue; // the scheduler picks static volumes for WaitForFirstConsumer claims
-          if (v.spec?.claimRef) continue;
-          if (v.status?.phase && v.status.phase !== 'Available' && v.status.phase !== 'Pending') continue;
-          if ((v.spec?.storageClassName ?? '') !== cls) continue;
-          if (selector && !matchesLabels(selector, v.metadata.labels)) continue;
-          if (node && !volumeFitsNode(v, node)) continue;
-          if (!accessModesFit(claim, v)) continue;
-          const size = parseQuantity(v.spec?.capacity?.storage);
-          if (!(size >= wanted)) continue;
-          if (!best || size < parseQuantity(best.spec?.capacity?.storage)) best = v;
-        }
-        return best;
-      };
+      const findBestMatch = (claim: Claim, delayBinding: boolean): Volume | undefined =>
+        findMatchingVolume(claim, volumes.list() as Volume[], selectedNode(claim), delayBinding);
 
       const bind = (volume: Volume, claimIn: Claim) => {
         let v = volume;
@@ -239,7 +195,7 @@ export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
           if (volume) return bind(volume, claim);
           if (claim.spec?.storageClassName === undefined || claim.spec?.storageClassName === null) {
             // RetroactiveDefaultStorageClass: a claim that names no class gets today's default.
-            const defaults = classes.list().filter((c) => isDefaultClass(c as StorageClass));
+            const defaults = classes.list().filter((c) => isDefaultStorageClass(c));
             if (defaults.length > 0) {
               const chosen = defaults.sort((a, b) =>
                 (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
@@ -457,17 +413,4 @@ export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
       runtime.after(period, resync);
     },
   };
-}
-
-/** Why a claim cannot take a volume it names (checkVolumeSatisfyClaim), or undefined. */
-function mismatch(claim: Claim, volume: Volume): string | undefined {
-  const wanted = parseQuantity(claim.spec?.resources?.requests?.storage);
-  const size = parseQuantity(volume.spec?.capacity?.storage);
-  if (size < wanted) return 'requested PV is too small';
-  if ((volume.spec?.storageClassName ?? '') !== (claimClass(claim) ?? '')) {
-    return 'storageClassName does not match';
-  }
-  if (modeOf(volume.spec?.volumeMode) !== modeOf(claim.spec?.volumeMode)) return 'incompatible volumeMode';
-  if (!accessModesFit(claim, volume)) return 'incompatible accessMode';
-  return undefined;
 }
