@@ -101,6 +101,16 @@ export interface PodSpec {
   priority?: number;
   preemptionPolicy?: string;
   hostNetwork?: boolean;
+  schedulingGates?: { name: string }[];
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+}
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  labelSelector?: LabelSelector;
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
 }
 
 export interface PodCondition {

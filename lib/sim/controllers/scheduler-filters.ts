@@ -7,6 +7,7 @@ import type { KObject } from '../api/types.ts';
 import {
   type PodAffinityTerm,
   type PodSpec,
+  type TopologySpreadConstraint,
   claimNames,
   isTerminal,
   nodeSpec,
@@ -35,6 +36,8 @@ export const REASON = {
   podAffinity: "node(s) didn't match pod affinity rules",
   podAntiAffinity: "node(s) didn't match pod anti-affinity rules",
   existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules",
+  spreadMissingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
+  spread: "node(s) didn't match pod topology spread constraints",
 } as const;
 
 export const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
@@ -280,6 +283,49 @@ function interPodReason(
   return undefined;
 }
 
+/** Matching pods per topology domain, over the nodes the constraint counts. */
+function spreadCounts(
+  pod: KObject,
+  constraint: TopologySpreadConstraint,
+  snapshot: Snapshot,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const node of snapshot.nodes) {
+    const domain = node.metadata.labels?.[constraint.topologyKey];
+    if (domain === undefined) continue;
+    if ((constraint.nodeAffinityPolicy ?? 'Honor') === 'Honor' && !podFitsNodeAffinity(pod, node)) continue;
+    const matching = snapshot
+      .podsOn(node.metadata.name!)
+      .filter(
+        (p) =>
+          !p.metadata.deletionTimestamp &&
+          p.metadata.namespace === pod.metadata.namespace &&
+          matchesLabelSelector(constraint.labelSelector, p.metadata.labels),
+      ).length;
+    counts.set(domain, (counts.get(domain) ?? 0) + matching);
+  }
+  return counts;
+}
+
+/** PodTopologySpread Filter: hard (DoNotSchedule) constraints. */
+function spreadReason(
+  pod: KObject,
+  node: KObject,
+  snapshot: Snapshot,
+): { reason: string; unresolvable: boolean } | undefined {
+  for (const c of podSpec(pod).topologySpreadConstraints ?? []) {
+    if (c.whenUnsatisfiable !== 'DoNotSchedule') continue;
+    const domain = node.metadata.labels?.[c.topologyKey];
+    if (domain === undefined) return { reason: REASON.spreadMissingLabel, unresolvable: true };
+    const counts = spreadCounts(pod, c, snapshot);
+    const self = matchesLabelSelector(c.labelSelector, pod.metadata.labels) ? 1 : 0;
+    const min = Math.min(...counts.values());
+    if ((counts.get(domain) ?? 0) + self - min > c.maxSkew)
+      return { reason: REASON.spread, unresolvable: false };
+  }
+  return undefined;
+}
+
 const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' as const };
 
 /** Runs PreFilter and the filters over every node. */
@@ -324,6 +370,11 @@ export function evaluate(pod: KObject, snapshot: Snapshot): Evaluation {
     const volumes = volumeReasons(pod, node, snapshot);
     if (volumes.length > 0) {
       reject(volumes, true);
+      continue;
+    }
+    const spread = spreadReason(pod, node, snapshot);
+    if (spread) {
+      reject([spread.reason], spread.unresolvable);
       continue;
     }
     const inter = interPodReason(pod, node, placed);
@@ -390,8 +441,8 @@ function normalize(raw: Map<string, number>, reverse = false): Map<string, numbe
 }
 
 /**
- * Scores of feasible nodes, with the default plugin weights: NodeAffinity and InterPodAffinity 2,
- * TaintToleration 3, NodeResourcesFit (least allocated) 1. Higher is better.
+ * Scores of feasible nodes, with the default plugin weights: NodeAffinity, InterPodAffinity and
+ * PodTopologySpread 2, TaintToleration 3, NodeResourcesFit (least allocated) 1. Higher is better.
  */
 export function scoreNodes(pod: KObject, feasible: KObject[], snapshot: Snapshot): Map<string, number> {
   const spec = podSpec(pod);
@@ -400,6 +451,9 @@ export function scoreNodes(pod: KObject, feasible: KObject[], snapshot: Snapshot
   const interRaw = new Map<string, number>();
   const taintRaw = new Map<string, number>();
   const leastAllocated = new Map<string, number>();
+  const spreadRaw = new Map<string, number>();
+  const soft = (spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
+  const softCounts = soft.map((c) => ({ c, counts: spreadCounts(pod, c, snapshot) }));
   const want = scoringRequests(spec);
   for (const node of feasible) {
     const name = node.metadata.name!;
@@ -422,6 +476,13 @@ export function scoreNodes(pod: KObject, feasible: KObject[], snapshot: Snapshot
         placed.filter((p) => termSelects(t, pod, p.pod) && sameDomain(p.node, node, t.topologyKey)).length;
     }
     interRaw.set(name, inter);
+    spreadRaw.set(
+      name,
+      softCounts.reduce(
+        (sum, { c, counts }) => sum + (counts.get(node.metadata.labels?.[c.topologyKey] ?? '') ?? 0),
+        0,
+      ),
+    );
     taintRaw.set(
       name,
       (nodeSpec(node).taints ?? []).filter(
@@ -445,11 +506,16 @@ export function scoreNodes(pod: KObject, feasible: KObject[], snapshot: Snapshot
   const affinity = normalize(affinityRaw);
   const inter = normalize(interRaw);
   const taint = normalize(taintRaw, true);
+  const spread = normalize(spreadRaw, true);
   const total = new Map<string, number>();
   for (const node of feasible) {
     const n = node.metadata.name!;
     const taintScore = [...taintRaw.values()].every((v) => v === 0) ? 100 : taint.get(n)!;
-    total.set(n, 2 * affinity.get(n)! + 2 * inter.get(n)! + 3 * taintScore + leastAllocated.get(n)!);
+    const spreadScore = soft.length === 0 ? 0 : spread.get(n)!;
+    total.set(
+      n,
+      2 * affinity.get(n)! + 2 * inter.get(n)! + 3 * taintScore + 2 * spreadScore + leastAllocated.get(n)!,
+    );
   }
   return total;
 }

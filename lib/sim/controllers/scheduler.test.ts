@@ -188,3 +188,78 @@ describe('simulated scheduler (kind preset)', () => {
     );
   });
 });
+
+describe('simulated scheduler (cloud preset)', () => {
+  let cluster: Cluster;
+  let core: k8s.CoreV1Api;
+
+  before(async () => {
+    cluster = await startCluster({ preset: 'cloud', timeScale: TIME_SCALE, seed: 12 });
+    core = clientsFor(cluster).core;
+  });
+  after(() => cluster.stop());
+
+  it('spreads pods over zones under a DoNotSchedule topology spread constraint and says why one waits', async () => {
+    await core.patchNode({
+      name: 'cloud-worker-c',
+      body: [{ op: 'add', path: '/spec/unschedulable', value: true }],
+    });
+    const labels = { app: 'spread' };
+    const spec: Partial<k8s.V1PodSpec> = {
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'DoNotSchedule',
+          labelSelector: { matchLabels: labels },
+        },
+      ],
+    };
+    const nodes: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await core.createNamespacedPod({ namespace: 'default', body: podBody(`spread-${i}`, spec, labels) });
+      nodes.push(
+        await until(`spread-${i} to be bound`, async () => {
+          const pod = await core.readNamespacedPod({ namespace: 'default', name: `spread-${i}` });
+          return pod.spec?.nodeName || undefined;
+        }),
+      );
+    }
+    expect(nodes.sort()).to.deep.equal(['cloud-worker-a', 'cloud-worker-b']);
+    await core.createNamespacedPod({ namespace: 'default', body: podBody('spread-2', spec, labels) });
+    const message = await until('spread-2 to be unschedulable', async () => {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'spread-2' });
+      return pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message;
+    });
+    expect(message).to.equal(
+      "0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match pod topology spread constraints. " +
+        'no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    );
+  });
+
+  it('leaves a pod with scheduling gates alone until the gates are removed', async () => {
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: podBody('gated', { schedulingGates: [{ name: 'example.com/wait' }] }),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const events = await core.listNamespacedEvent({
+      namespace: 'default',
+      fieldSelector: 'involvedObject.name=gated',
+    });
+    expect(events.items.map((e) => e.reason)).to.deep.equal([]);
+    expect((await core.readNamespacedPod({ namespace: 'default', name: 'gated' })).spec?.nodeName).to.equal(
+      undefined,
+    );
+    await core.patchNamespacedPod({
+      namespace: 'default',
+      name: 'gated',
+      body: [{ op: 'remove', path: '/spec/schedulingGates' }],
+    });
+    const node = await until('gated to be bound', async () => {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'gated' });
+      return pod.spec?.nodeName || undefined;
+    });
+    expect(node).to.match(/^cloud-worker-[abc]$/);
+  });
+});

@@ -91,10 +91,12 @@ export function scheduler(options: SchedulerOptions): Controller {
         };
       };
 
+      // Gated pods wait for their gates to be removed; the update that removes them re-queues the pod.
       const mine = (pod: KObject) =>
         (podSpec(pod).schedulerName ?? 'default-scheduler') === schedulerName &&
         !podSpec(pod).nodeName &&
-        !pod.metadata.deletionTimestamp;
+        !pod.metadata.deletionTimestamp &&
+        (podSpec(pod).schedulingGates ?? []).length === 0;
 
       const queue = runtime.queue('scheduler', (key) => reconcile(key));
       const enqueue = (key: string) =>

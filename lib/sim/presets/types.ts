@@ -5,6 +5,8 @@
 import type { KObject } from '../api/types.ts';
 import type { Taint } from '../controllers/kube-types.ts';
 import type { LatencyOverrides } from '../controllers/latencies.ts';
+import type { CnpgControllerOptions } from '../controllers/cnpg/index.ts';
+import type { DisruptionControllerOptions } from '../controllers/disruption.ts';
 import type { StorageOptions } from '../controllers/storage/index.ts';
 
 export interface PresetNode {
@@ -65,6 +67,10 @@ export interface Preset {
   latencies?: LatencyOverrides;
   /** Options of the storage controllers (provisioner table, unmount time, resync). */
   storage?: StorageOptions;
+  /** Options of the disruption controller. */
+  disruption?: DisruptionControllerOptions;
+  /** Options of the CloudNativePG operator (its latencies, drain taints, webhooks). */
+  cnpg?: CnpgControllerOptions;
   /** More objects to create at start (namespaces first, then in order). */
   objects?: KObject[];
 }
