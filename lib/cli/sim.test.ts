@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
+import { startCluster } from '../sim/index.ts';
 import { main } from './main.ts';
 import { parseSimArgs } from './sim.ts';
 
@@ -132,6 +133,25 @@ describe('kubexpect sim (the command line)', () => {
       ]);
       expect(code).to.equal(2);
       expect(err).to.match(/^kubexpect sim: unknown preset "nope"; known presets: .*kind/);
+    });
+
+    it('says so when the port is taken, with exit code 1', async () => {
+      const other = await startCluster({ seed: 1 });
+      try {
+        const { code, err } = await run([
+          'sim',
+          '--kubeconfig',
+          join(tmpdir(), 'never'),
+          '--port',
+          String(other.port),
+        ]);
+        expect(code).to.equal(1);
+        expect(err).to.equal(
+          `kubexpect sim: port ${other.port} on 127.0.0.1 is already in use; choose another with --port, or leave --port out for a free one\n`,
+        );
+      } finally {
+        await other.stop();
+      }
     });
 
     it('prints the options for --help and exits 0', async () => {

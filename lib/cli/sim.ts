@@ -145,6 +145,11 @@ export async function runSim(command: SimCommand, io: Io): Promise<number> {
   } catch (err) {
     // Bad option values the cluster itself checks (unknown preset, fault options) are usage errors.
     if (err instanceof TypeError) throw new UsageError(err.message.replace(/^startCluster: /, ''));
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${command.cluster.port} on 127.0.0.1 is already in use; choose another with --port, or leave --port out for a free one`,
+      );
+    }
     throw err;
   }
   const stopping = io.stopSignal();
