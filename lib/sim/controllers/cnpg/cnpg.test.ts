@@ -416,6 +416,27 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
     });
   });
 
+  describe('first primary', () => {
+    it('labels the first primary and reports currentPrimary before the phase turns healthy', async () => {
+      const ns = await namespace();
+      agents.push(new FakeNodeAgents(kc, ns).start());
+      const firstHealthy = new Promise<ClusterView>((resolve) => {
+        void new k8s.Watch(kc).watch(
+          `/apis/${GROUP}/v1/namespaces/${ns}/clusters`,
+          {},
+          (_type, obj: ClusterView) => {
+            if (obj.status?.phase === 'Cluster in healthy state') resolve(obj);
+          },
+          () => {},
+        );
+      });
+      await createCluster(ns, 'one', { instances: 1, storage: { size: '1Gi' } });
+      const seen = await firstHealthy;
+      expect(seen.status?.currentPrimary).to.equal('one-1');
+      expect((await primaryPod(ns, 'one'))?.metadata?.name).to.equal('one-1');
+    });
+  });
+
   describe('failover', () => {
     it('promotes a replica when the primary pod is deleted, with the phase strings on the way', async () => {
       const { ns } = await bootstrap('fo', { instances: 3, storage: { size: '1Gi' } });

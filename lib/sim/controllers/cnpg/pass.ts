@@ -40,7 +40,7 @@ export interface CnpgLatencies {
 }
 
 export const DEFAULT_LATENCIES: CnpgLatencies = {
-  firstPrimaryStart: 1000,
+  firstPrimaryStart: 300,
   promote: 1500,
   switchover: 2500,
   walReceiverStop: 1000,

@@ -118,6 +118,11 @@ function reconcileResources(pass: Pass, pvcs: PvcClassification): void {
     createPrimaryInstance(pass, pvcs);
     return;
   }
+  // Until the first primary's instance manager has reported itself, nothing can join it.
+  if (!s.currentPrimary) {
+    pass.requeue(1000);
+    return;
+  }
   const mw = pass.spec.nodeMaintenanceWindow;
   const maintenanceReusingPvcs = !!mw?.inProgress && mw.reusePVC !== false;
   if (!maintenanceReusingPvcs && reportingPods(pass) < instances) {
