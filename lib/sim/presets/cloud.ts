@@ -1,5 +1,6 @@
 /**
- * `cloud`: three workers in three zones (cloud-worker-a/b/c in zone-a/b/c) and a default
+ * `cloud`: three workers in three zones (cloud-worker-a/b/c in zone-a/b/c; both counts can be
+ * changed) and a default
  * StorageClass `standard-rwo` backed by a network CSI driver that needs attaching: Ceph RBD
  * (volumes attach on any node) by default, or a zonal cloud disk (`ebs.csi.aws.com`, PVs pinned to
  * their zone) with `storageMobility: 'zone'`. No control-plane node is visible, as on managed clouds.
@@ -13,9 +14,22 @@ export interface CloudPresetOptions {
   storageMobility?: StorageMobility;
   /** Binding mode of `standard-rwo`. Default: Immediate for `cluster`, WaitForFirstConsumer for `zone`. */
   volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+  /** Number of zones, named zone-a, zone-b… Default 3. */
+  zones?: number;
+  /**
+   * Workers in each zone: cloud-worker-a, cloud-worker-a2… Default 1. With more than one, zonal
+   * volumes can follow a pod to another node of their zone.
+   */
+  workersPerZone?: number;
 }
 
-export const CLOUD_ZONES = ['zone-a', 'zone-b', 'zone-c'] as const;
+function count(name: string, value: number | undefined, fallback: number, max: number): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new TypeError(`cloudPreset: ${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+  }
+  return n;
+}
 
 export function cloudPreset(options: CloudPresetOptions = {}): Preset {
   const mobility = options.storageMobility ?? 'cluster';
@@ -30,6 +44,11 @@ export function cloudPreset(options: CloudPresetOptions = {}): Preset {
       `cloudPreset: volumeBindingMode must be 'Immediate' or 'WaitForFirstConsumer', got ${JSON.stringify(mode)}`,
     );
   }
+  const zones = Array.from(
+    { length: count('zones', options.zones, 3, 26) },
+    (_, i) => `zone-${String.fromCharCode(97 + i)}`,
+  );
+  const perZone = count('workersPerZone', options.workersPerZone, 1, 50);
   const driver = mobility === 'zone' ? 'ebs.csi.aws.com' : 'rook-ceph.rbd.csi.ceph.com';
   const parameters: Record<string, string> =
     mobility === 'zone'
@@ -43,16 +62,21 @@ export function cloudPreset(options: CloudPresetOptions = {}): Preset {
         };
   return {
     name: mobility === 'zone' ? 'cloud (zonal storage)' : 'cloud',
-    nodes: CLOUD_ZONES.map((zone) => ({
-      name: `cloud-worker-${zone.slice('zone-'.length)}`,
-      zone,
-      labels: {
-        'topology.kubernetes.io/region': 'region-1',
-        'node.kubernetes.io/instance-type': 'standard-4',
-        ...(mobility === 'zone' ? { 'topology.ebs.csi.aws.com/zone': zone } : {}),
-      },
-      capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-    })),
+    nodes: zones.flatMap((zone) =>
+      Array.from(
+        { length: perZone },
+        (_, i) => `cloud-worker-${zone.slice('zone-'.length)}${i === 0 ? '' : i + 1}`,
+      ).map((name) => ({
+        name,
+        zone,
+        labels: {
+          'topology.kubernetes.io/region': 'region-1',
+          'node.kubernetes.io/instance-type': 'standard-4',
+          ...(mobility === 'zone' ? { 'topology.ebs.csi.aws.com/zone': zone } : {}),
+        },
+        capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+      })),
+    ),
     storageClasses: [
       {
         name: 'standard-rwo',

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { startCluster } from '../index.ts';
+import { type Preset, startCluster } from '../index.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 /**
@@ -84,4 +84,73 @@ describe('simulated cluster determinism', () => {
     const jobPods = (r: Record<string, string[]>) => Object.keys(r).filter((n) => n.startsWith('work-'));
     expect(jobPods(other)).to.not.deep.equal(jobPods(first));
   });
+
+  it('lands on either side of the reschedule race on zonal storage, depending on the seed', async () => {
+    const outcomes = new Set<string>();
+    for (let seed = 1; seed <= 12 && outcomes.size < 2; seed++) outcomes.add(await rescheduleOutcome(seed));
+    expect([...outcomes].sort()).to.deep.equal(['pending', 'rescheduled']);
+  });
 });
+
+/** Two nodes in zone-a, one in zone-b, zonal EBS-like volumes bound where the pod first lands. */
+const ZONAL: Preset = {
+  name: 'zonal',
+  nodes: [
+    { name: 'a1', zone: 'zone-a' },
+    { name: 'a2', zone: 'zone-a' },
+    { name: 'b1', zone: 'zone-b' },
+  ],
+  storageClasses: [
+    {
+      name: 'zonal',
+      provisioner: 'ebs.csi.aws.com',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      isDefault: true,
+    },
+  ],
+  csiDrivers: [{ name: 'ebs.csi.aws.com', attachRequired: true }],
+};
+
+/**
+ * Places a pod with a claim, cordons its node and recreates the pod under the same name (as a
+ * StatefulSet or CNPG does): 'rescheduled' when it runs on another node of its volume's zone,
+ * 'pending' when no schedulable node is left there.
+ */
+async function rescheduleOutcome(seed: number): Promise<string> {
+  const cluster = await startCluster({ preset: ZONAL, timeScale: 0.01, seed });
+  try {
+    const { core } = clientsFor(cluster);
+    const namespace = 'default';
+    const body: k8s.V1Pod = {
+      metadata: { name: 'db-0' },
+      spec: {
+        containers: [{ name: 'db', image: 'postgres:17' }],
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+      },
+    };
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+    await core.createNamespacedPod({ namespace, body });
+    const first = await until('db-0 to run', async () => {
+      const pod = await core.readNamespacedPod({ namespace, name: 'db-0' });
+      return pod.status?.phase === 'Running' ? pod : undefined;
+    });
+    const node = first.spec!.nodeName!;
+    await core.patchNode({ name: node, body: [{ op: 'add', path: '/spec/unschedulable', value: true }] });
+    await core.deleteNamespacedPod({ namespace, name: 'db-0', gracePeriodSeconds: 0 });
+    await core.createNamespacedPod({ namespace, body });
+    return await until('the recreated pod to run elsewhere or be unschedulable', async () => {
+      const pod = await core.readNamespacedPod({ namespace, name: 'db-0' });
+      if (pod.status?.phase === 'Running' && pod.spec?.nodeName !== node) return 'rescheduled';
+      const waiting = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+      return waiting?.message?.includes('volume node affinity conflict') ? 'pending' : undefined;
+    });
+  } finally {
+    await cluster.stop();
+  }
+}

@@ -38,9 +38,12 @@ function nodeObject(node: PresetNode, index: number, now: string, images: string
     reason,
     message,
   });
+  // One /24 per node from 10.244.0.0/16 onwards, one address per node from 172.18.0.2, as kind allocates.
+  const cidr = `10.${244 + Math.floor(index / 256)}.${index % 256}.0/24`;
+  const host = index + 2;
   const spec: Record<string, unknown> = {
-    podCIDR: `10.244.${index}.0/24`,
-    podCIDRs: [`10.244.${index}.0/24`],
+    podCIDR: cidr,
+    podCIDRs: [cidr],
     providerID: `kubexpect://sim/${node.name}`,
   };
   if (taints.length > 0) spec.taints = taints;
@@ -72,7 +75,7 @@ function nodeObject(node: PresetNode, index: number, now: string, images: string
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
       addresses: [
-        { type: 'InternalIP', address: `172.18.0.${index + 2}` },
+        { type: 'InternalIP', address: `172.18.${Math.floor(host / 256)}.${host % 256}` },
         { type: 'Hostname', address: node.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },

@@ -160,6 +160,25 @@ describe('cluster presets', () => {
     });
   });
 
+  describe('cloudPreset options', () => {
+    it('names workers per zone when a zone has several', () => {
+      const preset = cloudPreset({ zones: 2, workersPerZone: 2 });
+      expect(preset.nodes.map((n) => [n.name, n.zone])).to.deep.equal([
+        ['cloud-worker-a', 'zone-a'],
+        ['cloud-worker-a2', 'zone-a'],
+        ['cloud-worker-b', 'zone-b'],
+        ['cloud-worker-b2', 'zone-b'],
+      ]);
+    });
+
+    it('refuses an unknown storage mobility', () => {
+      expect(() => cloudPreset({ storageMobility: 'planet' as 'zone' })).to.throw(
+        TypeError,
+        `cloudPreset: storageMobility must be 'cluster' or 'zone', got "planet"`,
+      );
+    });
+  });
+
   describe('custom', () => {
     const preset: Preset = {
       name: 'lab',
