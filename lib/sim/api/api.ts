@@ -19,7 +19,7 @@ import {
 } from './errors.ts';
 import { DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
 import { validateObjectMeta } from './metadata.ts';
-import { jsonPatch, mergePatch, type PatchType } from './patch.ts';
+import { forbiddenForce, type PatchType, patchObject } from './patch.ts';
 import type { Registry } from './registry.ts';
 import { apiVersionOf, resourceKey, type ResourceType, type StrategyContext, type Verb } from './resource.ts';
 import {
@@ -30,7 +30,6 @@ import {
   parseLabelSelector,
 } from './selectors.ts';
 import type { Change, Store } from './store.ts';
-import { strategicMergePatch } from './strategic.ts';
 import {
   canonicalJson,
   clone,
@@ -517,22 +516,11 @@ export class Api {
         throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not available');
       return this.applyHandler(this, rt, namespace, name, body, ctx);
     }
-    if (ctx.force !== undefined) {
-      throw invalid('PatchOptions', 'meta.k8s.io', '', [
-        { type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' },
-      ]);
-    }
+    if (ctx.force !== undefined) throw forbiddenForce();
     const key = resourceKey(rt);
     const old = this.store.get(key, rt.namespaced ? namespace : undefined, name);
     if (!old) throw notFound(this.gr(rt), name);
-    let patched: unknown;
-    if (type === 'application/json-patch+json') patched = jsonPatch(old, body);
-    else if (type === 'application/merge-patch+json') patched = mergePatch(old, body);
-    else patched = strategicMergePatch(old, body);
-    if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) {
-      throw badRequest('the patch removed the object metadata');
-    }
-    const next = patched as KObject;
+    const next = patchObject(type, old, body);
     const rv = next.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw conflict(this.gr(rt), name, OPTIMISTIC_LOCK_MESSAGE);
     return { object: this.store_update(rt, old, next, ctx), created: false };

@@ -222,6 +222,37 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
     });
   });
 
+  describe('subresources', () => {
+    it('patches the scale subresource the way kubectl scale does', async () => {
+      await objects.create({
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: { name: 'pg-scale', namespace: 'default' },
+        spec: { instances: 3, storage: { size: '1Gi' } },
+      } as k8s.KubernetesObject);
+      const res = await fetch(
+        `${cluster.url}/apis/postgresql.cnpg.io/v1/namespaces/default/clusters/pg-scale/scale`,
+        {
+          method: 'PATCH',
+          headers: { ...authHeader(cluster), 'Content-Type': k8s.PatchStrategy.MergePatch },
+          body: JSON.stringify({ spec: { replicas: 2 } }),
+        },
+      );
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.include({
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        spec: { replicas: 2 },
+      });
+      const pg = (await objects.read({
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: { name: 'pg-scale', namespace: 'default' },
+      })) as k8s.KubernetesObject & { spec: { instances: number } };
+      expect(pg.spec.instances).to.equal(2);
+    });
+  });
+
   describe('server-side apply', () => {
     const apply = (manifest: k8s.KubernetesObject, manager: string, force?: boolean) =>
       objects.patch(manifest, undefined, undefined, manager, force, k8s.PatchStrategy.ServerSideApply);

@@ -4,8 +4,9 @@
  * Server-side apply lives in ./apply.ts.
  */
 import fastJsonPatch from 'fast-json-patch';
-import { badRequest, StatusError, unsupportedMediaType } from './errors.ts';
-import { clone, isPlainObject } from './types.ts';
+import { badRequest, invalid, StatusError, unsupportedMediaType } from './errors.ts';
+import { strategicMergePatch } from './strategic.ts';
+import { clone, isPlainObject, type KObject } from './types.ts';
 
 export const PATCH_TYPES = [
   'application/json-patch+json',
@@ -57,4 +58,27 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
       causes: [{ reason: 'UnexpectedServerResponse', message: detail }],
     });
   }
+}
+
+/** 422 for `force` on a patch that is not an apply, as ValidatePatchOptions answers. */
+export function forbiddenForce(): StatusError {
+  return invalid('PatchOptions', 'meta.k8s.io', '', [
+    { type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' },
+  ]);
+}
+
+/** The object a JSON, merge or strategic merge patch turns `current` into; it must stay an object. */
+export function patchObject(
+  type: Exclude<PatchType, 'application/apply-patch+yaml'>,
+  current: KObject,
+  body: unknown,
+): KObject {
+  let patched: unknown;
+  if (type === 'application/json-patch+json') patched = jsonPatch(current, body);
+  else if (type === 'application/merge-patch+json') patched = mergePatch(current, body);
+  else patched = strategicMergePatch(current, body);
+  if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) {
+    throw badRequest('the patch removed the object metadata');
+  }
+  return patched as KObject;
 }

@@ -17,7 +17,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from '../api/errors.ts';
-import { patchTypeOf } from '../api/patch.ts';
+import { forbiddenForce, patchObject, patchTypeOf } from '../api/patch.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
 import { decodeProtobufBody } from './protobuf.ts';
@@ -396,14 +396,25 @@ export class HttpFront {
     if (method === 'PATCH') {
       this.count('patch');
       if (name === undefined) throw methodNotAllowed();
-      if (subresource && subresource !== 'status') throw methodNotAllowed();
-      const type = patchTypeOf(req.headers['content-type'], !!rt.strategicMerge);
+      // Subresources other than status (scale) have built-in kinds, so strategic merge applies to them.
+      const handled = subresource !== undefined && subresource !== 'status';
+      const type = patchTypeOf(req.headers['content-type'], !!rt.strategicMerge || handled);
       const raw = await this.readBody(req);
       const body =
         type === 'application/apply-patch+yaml'
           ? parseApplyBody(raw)
           : this.parseBody(raw, 'application/json', rt.kind, rt.version);
       const forceParam = query.get('force');
+      if (handled) {
+        // kubectl scale patches /scale: read the subresource, patch it, write it back.
+        const handler = api.subresourceHandler(rt, subresource);
+        if (!handler?.get || !handler.update || type === 'application/apply-patch+yaml')
+          throw methodNotAllowed();
+        if (forceParam !== null) throw forbiddenForce();
+        const patched = patchObject(type, handler.get(api, rt, namespace, name), body);
+        this.send(res, 200, handler.update(api, rt, namespace, name, patched, { fieldManager, dryRun }));
+        return;
+      }
       const out = api.patch(rt, namespace, name, type, body, {
         // Apply requires an explicit manager (422 without one).
         fieldManager: type === 'application/apply-patch+yaml' ? requestedManager : fieldManager,
