@@ -115,6 +115,26 @@ describe('storage: attach/detach and CSI attachers', () => {
     expect(cluster.runtime.errors, 'errors the storage controllers met').to.deep.equal([]);
   });
 
+  it('registers every installed CSI driver on each node’s CSINode, with its topology keys', async () => {
+    const csiNode = await until('the CSINode of worker-3', async () => {
+      const got = await api.storage.readCSINode({ name: 'worker-3' });
+      return got.spec.drivers.length === 3 ? got : undefined;
+    });
+    expect(csiNode.metadata?.ownerReferences?.map((o) => [o.kind, o.name])).to.deep.equal([
+      ['Node', 'worker-3'],
+    ]);
+    expect(csiNode.spec.drivers).to.deep.equal([
+      {
+        name: 'ebs.csi.aws.com',
+        nodeID: 'worker-3',
+        topologyKeys: ['topology.ebs.csi.aws.com/zone', 'topology.kubernetes.io/zone'],
+        allocatable: { count: 25 },
+      },
+      { name: 'nfs.csi.k8s.io', nodeID: 'worker-3' },
+      { name: 'rook-ceph.rbd.csi.ceph.com', nodeID: 'worker-3' },
+    ]);
+  });
+
   it('provisions a cluster-wide CSI volume with no node affinity', async () => {
     await api.core.createNamespacedPersistentVolumeClaim({
       namespace: NS,

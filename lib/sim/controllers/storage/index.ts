@@ -6,6 +6,7 @@
 import type { Controller } from '../runtime.ts';
 import { type AttachDetachOptions, attachDetachController } from './attach-detach.ts';
 import { volumeBinder } from './binder.ts';
+import { csiNodeRegistrar } from './csi-node-registrar.ts';
 import { externalAttachers } from './external-attacher.ts';
 import { externalProvisioners } from './external-provisioner.ts';
 import { storageProtection } from './protection.ts';
@@ -53,6 +54,7 @@ export function storageControllers(options: StorageOptions = {}): StorageSimulat
       externalProvisioners(table),
       attachDetachController({ unmount: options.unmount, forceDetachAfterMs: options.forceDetachAfterMs }),
       externalAttachers(table),
+      csiNodeRegistrar(table),
     ],
     provisioners: table,
     addProvisioner,
@@ -61,6 +63,7 @@ export function storageControllers(options: StorageOptions = {}): StorageSimulat
 
 export { attachDetachController } from './attach-detach.ts';
 export { volumeBinder } from './binder.ts';
+export { csiNodeRegistrar } from './csi-node-registrar.ts';
 export { attacherFinalizer, externalAttachers } from './external-attacher.ts';
 export { externalProvisioners } from './external-provisioner.ts';
 export { installStorageProtectionAdmission, storageProtection } from './protection.ts';

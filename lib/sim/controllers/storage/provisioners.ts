@@ -57,6 +57,13 @@ export interface Provisioner {
   fsType?: string;
   /** CSI: `status.attachmentMetadata` of attached VolumeAttachments. */
   attachmentMetadata?: Record<string, string>;
+  /**
+   * CSI: the topology keys its node plugin registers on CSINode objects. Default: the topology
+   * key for `zone` drivers, none for `cluster` ones.
+   */
+  csiNodeTopologyKeys?: string[];
+  /** CSI: how many volumes a node can attach (CSINode `allocatable.count`), when the driver says. */
+  allocatableVolumes?: number;
 }
 
 /** Provisioners by name. Controllers read it at every reconcile, so later additions take effect. */
@@ -92,6 +99,8 @@ export const AWS_EBS: Provisioner = {
   fsType: 'ext4',
   volumeHandle: ({ random }) => `vol-${hex(random, 17)}`,
   attachmentMetadata: { devicePath: '/dev/xvdaa' },
+  csiNodeTopologyKeys: ['topology.ebs.csi.aws.com/zone', 'topology.kubernetes.io/zone'],
+  allocatableVolumes: 25,
   latency: {
     provision: { min: 3000, max: 8000 },
     delete: { min: 2000, max: 5000 },
@@ -146,6 +155,12 @@ export function defaultProvisioners(): ProvisionerTable {
 /** The zone label a zonal provisioner pins volumes with. */
 export function topologyKeyOf(p: Provisioner): string {
   return p.topologyKey ?? 'topology.kubernetes.io/zone';
+}
+
+/** The topology keys a CSI driver's node plugin registers, or undefined when it registers none. */
+export function csiNodeTopologyKeysOf(p: Provisioner): string[] | undefined {
+  if (p.csiNodeTopologyKeys) return p.csiNodeTopologyKeys;
+  return p.mobility === 'cluster' ? undefined : [topologyKeyOf(p)];
 }
 
 /** Checks a user-supplied provisioner, so a mistake fails at start rather than as a silent hang. */
