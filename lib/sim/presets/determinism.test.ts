@@ -23,7 +23,8 @@ async function scenario(seed: number): Promise<Record<string, string[]>> {
         const state =
           type === 'DELETED' ? 'deleted' : `${pod.spec?.nodeName ?? '-'} ${pod.status?.phase} ${ready}`;
         const name = pod.metadata!.name!;
-        const seen = (states[name] ??= []);
+        states[name] ??= [];
+        const seen = states[name];
         if (seen[seen.length - 1] !== state) seen.push(state);
       },
       () => {},
