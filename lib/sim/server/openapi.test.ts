@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../cluster.ts';
+
+interface Operation {
+  parameters?: { name: string; in: string }[];
+  'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string };
+}
+
+describe('/openapi/v3', () => {
+  let cluster: Cluster;
+  const get = async (path: string) => {
+    const res = await fetch(`${cluster.url}${path}`);
+    return { code: res.status, body: (await res.json()) as unknown };
+  };
+
+  before(async () => {
+    cluster = await startCluster({ seed: 19, token: false });
+  });
+  after(() => cluster.stop());
+
+  it('lists every served group-version with a hashed document URL', async () => {
+    const index = (await get('/openapi/v3')).body as { paths: Record<string, { serverRelativeURL: string }> };
+    expect(index.paths['api/v1']!.serverRelativeURL).to.match(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{128}$/);
+    expect(index.paths).to.have.property('apis/postgresql.cnpg.io/v1');
+    expect(index.paths).to.have.property('apis/policy/v1');
+  });
+
+  it('offers, for each kind, a PATCH operation with its GVK and the fieldValidation parameter', async () => {
+    const doc = (await get('/openapi/v3/apis/postgresql.cnpg.io/v1')).body as {
+      paths: Record<string, { patch?: Operation }>;
+    };
+    const patch = doc.paths['/apis/postgresql.cnpg.io/v1/namespaces/{namespace}/clusters/{name}']!.patch!;
+    expect(patch['x-kubernetes-group-version-kind']).to.deep.equal({
+      group: 'postgresql.cnpg.io',
+      version: 'v1',
+      kind: 'Cluster',
+    });
+    expect(patch.parameters!.map((p) => `${p.in}:${p.name}`)).to.include('query:fieldValidation');
+  });
+
+  it('lists a CRD group-version as soon as the CRD is created', async () => {
+    const before = ((await get('/openapi/v3')).body as { paths: Record<string, unknown> }).paths;
+    expect(before).to.not.have.property('apis/example.com/v1');
+    cluster.api.create(cluster.api.resource('apiextensions.k8s.io', 'customresourcedefinitions'), undefined, {
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget', plural: 'widgets' },
+        scope: 'Cluster',
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } },
+        ],
+      },
+    });
+    const after = ((await get('/openapi/v3')).body as { paths: Record<string, unknown> }).paths;
+    expect(after).to.have.property('apis/example.com/v1');
+  });
+
+  it('answers 404 with a Status for a group-version that is not served', async () => {
+    const answer = await get('/openapi/v3/apis/nothing.example.com/v1');
+    expect(answer.code).to.equal(404);
+    expect(answer.body).to.include({ kind: 'Status', reason: 'NotFound' } as never);
+  });
+});
