@@ -59,6 +59,6 @@ describe('/openapi/v3', () => {
   it('answers 404 with a Status for a group-version that is not served', async () => {
     const answer = await get('/openapi/v3/apis/nothing.example.com/v1');
     expect(answer.code).to.equal(404);
-    expect(answer.body).to.include({ kind: 'Status', reason: 'NotFound' } as never);
+    expect(answer.body).to.include({ kind: 'Status', reason: 'NotFound' } as Record<string, string>);
   });
 });
