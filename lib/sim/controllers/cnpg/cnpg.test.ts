@@ -408,6 +408,20 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       });
     });
 
+    it('holds the primary Lease named after the cluster, owned by it, and reports timeline 1', async () => {
+      const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+      const lease = await coordination.readNamespacedLease({ namespace: ns, name: 'pg' });
+      expect(lease.spec?.holderIdentity).to.equal('pg-1');
+      expect(lease.metadata?.ownerReferences?.[0]).to.deep.include({
+        kind: 'Cluster',
+        name: 'pg',
+        controller: true,
+      });
+      const c = await readCluster(ns, 'pg');
+      expect((c.status as Record<string, unknown>).timelineID).to.equal(1);
+      expect((c.status as Record<string, unknown>).systemID).to.match(/^\d{19}$/);
+    });
+
     it('deletes the completed Jobs once healthy', async () => {
       await until('jobs deleted or being deleted', async () => {
         const jobs = await batch.listNamespacedJob({ namespace: ns });
@@ -568,7 +582,7 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       });
     });
 
-    it('promotes the pod named in status.targetPrimary (the kubectl cnpg promote way)', async () => {
+    it('promotes the pod named in status.targetPrimary (the kubectl cnpg promote way), moving the Lease and the timeline', async () => {
       const { ns } = await bootstrap('sw', { instances: 3, storage: { size: '1Gi' } });
       await custom.patchNamespacedCustomObjectStatus(
         {
@@ -585,6 +599,12 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
         const v = await readCluster(ns, 'sw');
         return v.status?.currentPrimary === 'sw-3';
       });
+      const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
+      await until('the Lease held by sw-3', async () => {
+        const lease = await coordination.readNamespacedLease({ namespace: ns, name: 'sw' });
+        return lease.spec?.holderIdentity === 'sw-3' && lease.spec.leaseTransitions === 1;
+      });
+      expect(((await readCluster(ns, 'sw')).status as Record<string, unknown>).timelineID).to.equal(2);
       await until('sw-3 labelled primary, sw-1 replica', async () => {
         const p = await primaryPod(ns, 'sw');
         const old = await core.readNamespacedPod({ namespace: ns, name: 'sw-1' });

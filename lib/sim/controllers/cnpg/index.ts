@@ -53,6 +53,7 @@ function kindsOf(api: Api): CnpgKinds | undefined {
     serviceAccounts: find('', 'serviceaccounts'),
     pdbs: find('policy', 'poddisruptionbudgets'),
     storageClasses: find('storage.k8s.io', 'storageclasses'),
+    leases: find('coordination.k8s.io', 'leases'),
   };
 }
 
@@ -143,6 +144,7 @@ function run(runtime: SimRuntime, initialKinds: CnpgKinds, settings: CnpgSetting
   owned('', 'services');
   owned('', 'secrets');
   owned('policy', 'poddisruptionbudgets');
+  owned('coordination.k8s.io', 'leases');
   // Drains, drain taints and unreachable nodes concern the clusters with instances on the node.
   const pods = runtime.informer('', 'pods');
   runtime.informer('', 'nodes').on((type, node, old) => {

@@ -109,5 +109,35 @@ export function simulateInstanceManagers(pass: Pass): void {
   pass.memory.promotion = undefined;
   pass.status.currentPrimary = targetPrimary;
   pass.status.currentPrimaryTimestamp = microNow(pass);
+  // initdb starts timeline 1; every promotion opens the next one.
+  if (firstStart) {
+    pass.status.timelineID ??= 1;
+    pass.status.systemID ??= systemIdentifier(pass);
+  } else {
+    pass.status.timelineID = (pass.status.timelineID ?? 1) + 1;
+  }
   pass.requeue(0);
+}
+
+/** A PostgreSQL system identifier (19 digits), fixed by the seed and the cluster's identity. */
+function systemIdentifier(pass: Pass): string {
+  const draw = (part: string) =>
+    Math.floor(stableDraw(pass.runtime, 'cnpg-system-id', pass.namespace, pass.name, part) * 1e9);
+  return `7${String(draw('a')).padStart(9, '0')}${String(draw('b')).padStart(9, '0')}`;
+}
+
+/** What the instances report of themselves (`status.instancesReportedState`). */
+export function reportedState(pass: Pass, reports: InstanceReport[]): Record<string, unknown> {
+  return Object.fromEntries(
+    reports
+      .filter((r) => !r.error)
+      .map((r) => [
+        r.name,
+        {
+          isPrimary: r.isPrimary,
+          timeLineID: pass.status.timelineID ?? 1,
+          ip: (r.pod.status as { podIP?: string } | undefined)?.podIP ?? '',
+        },
+      ]),
+  );
 }

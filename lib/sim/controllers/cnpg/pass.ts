@@ -25,6 +25,7 @@ export interface CnpgKinds {
   serviceAccounts?: ResourceType;
   pdbs?: ResourceType;
   storageClasses?: ResourceType;
+  leases?: ResourceType;
 }
 
 /** Realistic latencies (ms) of what the instance managers do inside the pods; scaled by the time scale. */

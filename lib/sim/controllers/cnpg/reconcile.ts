@@ -6,7 +6,7 @@ import { type Pass, mergePatchBetween } from './pass.ts';
 import { FIELD_MANAGER } from './naming.ts';
 import { withDefaults, validateClusterSpec } from './defaults.ts';
 import { continueFailover, startFailoverIfNeeded } from './failover.ts';
-import { collectReports, simulateInstanceManagers } from './instance-manager.ts';
+import { collectReports, reportedState, simulateInstanceManagers } from './instance-manager.ts';
 import {
   createMissingInstance,
   createPrimaryInstance,
@@ -17,6 +17,7 @@ import {
   scaleDown,
 } from './instances.ts';
 import { markPvcsReadyForCompletedJobs } from './jobs.ts';
+import { reconcilePrimaryLease } from './lease.ts';
 import { reconcilePdbs } from './pdbs.ts';
 import { classifyPvcs, type PvcClassification } from './pvcs.ts';
 import { markOldPrimaryUnhealthy, reconcileRoleLabels } from './roles.ts';
@@ -73,6 +74,7 @@ export function reconcilePass(pass: Pass): void {
   const pvcs = classifyPvcs(pass);
   updateResourceStatus(pass, pvcs);
   simulateInstanceManagers(pass);
+  reconcilePrimaryLease(pass);
 
   const s = pass.status;
   if (s.currentPrimary && s.currentPrimary !== s.targetPrimary) {
@@ -83,6 +85,7 @@ export function reconcilePass(pass: Pass): void {
     return;
   }
   const reports = collectReports(pass);
+  s.instancesReportedState = reportedState(pass, reports);
   reconcileRoleLabels(pass);
   if (switchoverFromDrainingNode(pass, reports)) return;
   if (startFailoverIfNeeded(pass, reports)) return;

@@ -89,6 +89,9 @@ export interface ClusterStatus {
   selector?: string;
   image?: string;
   topology?: Record<string, unknown>;
+  timelineID?: number;
+  systemID?: string;
+  instancesReportedState?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
