@@ -39,6 +39,9 @@ interface FieldConflict {
   path: FieldPath;
 }
 
+const KUBECTL_MANAGER = 'kubectl';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 /** Metadata a configuration may carry but the server sets; it is neither merged nor owned. */
 const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'selfLink'];
 
@@ -84,7 +87,13 @@ export function serverSideApply(
   const mine = owners.find((o) => isEntryOf(o, manager, 'Apply', subresource));
   const others = owners.filter((o) => o !== mine);
   const conflicts = conflictsWith(others, manager, applied, live);
-  if (conflicts.length > 0 && !ctx.force) throw applyConflict(conflicts);
+  if (conflicts.length > 0 && !ctx.force) {
+    // `kubectl apply --server-side` takes over what `kubectl apply` set without conflicts, as the
+    // real server does for the kubectl manager (its last-applied annotation says what that was).
+    const allowed = manager === KUBECTL_MANAGER ? lastAppliedMembers(live) : undefined;
+    const blocking = allowed ? conflicts.filter((c) => !allowed.has(c.key)) : conflicts;
+    if (blocking.length > 0) throw applyConflict(blocking);
+  }
   for (const c of conflicts) c.owner.members.delete(c.key);
 
   // What this manager applied before and applies no more goes, unless another manager owns it.
@@ -96,6 +105,11 @@ export function serverSideApply(
   const metadata = { ...config.metadata };
   for (const f of SERVER_METADATA) delete metadata[f];
   const merged = mergeApplied(next, { ...config, metadata }) as KObject;
+  // And it keeps that annotation in step, so a later client-side apply does not undo this one.
+  const annotations = merged.metadata.annotations;
+  if (manager === KUBECTL_MANAGER && typeof annotations?.[LAST_APPLIED] === 'string') {
+    merged.metadata.annotations = { ...annotations, [LAST_APPLIED]: lastAppliedText(config) };
+  }
 
   const managedFields = (final: KObject): ManagedFieldsEntry[] | undefined => {
     const members = present(applied, final);
@@ -167,6 +181,28 @@ function applyConfiguration(
   }
   const { managedFields: _dropped, ...rest } = metadata;
   return { ...body, metadata: rest } as KObject;
+}
+
+/** The fields a client-side `kubectl apply` last set, from its annotation; undefined without one. */
+function lastAppliedMembers(live: KObject): Set<string> | undefined {
+  const text = live.metadata.annotations?.[LAST_APPLIED];
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    const last: unknown = JSON.parse(text);
+    return isPlainObject(last) ? new Set(membersOf(trackedPart(last)).keys()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The annotation text for an applied configuration: the configuration without the annotation. */
+function lastAppliedText(config: KObject): string {
+  const metadata = { ...config.metadata };
+  const annotations = { ...(metadata.annotations ?? {}) };
+  delete annotations[LAST_APPLIED];
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  else delete metadata.annotations;
+  return JSON.stringify({ ...config, metadata });
 }
 
 /** Applied leaves whose value differs from the live value of a field another manager owns. */

@@ -354,6 +354,47 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
       );
     });
 
+    it('lets the kubectl manager take over what a client-side kubectl apply set, updating its annotation', async () => {
+      const name = fresh('csa');
+      const lastApplied = JSON.stringify(cm(name, { a: '1' }));
+      await core.createNamespacedConfigMap({
+        namespace: 'default',
+        fieldManager: 'kubectl-client-side-apply',
+        body: {
+          metadata: {
+            name,
+            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied },
+          },
+          data: { a: '1' },
+        },
+      });
+      const out = (await apply(cm(name, { a: '2' }), 'kubectl')) as k8s.V1ConfigMap;
+      expect(out.data).to.deep.equal({ a: '2' });
+      const annotation = out.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+      expect(JSON.parse(annotation!)).to.deep.equal(cm(name, { a: '2' }));
+    });
+
+    it('still refuses another manager over fields a client-side kubectl apply set', async () => {
+      const name = fresh('csa');
+      const lastApplied = JSON.stringify(cm(name, { a: '1' }));
+      await core.createNamespacedConfigMap({
+        namespace: 'default',
+        fieldManager: 'kubectl-client-side-apply',
+        body: {
+          metadata: {
+            name,
+            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied },
+          },
+          data: { a: '1' },
+        },
+      });
+      const { code, status } = await refusal(apply(cm(name, { a: '2' }), 'deployer'));
+      expect(code).to.equal(409);
+      expect(status.message).to.equal(
+        'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.a',
+      );
+    });
+
     it('takes the field over with force=true', async () => {
       const name = fresh('applied');
       await apply(cm(name, { a: '1', b: '1' }), 'alice');
