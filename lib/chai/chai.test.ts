@@ -46,6 +46,7 @@ describe('kubexpect/chai', () => {
     await expect(Promise.resolve(3)).to.eventually.equal(3);
     expect(1).to.exist;
     expect(2).to.satisfy((n: number) => n === 2);
+    expect(3).to.be.within(2, 5);
     await createPod(f, 'c5', { nodeName: 'w1', labels: { app: 'five' } });
     await expect(pods(f.conn, f.ns, { labelSelector: 'app=five' })).to.soon.have.count(1);
     const rejected = expect(pod(f.conn, f.ns, 'nope')).to.soon.within('100ms').exist;

@@ -231,15 +231,39 @@ export function kubexpectChai(chaiStatic: object, chaiUtils: object): void {
   A.addProperty('always', function (this: object) {
     utils.flag(this, 'kubexpect.mode', 'consistently');
   });
-  A.addMethod('within', function (this: object, timeout: never) {
-    if (modeOf(this) !== 'eventually') throw new TypeError('kubexpect/chai: .within() follows .soon');
-    utils.flag(this, 'kubexpect.time', timeout);
-    return this;
+  // Methods chai (or another plugin) already has keep working outside .soon/.always (chai's
+  // within(start, finish), satisfy(fn)…); the others say what they follow.
+  const proto = (A as unknown as { prototype: object }).prototype;
+  const define = (name: string, impl: (a: object, args: unknown[]) => unknown) => {
+    if (name in proto) {
+      A.overwriteMethod(
+        name,
+        (_super) =>
+          function (this: object, ...args: unknown[]) {
+            if (!modeOf(this)) return _super.apply(this, args);
+            return impl(this, args);
+          },
+      );
+    } else {
+      A.addMethod(name, function (this: object, ...args: never[]) {
+        if (!modeOf(this)) {
+          throw new TypeError(
+            `kubexpect/chai: .${name}() follows .soon (eventually) or .always (consistently)`,
+          );
+        }
+        return impl(this, args);
+      });
+    }
+  };
+  define('within', (a, [timeout]) => {
+    if (modeOf(a) !== 'eventually') throw new TypeError('kubexpect/chai: .within() follows .soon');
+    utils.flag(a, 'kubexpect.time', timeout);
+    return a;
   });
-  A.addMethod('during', function (this: object, duration: never) {
-    if (modeOf(this) !== 'consistently') throw new TypeError('kubexpect/chai: .during() follows .always');
-    utils.flag(this, 'kubexpect.time', duration);
-    return this;
+  define('during', (a, [duration]) => {
+    if (modeOf(a) !== 'consistently') throw new TypeError('kubexpect/chai: .during() follows .always');
+    utils.flag(a, 'kubexpect.time', duration);
+    return a;
   });
   // chai calls an overwriting getter with _super first; it returns the getter proper.
   A.overwriteProperty(
@@ -250,26 +274,5 @@ export function kubexpectChai(chaiStatic: object, chaiUtils: object): void {
         return run(this, 'exist', []) as unknown;
       }) as never,
   );
-  const existing = new Set(['satisfy']);
-  for (const name of Object.keys(METHODS)) {
-    if (existing.has(name)) {
-      A.overwriteMethod(
-        name,
-        (_super) =>
-          function (this: object, ...args: unknown[]) {
-            if (!modeOf(this)) return _super.apply(this, args);
-            return run(this, name, args);
-          },
-      );
-    } else {
-      A.addMethod(name, function (this: object, ...args: never[]) {
-        if (!modeOf(this)) {
-          throw new TypeError(
-            `kubexpect/chai: .${name}() follows .soon (eventually) or .always (consistently)`,
-          );
-        }
-        return run(this, name, args);
-      });
-    }
-  }
+  for (const name of Object.keys(METHODS)) define(name, (a, args) => run(a, name, args));
 }
