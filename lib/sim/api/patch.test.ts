@@ -454,6 +454,58 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
       expect(((await res.json()) as k8s.V1ConfigMap).data).to.deep.equal({ greeting: 'hello' });
     });
 
+    it('stores nothing for a dry run', async () => {
+      const name = fresh('applied');
+      const res = await fetchApply(
+        cluster,
+        `/api/v1/namespaces/default/configmaps/${name}?fieldManager=alice&dryRun=All`,
+        cm(name, { a: '1' }),
+      );
+      expect(res.status).to.equal(201);
+      const { code } = await refusal(core.readNamespacedConfigMap({ name, namespace: 'default' }));
+      expect(code).to.equal(404);
+    });
+
+    it('answers a status apply to an absent object with 404', async () => {
+      const res = await fetchApply(cluster, '/api/v1/namespaces/default/pods/absent/status?fieldManager=k', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'absent' },
+        status: { phase: 'Running' },
+      });
+      expect(res.status).to.equal(404);
+      expect(await res.json()).to.deep.include({ reason: 'NotFound', message: 'pods "absent" not found' });
+    });
+
+    it('refuses a configuration naming another object with 400', async () => {
+      const res = await fetchApply(
+        cluster,
+        '/api/v1/namespaces/default/configmaps/one?fieldManager=alice',
+        cm('other', { a: '1' }),
+      );
+      expect(res.status).to.equal(400);
+      expect(((await res.json()) as { message: string }).message).to.equal(
+        'the name of the object (other) does not match the name on the URL (one)',
+      );
+    });
+
+    it('refuses a configuration carrying managedFields with 400', async () => {
+      const name = fresh('applied');
+      const body = cm(name, {});
+      const res = await fetchApply(
+        cluster,
+        `/api/v1/namespaces/default/configmaps/${name}?fieldManager=alice`,
+        {
+          ...body,
+          metadata: { ...body.metadata, managedFields: [{ manager: 'x' }] },
+        },
+      );
+      expect(res.status).to.equal(400);
+      expect(((await res.json()) as { message: string }).message).to.equal(
+        'metadata.managedFields must be nil',
+      );
+    });
+
     it('refuses an apiVersion that does not match the resource with 400', async () => {
       const name = fresh('applied');
       const res = await fetchApply(cluster, `/api/v1/namespaces/default/configmaps/${name}?fieldManager=x`, {
