@@ -403,4 +403,30 @@ describe('cnpgController in the kind and cloud presets', function () {
     for (const p of pods.items) expect(p.spec?.nodeName).to.equal(b);
     for (const n of ['dn-1', 'dn-2', 'dn-3']) expect(await env.pvcUid(n)).to.not.equal(uids.get(n));
   });
+
+  it('removes every object the operator created when the Cluster is deleted', async () => {
+    env = await Env.start('kind', 11);
+    await env.createCluster('gone', { instances: 2, storage: { size: '1Gi' } });
+    await env.healthy('gone', 2);
+    await env.custom.deleteNamespacedCustomObject({
+      group: GROUP,
+      version: 'v1',
+      namespace: 'default',
+      plural: 'clusters',
+      name: 'gone',
+    });
+    const e = env;
+    await until('pods, PVCs, services, secrets and PDBs gone', async () => {
+      const selector = { namespace: 'default', labelSelector: 'cnpg.io/cluster=gone' };
+      const policy = e.kc.makeApiClient(k8s.PolicyV1Api);
+      const counts = [
+        (await e.core.listNamespacedPod(selector)).items.length,
+        (await e.core.listNamespacedPersistentVolumeClaim(selector)).items.length,
+        (await e.core.listNamespacedService(selector)).items.length,
+        (await e.core.listNamespacedSecret(selector)).items.length,
+        (await policy.listNamespacedPodDisruptionBudget(selector)).items.length,
+      ];
+      return counts.every((n) => n === 0);
+    });
+  });
 });

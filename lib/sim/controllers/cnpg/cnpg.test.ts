@@ -751,6 +751,25 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       expect((await readCluster(ns, 'wal')).status?.instanceNames).to.deep.equal(['wal-1', 'wal-2']);
     });
 
+    it('grows the PVC requests when spec.storage.size grows', async () => {
+      const { ns } = await bootstrap('grow', { instances: 2, storage: { size: '1Gi' } });
+      await custom.patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: 'v1',
+          namespace: ns,
+          plural: 'clusters',
+          name: 'grow',
+          body: { spec: { storage: { size: '2Gi' } } },
+        },
+        mergePatch,
+      );
+      await until('both PVCs asking for 2Gi', async () => {
+        const pvcs = await core.listNamespacedPersistentVolumeClaim({ namespace: ns });
+        return pvcs.items.every((p) => p.spec?.resources?.requests?.storage === '2Gi');
+      });
+    });
+
     it('creates the superuser secret while enableSuperuserAccess is true and deletes it when false', async () => {
       const { ns } = await bootstrap('su', {
         instances: 1,

@@ -3,6 +3,7 @@
  * annotations (pkg/reconciler/persistentvolumeclaim/build.go), and the classification that feeds
  * status.instances and the healthy/dangling/initializing/unusable lists (status.go `EnrichStatus`).
  */
+import { StatusError } from '../../api/errors.ts';
 import type { KObject } from '../../api/types.ts';
 import {
   ANNOTATION,
@@ -17,6 +18,7 @@ import {
 } from './naming.ts';
 import type { Pass } from './pass.ts';
 import { claimNamesOf, controllerRef, isDeleting, jobRunning } from './state.ts';
+import { quantityBytes, requestedSize } from './defaults.ts';
 import type { StorageConfiguration } from './types.ts';
 
 export function pvcStatusOf(pvc: KObject): string | undefined {
@@ -166,4 +168,33 @@ export function classifyPvcs(pass: Pass): PvcClassification {
 /** The PVCs (any state) of one instance. */
 export function pvcsOfInstance(pass: Pass, instance: string): KObject[] {
   return pass.pvcs.filter((p) => instanceOfPvc(p) === instance);
+}
+
+/**
+ * Grows the instances' PVC requests to the configured size (`resizeInUseVolumes`, default true);
+ * shrinking is refused by the webhook, so only growth reaches here.
+ */
+export function resizePvcs(pass: Pass): void {
+  for (const pvc of pass.pvcs) {
+    if (isDeleting(pvc)) continue;
+    const role = pvc.metadata.labels?.[LABEL.pvcRole];
+    const storage =
+      role === 'PG_WAL' ? pass.spec.walStorage : role === 'PG_DATA' ? pass.spec.storage : undefined;
+    if (!storage || storage.resizeInUseVolumes === false) continue;
+    const wanted = requestedSize(storage);
+    const spec = pvc.spec as { resources?: { requests?: { storage?: string } } } | undefined;
+    const current = spec?.resources?.requests?.storage;
+    if (!wanted || !current) continue;
+    const wantedBytes = quantityBytes(wanted);
+    const currentBytes = quantityBytes(current);
+    if (wantedBytes === undefined || currentBytes === undefined || wantedBytes <= currentBytes) continue;
+    try {
+      pass.patch(pass.kinds.pvcs, pvc.metadata.name!, {
+        spec: { resources: { requests: { storage: wanted } } },
+      });
+    } catch (err) {
+      // A class that cannot expand refuses the resize; the claim keeps its size, as on a real cluster.
+      if (!(err instanceof StatusError)) throw err;
+    }
+  }
 }

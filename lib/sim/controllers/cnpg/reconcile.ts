@@ -19,7 +19,7 @@ import {
 import { markPvcsReadyForCompletedJobs } from './jobs.ts';
 import { reconcilePrimaryLease } from './lease.ts';
 import { reconcilePdbs } from './pdbs.ts';
-import { classifyPvcs, type PvcClassification } from './pvcs.ts';
+import { classifyPvcs, type PvcClassification, resizePvcs } from './pvcs.ts';
 import { markOldPrimaryUnhealthy, reconcileRoleLabels } from './roles.ts';
 import { reconcileSecrets } from './secrets.ts';
 import { reconcileServiceAccount } from './service-account.ts';
@@ -114,6 +114,7 @@ function reconcileResources(pass: Pass, pvcs: PvcClassification): void {
     pass.requeue(1000);
     return;
   }
+  resizePvcs(pass);
   if (reattachDanglingPvcs(pass, pvcs)) return;
   const s = pass.status;
   const instances = s.instances ?? 0;
