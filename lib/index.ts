@@ -42,12 +42,17 @@ export {
 } from './expect/index.ts';
 export * from './matchers/index.ts';
 export {
+  acquireCache,
   NODES,
+  openCaches,
   PODS,
   PVCS,
   type ResourceKind,
   resourceKind,
+  setWatchCacheDefaults,
   type TrajectoryEntry,
+  WatchCache,
+  type WatchCacheOptions,
 } from './observe/index.ts';
 export {
   BUDGET_NAMES,

@@ -189,6 +189,39 @@ describe('WatchCache', () => {
       expect(c.get('churn-7')).to.not.equal(undefined);
     });
 
+    it('resumes from the latest bookmark, so changes elsewhere do not force a relist', async () => {
+      const quiet = await startCluster({ seed: 6, historySize: 5, http: { bookmarkIntervalMs: 50 } });
+      const proxy2 = new FlakyProxy();
+      const url2 = await proxy2.start(quiet.url);
+      const direct = await connect({ kubeconfig: quiet.kubeconfig });
+      const viaProxy = await connect({ kubeconfig: proxy2.rewrite(quiet.kubeconfig, url2) });
+      try {
+        await direct.core.createNamespace({ body: { metadata: { name: 'a' } } });
+        const c = acquireCache(viaProxy, PODS, 'a', {}, { reconnectDelayMs: 50 });
+        cache = c;
+        await until('watching', () => proxy2.openWatches === 1 && c.synced);
+        // More changes than the history keeps, none of them in namespace a.
+        for (let i = 0; i < 8; i++) {
+          await direct.core.createNamespacedConfigMap({
+            namespace: 'default',
+            body: { metadata: { name: `cm-${i}` } },
+          });
+        }
+        await new Promise((r) => setTimeout(r, 150)); // a bookmark carries the new resourceVersion
+        proxy2.dropWatches();
+        await until('resumed', () => c.stats.watches === 2 && proxy2.openWatches === 1);
+        await new Promise((r) => setTimeout(r, 100));
+        expect(c.stats.relists).to.equal(0);
+      } finally {
+        cache?.release();
+        cache = undefined;
+        direct.close();
+        viaProxy.close();
+        await proxy2.stop();
+        await quiet.stop();
+      }
+    });
+
     it('falls back to polling when watching keeps failing, and still sees changes', async () => {
       await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('p1') });
       proxy.fail({ kind: 'watch', count: 1000, status: 503 });
