@@ -2,7 +2,8 @@
  * The CloudNativePG `Cluster` CRD (postgresql.cnpg.io/v1), installed when the simulated cluster
  * starts so `clusters.postgresql.cnpg.io` is served from the first request, as on a cluster with the
  * operator installed. Identity, subresources and printer columns follow the operator's CRD
- * (config/crd/bases/postgresql.cnpg.io_clusters.yaml); the schema is reduced to its top level.
+ * (config/crd/bases/postgresql.cnpg.io_clusters.yaml); the schema keeps the
+ * top level and the few spec fields whose validation users meet (instances ≥ 1, update enums).
  */
 import type { KObject } from '../api/types.ts';
 
@@ -53,7 +54,20 @@ export const CNPG_CLUSTER_CRD: KObject = {
               apiVersion: { type: 'string' },
               kind: { type: 'string' },
               metadata: { type: 'object' },
-              spec: preserve,
+              spec: {
+                ...preserve,
+                properties: {
+                  instances: {
+                    type: 'integer',
+                    minimum: 1,
+                    default: 1,
+                    description: 'Number of instances required in the cluster',
+                  },
+                  primaryUpdateStrategy: { type: 'string', enum: ['unsupervised', 'supervised'] },
+                  primaryUpdateMethod: { type: 'string', enum: ['switchover', 'restart'] },
+                  enablePDB: { type: 'boolean' },
+                },
+              },
               status: preserve,
             },
           },

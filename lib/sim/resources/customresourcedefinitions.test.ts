@@ -141,4 +141,54 @@ describe('CustomResourceDefinitions', () => {
       'Primary',
     ]);
   });
+  it('refuses a CNPG cluster with fewer than one instance, as the CRD schema does', async () => {
+    const answer = await call('POST', '/apis/postgresql.cnpg.io/v1/namespaces/default/clusters', {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'pg' },
+      spec: { instances: 0 },
+    });
+    expect(answer.code).to.equal(422);
+    expect(answer.body.message).to.equal(
+      'Cluster.postgresql.cnpg.io "pg" is invalid: spec.instances: Invalid value: 0: spec.instances in body should be greater than or equal to 1',
+    );
+  });
+
+  it('defaults a CNPG cluster to one instance', async () => {
+    const answer = await call('POST', '/apis/postgresql.cnpg.io/v1/namespaces/default/clusters', {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'pg' },
+      spec: { storage: { size: '1Gi' } },
+    });
+    expect(answer.body.spec).to.deep.equal({ instances: 1, storage: { size: '1Gi' } });
+  });
+
+  it('prunes fields a structural schema does not declare and checks declared types', async () => {
+    const structural = structuredClone(widgetCrd);
+    structural.spec.versions[0]!.schema.openAPIV3Schema = {
+      type: 'object',
+      properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+    } as never;
+    await call('POST', crds, structural);
+    const created = await call('POST', widgets, {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 2, colour: 'red' },
+      extra: true,
+    });
+    expect(created.body.spec).to.deep.equal({ size: 2 });
+    expect(created.body.extra).to.equal(undefined);
+    const wrong = await call('POST', widgets, {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'v' },
+      spec: { size: 'big' },
+    });
+    expect(wrong.code).to.equal(422);
+    expect(wrong.body.message).to.equal(
+      'Widget.example.com "v" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
+    );
+  });
 });

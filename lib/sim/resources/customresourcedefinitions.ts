@@ -8,6 +8,7 @@ import type { Api } from '../api/api.ts';
 import { conflict, type FieldError, invalid } from '../api/errors.ts';
 import { resourceKey, type ResourceType, type TableColumn } from '../api/resource.ts';
 import { type KObject, timestamp } from '../api/types.ts';
+import { pruneAndDefault, type Schema, validateSchema } from './crd-schema.ts';
 import { humanDuration } from './define.ts';
 import { readPath, writePath } from './jsonpath.ts';
 
@@ -246,6 +247,14 @@ export function customResourceTypes(crd: KObject): ResourceType[] {
         strategicMerge: false,
         custom: true,
         schema: v.schema?.openAPIV3Schema,
+        // Pruning, defaulting and schema validation, as the real server applies them on every write.
+        prepareForCreate: (obj) => {
+          pruneAndDefault(obj, v.schema?.openAPIV3Schema as Schema | undefined);
+        },
+        prepareForUpdate: (obj) => {
+          pruneAndDefault(obj, v.schema?.openAPIV3Schema as Schema | undefined);
+        },
+        validate: (obj) => validateSchema(obj, v.schema?.openAPIV3Schema as Schema | undefined),
         columns: columnsOf(v),
         storageKey,
         convert: (stored) => (stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion }),
