@@ -178,15 +178,16 @@ export class HttpFront {
     if (base === 'application/vnd.kubernetes.protobuf') return decodeProtobufBody(raw);
     if (base === 'application/cbor') throw unsupportedMediaType(['application/json', 'application/yaml']);
     const yamlLike = base.endsWith('yaml');
+    let parsed: unknown;
     try {
-      if (yamlLike) return parseYaml(text);
-      return JSON.parse(text);
+      parsed = yamlLike ? parseYaml(text) : JSON.parse(text);
     } catch (err) {
       const detail = (err as Error).message.split('\n')[0];
       throw badRequest(
         `${kindHint} in version "${version}" cannot be handled as a ${kindHint}: ${yamlLike ? 'yaml' : 'json'}: ${detail}`,
       );
     }
+    return notTooDeep(parsed);
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -603,11 +604,30 @@ function decodeSegment(segment: string): string {
 function parseApplyBody(raw: Buffer): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
+  let parsed: unknown;
   try {
-    return parseYaml(text);
+    parsed = parseYaml(text);
   } catch (err) {
     throw badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
   }
+  return notTooDeep(parsed);
+}
+
+/** Bodies nest at most this deep (Kubernetes objects nest a few dozen levels; the real decoder stops at 10000). */
+const MAX_BODY_DEPTH = 1000;
+
+/** Refuses absurdly nested bodies up front, so no recursive step later can exhaust the stack. */
+function notTooDeep(value: unknown): unknown {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) {
+      throw badRequest(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+    }
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return value;
 }
 
 /** `kubectl/v1.35.0 (linux/amd64) kubernetes/abc` → `kubectl`, as the real server names managers. */

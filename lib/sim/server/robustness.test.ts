@@ -93,6 +93,13 @@ describe('bad requests get the real answers', () => {
     );
   });
 
+  it('answers an absurdly nested body with 400 instead of exhausting the stack', async () => {
+    const deep = `{"metadata":{"name":"deep"},"data":${'['.repeat(2000)}${']'.repeat(2000)}}`;
+    const answer = await send('POST', configMaps, deep);
+    expect(answer.code).to.equal(400);
+    expect(answer.body.message).to.equal('the request body nests deeper than 1000 levels');
+  });
+
   it('answers a body that is not an object with 400', async () => {
     const answer = await send('POST', configMaps, '[1, 2]');
     expect(answer.code).to.equal(400);
