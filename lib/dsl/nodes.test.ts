@@ -57,6 +57,27 @@ describe('kubexpect/dsl nodes', () => {
     expect(result.passed).to.deep.equal(['cleanup sees the order']);
   });
 
+  it('takes the failure report before any AfterEach or DeferCleanup runs', async () => {
+    const result =
+      await runNestedSpecs(`import { AfterEach, DeferCleanup, DiagnoseOnFailure, Describe, It } from '${DSL_URL}';
+      const order = [];
+      Describe('diagnostics first', () => {
+        AfterEach(() => { order.push('AfterEach'); });
+        It('fails', () => {
+          DiagnoseOnFailure({ title: 'probe', collect: async () => { order.push('report'); return 'seen'; } });
+          DeferCleanup(() => { order.push('cleanup'); });
+          throw new Error('failed');
+        });
+      });
+      Describe('after', () => {
+        It('sees the order', () => {
+          if (order.join(' > ') !== 'report > AfterEach > cleanup') throw new Error('order was ' + order.join(' > '));
+        });
+      });`);
+    expect(result.failed.map((f) => f.title)).to.deep.equal(['diagnostics first fails']);
+    expect(result.passed).to.deep.equal(['after sees the order']);
+  });
+
   it('runs cleanups registered in BeforeAll after AfterAll', async () => {
     const result = await runNestedSpecs(`${header}
       const order = [];
