@@ -307,4 +307,48 @@ describe('kubectl v1.35 against the embedded cluster', () => {
     );
     expect(pod('guarded-0')?.metadata.deletionTimestamp).to.equal(undefined);
   });
+  it('scales a CloudNativePG cluster through its scale subresource', async () => {
+    const clusters = rt('postgresql.cnpg.io', 'clusters');
+    api().create(clusters, 'default', {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'pg-scale' },
+      spec: { instances: 1 },
+    });
+    const out = await run(['scale', 'cluster', 'pg-scale', '--replicas=3']);
+    expect(out.stdout.trim(), out.stderr).to.equal('cluster.postgresql.cnpg.io/pg-scale scaled');
+    expect(api().get(clusters, 'default', 'pg-scale').spec).to.deep.include({ instances: 3 });
+  });
+
+  it('creates objects from a file with strict validation on', async () => {
+    const file = await manifest(
+      'svc.yaml',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: pg-rw\nspec:\n  selector:\n    role: primary\n  ports:\n  - port: 5432\n',
+    );
+    const out = await run(['create', '-f', file]);
+    expect(out.stdout.trim(), out.stderr).to.equal('service/pg-rw created');
+    const listed = await run(['get', 'service', 'pg-rw']);
+    expect(listed.stdout).to.match(/pg-rw\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+5432\/TCP/);
+  });
+
+  it('deletes a namespace once its finalizer is cleared through the finalize subresource', async () => {
+    api().create(rt('', 'namespaces'), undefined, { metadata: { name: 'doomed' } });
+    const deleting = run(['delete', 'namespace', 'doomed', '--timeout=20s']);
+    await sleep(1000);
+    const ns = api().get(rt('', 'namespaces'), undefined, 'doomed');
+    expect(ns.status).to.deep.equal({ phase: 'Terminating' });
+    // What the namespace controller does once the namespace is empty.
+    const finalize = api().subresourceHandler(rt('', 'namespaces'), 'finalize')!;
+    finalize.update!(
+      api(),
+      rt('', 'namespaces'),
+      undefined,
+      'doomed',
+      { ...ns, spec: { finalizers: [] } },
+      {},
+    );
+    const out = await deleting;
+    expect(out.stdout.trim(), out.stderr).to.equal('namespace "doomed" deleted');
+    expect(api().find(rt('', 'namespaces'), undefined, 'doomed')).to.equal(undefined);
+  });
 });
