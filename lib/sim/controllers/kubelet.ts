@@ -30,7 +30,8 @@ import {
   pullPolicyOf,
   qosClassOf,
 } from './kubelet-facts.ts';
-import { type Latencies, type Latency, drawLatency } from './latencies.ts';
+import { drawLatency, type Latencies, type Latency } from './latencies.ts';
+import { isNodeDown } from './node-lifecycle.ts';
 import { type Controller, type SimRuntime, keyOf, splitKey } from './runtime.ts';
 import { initStableRandom, stableHex } from './stable-random.ts';
 import { onVolumeReadinessChange, volumeLookupsFrom, volumesReadyFor } from './storage/volumes-ready.ts';
@@ -106,9 +107,17 @@ export function kubelet(options: KubeletOptions): Controller {
       onVolumeReadinessChange(runtime, (pod) => {
         if (runs.get(keyOf(pod))?.stage === 'volumes') queue.add(keyOf(pod));
       });
+      /** Work due on a node whose kubelet is down, resumed when it is back. */
+      const parked = new Map<string, (() => void)[]>();
       nodes.on((type, node) => {
-        if (type !== 'DELETED')
-          for (const run of runs.values()) if (run.node === node.metadata.name) queue.add(run.key);
+        const name = node.metadata.name!;
+        if (type === 'DELETED' || isNodeDown(node)) return;
+        const resumed = parked.get(name) ?? [];
+        parked.delete(name);
+        for (const fn of resumed) fn();
+        for (const run of runs.values())
+          if (run.node === name && run.stage === 'running') reassertReadiness(run);
+        for (const pod of pods.list()) if (podSpec(pod).nodeName === name) queue.add(keyOf(pod));
       }, false);
 
       const source = (run: PodRun) => ({ component: 'kubelet', host: run.node });
@@ -116,16 +125,34 @@ export function kubelet(options: KubeletOptions): Controller {
         drawLatency(runtime, latency, run.key, String(run.incarnation), ...step);
 
       function schedule(run: PodRun, realisticMs: number, fn: () => void): void {
-        const cancel = runtime.after(realisticMs, () => {
-          run.timers.delete(cancel);
+        const step = () => {
           if (runs.get(run.key) !== run) return;
+          if (isNodeDown(nodes.get(undefined, run.node))) {
+            parked.set(run.node, [...(parked.get(run.node) ?? []), step]);
+            return;
+          }
           try {
             fn();
           } catch (err) {
             runtime.reportError('kubelet', run.key, err);
           }
+        };
+        const cancel = runtime.after(realisticMs, () => {
+          run.timers.delete(cancel);
+          step();
         });
         run.timers.add(cancel);
+      }
+
+      /** After an outage the node controller may have marked the pod not Ready; the kubelet says otherwise. */
+      function reassertReadiness(run: PodRun): void {
+        const pod = current(run);
+        if (!pod) return;
+        const seen = podStatus(pod).conditions?.find((c) => c.type === 'Ready')?.status;
+        if (seen === run.conditions.get('Ready')?.status) return;
+        run.conditions.delete('Ready');
+        readinessConditions(run);
+        writeStatus(run);
       }
 
       function cancelAll(run: PodRun): void {
@@ -155,7 +182,9 @@ export function kubelet(options: KubeletOptions): Controller {
           return;
         }
         const nodeName = podSpec(pod).nodeName;
-        if (!nodeName || !nodes.get(undefined, nodeName)) return;
+        const node = nodeName ? nodes.get(undefined, nodeName) : undefined;
+        // A node whose kubelet is down reports nothing; its pods wait for it to come back.
+        if (!nodeName || !node || isNodeDown(node)) return;
         let run = runs.get(key);
         if (!run || run.uid !== pod.metadata.uid) {
           if (run) cancelAll(run);
@@ -347,6 +376,10 @@ export function kubelet(options: KubeletOptions): Controller {
           run.mountTimer = undefined;
           const pod = current(run);
           if (!pod || runs.get(run.key) !== run || run.stage !== 'volumes') return;
+          if (isNodeDown(nodes.get(undefined, run.node))) {
+            armMountTimeout(run);
+            return;
+          }
           const readiness = volumesReadyFor(pod, volumes);
           if (readiness.ready) return;
           const waiting = [...new Set([...readiness.unbound, ...readiness.unattached])].sort().join(' ');

@@ -43,6 +43,8 @@ export interface Latencies {
   garbageCollection: Latency;
   /** The namespace controller's pass over a terminating namespace. */
   namespaceCleanup: Latency;
+  /** How long a node's kubelet may stay silent before the node lifecycle controller marks it Unknown. */
+  nodeMonitorGrace: Latency;
   /** How long a volume waits unmounted before the kubelet reports FailedMount. */
   mountTimeout: Latency;
 }
@@ -62,6 +64,7 @@ export const DEFAULT_LATENCIES: Readonly<Latencies> = Object.freeze({
   controllerSync: { min: 20, max: 150 },
   garbageCollection: { min: 50, max: 300 },
   namespaceCleanup: { min: 100, max: 500 },
+  nodeMonitorGrace: { min: 50_000, max: 50_000 },
   mountTimeout: { min: 120_000, max: 120_000 },
 });
 

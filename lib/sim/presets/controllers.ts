@@ -14,13 +14,15 @@ import { namespaceLifecycle } from '../controllers/namespace-lifecycle.ts';
 import { nodeLifecycle } from '../controllers/node-lifecycle.ts';
 import type { Controller } from '../controllers/runtime.ts';
 import { scheduler } from '../controllers/scheduler.ts';
+import { taintEvictionController } from '../controllers/taint-eviction.ts';
 import { storageControllers } from '../controllers/storage/index.ts';
 import type { Preset } from './types.ts';
 
 export function presetControllers(preset: Preset): Controller[] {
   const latencies = resolveLatencies(preset.latencies);
   return [
-    nodeLifecycle(),
+    nodeLifecycle({ latencies }),
+    taintEvictionController(),
     scheduler({ latencies }),
     kubelet({ latencies }),
     garbageCollector({ latencies }),
