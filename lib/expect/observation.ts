@@ -89,6 +89,24 @@ export function describeObject(obj: KubernetesObject | undefined, entry?: Trajec
   return parts.join(', ') || 'exists';
 }
 
+/** The latest error recorded since `since` by this cache's list and watch, or by calls about `name`. */
+function lastRelatedError(
+  conn: Connection,
+  cache: { readonly description: string },
+  since: number,
+  name?: string,
+): string | undefined {
+  const related = conn
+    .errorsSince(since)
+    .filter(
+      (e) =>
+        e.operation.endsWith(` ${cache.description}`) ||
+        (name !== undefined && e.operation.endsWith(`/${name}`)),
+    );
+  const last = related[related.length - 1];
+  return last ? describeRecordedError(last, since) : undefined;
+}
+
 /** Watches one named object. */
 export function observeObject<T extends KubernetesObject>(
   conn: Connection,
@@ -122,11 +140,7 @@ export function observeObject<T extends KubernetesObject>(
     },
     describe: (s) => describeObject(s.object, s.entry),
     trajectory: (origin) => (cache.synced ? formatTrajectory(state().history, origin) : '    (never listed)'),
-    lastError(since) {
-      const recorded = conn.errorsSince(since);
-      const last = recorded[recorded.length - 1];
-      return last ? describeRecordedError(last, since) : undefined;
-    },
+    lastError: (since) => lastRelatedError(conn, cache, since, name),
     async events(limit) {
       const ns = namespace ?? 'default';
       return formatEvents(await conn.listEventsFor(ns, resource.kind, name), limit);
@@ -177,11 +191,7 @@ export function observeSet<T extends KubernetesObject>(
         .slice(-20)
         .join('\n');
     },
-    lastError(since) {
-      const recorded = conn.errorsSince(since);
-      const l = recorded[recorded.length - 1];
-      return l ? describeRecordedError(l, since) : undefined;
-    },
+    lastError: (since) => lastRelatedError(conn, cache, since),
     async events(limit) {
       const ns = namespace ?? 'default';
       const all = await Promise.all(
