@@ -53,7 +53,10 @@ OnEachCluster(
         );
         const cluster = metadata.name;
         const pods = await instancePods(conn, namespace, cluster);
-        expect(new Set(pods.map((p) => p.spec?.nodeName))).to.have.property('size', 2);
+        expect(
+          [...new Set(pods.map((p) => p.spec?.nodeName))].sort(),
+          'nodes the instances run on',
+        ).to.deep.equal(nodes);
         const primary = await primaryPod(conn, namespace, cluster);
         const node = primary.spec!.nodeName!;
         const pvcs = await pvcIdentities(conn, namespace, cluster);
