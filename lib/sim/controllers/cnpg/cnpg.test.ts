@@ -820,6 +820,77 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
     });
   });
 
+  describe('rolling updates', () => {
+    const NEW_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:18.5-system-trixie';
+
+    async function changeImage(ns: string, name: string, extra: Record<string, unknown> = {}): Promise<void> {
+      await custom.patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: 'v1',
+          namespace: ns,
+          plural: 'clusters',
+          name,
+          body: { spec: { imageName: NEW_IMAGE, ...extra } },
+        },
+        mergePatch,
+      );
+    }
+
+    async function images(ns: string): Promise<string[]> {
+      const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: 'cnpg.io/podRole=instance' });
+      return pods.items.map((p) => p.spec!.containers[0]!.image!);
+    }
+
+    it('recreates the replicas one at a time, then restarts the primary without a switchover', async () => {
+      const { ns } = await bootstrap('ru', { instances: 3, storage: { size: '1Gi' } });
+      const recorder = await recordPhases(ns, 'ru');
+      await changeImage(ns, 'ru');
+      await until('every pod on the new image', async () => (await images(ns)).every((i) => i === NEW_IMAGE));
+      await healthy(ns, 'ru', 3);
+      recorder.stop();
+      const upgrades = recorder.seen.filter((p) => p.startsWith('Upgrading cluster'));
+      expect(upgrades[0]).to.equal(
+        'Upgrading cluster | Restarting instance ru-3, because: the instance is using a different image: ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie -> ghcr.io/cloudnative-pg/postgresql:18.5-system-trixie',
+      );
+      expect(upgrades).to.have.length(2);
+      expect(
+        recorder.seen.some((p) => p.startsWith('Primary instance is being restarted without a switchover')),
+      ).to.equal(true);
+      expect((await readCluster(ns, 'ru')).status?.currentPrimary).to.equal('ru-1');
+    });
+
+    it('switches over to a replica to update the primary with primaryUpdateMethod switchover', async () => {
+      const { ns } = await bootstrap('rs', {
+        instances: 2,
+        primaryUpdateMethod: 'switchover',
+        storage: { size: '1Gi' },
+      });
+      await changeImage(ns, 'rs');
+      await until('every pod on the new image', async () => (await images(ns)).every((i) => i === NEW_IMAGE));
+      await healthy(ns, 'rs', 2);
+      expect((await readCluster(ns, 'rs')).status?.currentPrimary).to.equal('rs-2');
+    });
+
+    it('waits for the user before touching the primary with primaryUpdateStrategy supervised', async () => {
+      const { ns } = await bootstrap('rv', {
+        instances: 2,
+        primaryUpdateStrategy: 'supervised',
+        storage: { size: '1Gi' },
+      });
+      await changeImage(ns, 'rv');
+      const c = await until('waiting for the user', async () => {
+        const v = await readCluster(ns, 'rv');
+        return v.status?.phase === 'Waiting for user action' && v;
+      });
+      expect(c.status?.phaseReason).to.equal('User must issue a supervised switchover');
+      const primary = await core.readNamespacedPod({ namespace: ns, name: 'rv-1' });
+      expect(primary.spec?.containers[0]?.image).to.equal(
+        'ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie',
+      );
+    });
+  });
+
   describe('PDBs', () => {
     it('keeps no PDB with enablePDB false and only the primary PDB with 2 instances', async () => {
       const ns = await namespace();

@@ -6,6 +6,7 @@
  */
 import type { InstanceReport } from './instance-manager.ts';
 import type { Pass } from './pass.ts';
+import { PHASE_PRIMARY_RESTART_WITHOUT_SWITCHOVER } from './rollout.ts';
 import { microNow, PENDING_FAILOVER_MARKER, PHASE, registerPhase } from './status.ts';
 
 /** Starts a failover when the primary no longer answers first; true when the pass must stop here. */
@@ -19,6 +20,8 @@ export function startFailoverIfNeeded(pass: Pass, reports: InstanceReport[]): bo
   }
   // An instance already promoted on its own (none here: promotions follow targetPrimary), or nobody to promote.
   if (first.isPrimary || first.error) return false;
+  // A primary restarted on purpose by a rolling update is waited for, not failed over.
+  if (s.phase === PHASE_PRIMARY_RESTART_WITHOUT_SWITCHOVER) return false;
   const delay = pass.spec.failoverDelay ?? 0;
   if (delay > 0) {
     if (!s.currentPrimaryFailingSinceTimestamp) {

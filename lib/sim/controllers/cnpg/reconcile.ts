@@ -6,7 +6,13 @@ import { type Pass, mergePatchBetween } from './pass.ts';
 import { FIELD_MANAGER } from './naming.ts';
 import { withDefaults, validateClusterSpec } from './defaults.ts';
 import { continueFailover, startFailoverIfNeeded } from './failover.ts';
-import { collectReports, reportedState, simulateInstanceManagers } from './instance-manager.ts';
+import {
+  collectReports,
+  type InstanceReport,
+  reportedState,
+  simulateInstanceManagers,
+} from './instance-manager.ts';
+import { PHASE_PRIMARY_RESTART_WITHOUT_SWITCHOVER, rollingUpdate } from './rollout.ts';
 import {
   createMissingInstance,
   createPrimaryInstance,
@@ -89,10 +95,10 @@ export function reconcilePass(pass: Pass): void {
   reconcileRoleLabels(pass);
   if (switchoverFromDrainingNode(pass, reports)) return;
   if (startFailoverIfNeeded(pass, reports)) return;
-  reconcileResources(pass, pvcs);
+  reconcileResources(pass, pvcs, reports);
 }
 
-function reconcileResources(pass: Pass, pvcs: PvcClassification): void {
+function reconcileResources(pass: Pass, pvcs: PvcClassification, reports: InstanceReport[]): void {
   const failed = pass.jobs.filter((j) => !isDeleting(j) && jobFailed(j));
   if (failed.length > 0) {
     registerPhase(
@@ -110,7 +116,10 @@ function reconcileResources(pass: Pass, pvcs: PvcClassification): void {
   if (processUnschedulableInstances(pass)) return;
   if (deleteUnrecoverableInstances(pass)) return;
   if (pass.pods.some((p) => !isActive(p))) {
-    registerPhase(pass, PHASE.waitingForInstances, 'Some instances are not yet active. Please wait.');
+    // A primary restarting without a switchover keeps saying so while its pod comes back.
+    if (pass.status.phase !== PHASE_PRIMARY_RESTART_WITHOUT_SWITCHOVER) {
+      registerPhase(pass, PHASE.waitingForInstances, 'Some instances are not yet active. Please wait.');
+    }
     pass.requeue(1000);
     return;
   }
@@ -146,6 +155,7 @@ function reconcileResources(pass: Pass, pvcs: PvcClassification): void {
     pass.requeue(1000);
     return;
   }
+  if (rollingUpdate(pass, reports)) return;
   for (const job of pass.jobs) {
     if (jobCompleted(job) && !isDeleting(job)) pass.delete(pass.kinds.jobs, job.metadata.name!, 'Foreground');
   }
