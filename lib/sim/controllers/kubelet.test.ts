@@ -156,6 +156,34 @@ describe('simulated kubelet (kind preset)', () => {
     expect(killing.items.map((e) => e.message)).to.deep.equal(['Stopping container web']);
   });
 
+  it('runs init containers to completion before the app containers, Initialized only then', async () => {
+    const watch = await recordPod(cluster, namespace, 'init');
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody('init', { initContainers: [{ name: 'setup', image: 'busybox:1.36' }] }),
+    });
+    const pod = await readyPod('init');
+    watch.stop();
+    expect(pod.status?.initContainerStatuses?.[0]?.state?.terminated).to.deep.include({
+      exitCode: 0,
+      reason: 'Completed',
+    });
+    const initializedFalse = watch.rows.find(
+      (r) => r.pod.status?.conditions?.find((c) => c.type === 'Initialized')?.status === 'False',
+    );
+    expect(initializedFalse?.pod.status?.conditions?.find((c) => c.type === 'Initialized')).to.deep.include({
+      reason: 'ContainersNotInitialized',
+      message: 'containers with incomplete status: [setup]',
+    });
+    expect(initializedFalse?.pod.status?.containerStatuses?.[0]?.state?.waiting?.reason).to.equal(
+      'PodInitializing',
+    );
+    const started = watch.rows.findIndex((r) => r.pod.status?.containerStatuses?.[0]?.state?.running);
+    const initDone = watch.rows.findIndex((r) => r.pod.status?.initContainerStatuses?.[0]?.state?.terminated);
+    expect(initDone).to.be.greaterThan(-1);
+    expect(initDone).to.be.lessThan(started);
+  });
+
   it('runs a restartPolicy Never pod to Succeeded', async () => {
     await core.createNamespacedPod({ namespace, body: podBody('once', { restartPolicy: 'Never' }) });
     const pod = await until('pod once to succeed', async () => {

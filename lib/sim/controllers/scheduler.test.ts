@@ -179,6 +179,58 @@ describe('simulated scheduler (kind preset)', () => {
     expect(await nodeOf('db')).to.equal(node);
   });
 
+  it('binds a pod to the node of the static local volume that can serve its WaitForFirstConsumer claim', async () => {
+    const storage = clientsFor(cluster).storage;
+    await storage.createStorageClass({
+      body: {
+        metadata: { name: `local-${namespace}` },
+        provisioner: 'kubernetes.io/no-provisioner',
+        volumeBindingMode: 'WaitForFirstConsumer',
+      },
+    });
+    await core.createPersistentVolume({
+      body: {
+        metadata: { name: `local-pv-${namespace}` },
+        spec: {
+          capacity: { storage: '5Gi' },
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: `local-${namespace}`,
+          local: { path: '/mnt/disks/ssd1' },
+          nodeAffinity: {
+            required: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [
+                    { key: 'kubernetes.io/hostname', operator: 'In', values: ['kind-worker2'] },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: 'data' },
+        spec: {
+          storageClassName: `local-${namespace}`,
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+        },
+      },
+    });
+    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    expect(await nodeOf('db')).to.equal('kind-worker2');
+    const claim = await until('the claim to be bound', async () => {
+      const c = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'data' });
+      return c.status?.phase === 'Bound' ? c : undefined;
+    });
+    expect(claim.spec?.volumeName).to.equal(`local-pv-${namespace}`);
+  });
+
   it('rejects a pod whose claim does not exist before looking at nodes', async () => {
     const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'missing' } }];
     await core.createNamespacedPod({ namespace, body: podBody('orphan', { volumes }) });
