@@ -108,6 +108,42 @@ describe('simulated DaemonSet controller (kind preset)', () => {
     });
   });
 
+  it('rolls a template change out one node at a time', async () => {
+    await apps.createNamespacedDaemonSet({ namespace, body: daemonSet('rolling') });
+    await allReady('rolling', 3);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(cluster.kubeconfig);
+    let worst = 0;
+    const req = await new k8s.Watch(kc).watch(
+      `/apis/apps/v1/namespaces/${namespace}/daemonsets`,
+      { fieldSelector: 'metadata.name=rolling' },
+      (_t: string, ds: k8s.V1DaemonSet) => {
+        worst = Math.max(worst, ds.status?.numberUnavailable ?? 0);
+      },
+      () => {},
+    );
+    await apps.patchNamespacedDaemonSet({
+      namespace,
+      name: 'rolling',
+      body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'fluentd:v2' }],
+    });
+    await until('every pod to run the new image', async () => {
+      const pods = (await podsOf('rolling')).filter((p) => !p.metadata?.deletionTimestamp);
+      const ready = pods.filter((p) =>
+        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
+      return pods.length === 3 &&
+        ready.every((p) => p.spec?.containers[0]?.image === 'fluentd:v2') &&
+        ready.length === 3
+        ? true
+        : undefined;
+    });
+    req.abort();
+    const ds = await allReady('rolling', 3);
+    expect(ds.status?.updatedNumberScheduled).to.equal(3);
+    expect(worst).to.equal(1);
+  });
+
   it('ships kindnet and kube-proxy in kube-system on every node of the kind preset', async () => {
     for (const name of ['kindnet', 'kube-proxy']) {
       const ds = await until(`${name} ready`, async () => {

@@ -48,6 +48,24 @@ function targetNode(pod: KObject): string | undefined {
   return undefined;
 }
 
+/** The controller-revision-hash of the DaemonSet's current pod template. */
+function revisionOf(ds: KObject): string {
+  const template = (ds.spec as { template?: unknown } | undefined)?.template ?? {};
+  return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10);
+}
+
+/** spec.updateStrategy.rollingUpdate.maxUnavailable as a number of nodes (default 1, at least 1). */
+function maxUnavailable(ds: KObject, desired: number): number {
+  const strategy = (ds.spec as { updateStrategy?: { rollingUpdate?: { maxUnavailable?: number | string } } })
+    .updateStrategy;
+  const value = strategy?.rollingUpdate?.maxUnavailable ?? 1;
+  const n =
+    typeof value === 'string' && value.endsWith('%')
+      ? Math.floor((Number.parseInt(value, 10) * desired) / 100)
+      : Number(value);
+  return Number.isFinite(n) && n >= 1 ? n : 1;
+}
+
 function isReady(pod: KObject): boolean {
   return (podStatus(pod).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
@@ -136,12 +154,40 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
             for (const p of running) deletePod(ds, p);
           }
         }
+        rollOut(ds, eligible, byNode);
         writeStatus(
           ds,
           eligible,
           pods.list(namespace).filter((p) => isControlledBy(p, ds)),
           pending.size,
         );
+      }
+
+      /** RollingUpdate: replaces pods of an older template, keeping at most maxUnavailable nodes without a ready pod. */
+      function rollOut(ds: KObject, eligible: Set<string>, byNode: Map<string, KObject[]>): void {
+        const type =
+          (ds.spec as { updateStrategy?: { type?: string } }).updateStrategy?.type ?? 'RollingUpdate';
+        if (type !== 'RollingUpdate') return;
+        const revision = revisionOf(ds);
+        let unavailable = 0;
+        const old: KObject[] = [];
+        for (const nodeName of eligible) {
+          const live = (byNode.get(nodeName) ?? []).filter((p) => !isTerminal(p));
+          const serving = live.filter((p) => !p.metadata.deletionTimestamp);
+          if (!serving.some(isReady)) unavailable++;
+          for (const p of serving)
+            if (p.metadata.labels?.['controller-revision-hash'] !== revision) old.push(p);
+        }
+        // Not-ready old pods go first: replacing them costs no availability.
+        old.sort((a, b) => Number(isReady(a)) - Number(isReady(b)));
+        let budget = maxUnavailable(ds, eligible.size) - unavailable;
+        for (const p of old) {
+          if (isReady(p)) {
+            if (budget <= 0) break;
+            budget--;
+          }
+          deletePod(ds, p);
+        }
       }
 
       function writeStatus(ds: KObject, eligible: Set<string>, owned: KObject[], pendingCount: number): void {
@@ -157,7 +203,11 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
           desiredNumberScheduled: eligible.size,
           numberReady: ready,
           observedGeneration: ds.metadata.generation,
-          updatedNumberScheduled: Math.min(eligible.size, live.length + pendingCount),
+          updatedNumberScheduled: Math.min(
+            eligible.size,
+            live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revisionOf(ds)).length +
+              pendingCount,
+          ),
           numberAvailable: ready,
         };
         const unavailable = eligible.size - ready;
@@ -194,7 +244,7 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
             },
           },
         };
-        const revision = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10);
+        const revision = revisionOf(ds);
         for (let attempt = 0; attempt < 10; attempt++) {
           const n = created.get(key) ?? 0;
           created.set(key, n + 1);
