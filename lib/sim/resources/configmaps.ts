@@ -1,16 +1,27 @@
 import type { ResourceType } from '../api/resource.ts';
 import { age, builtIn } from './define.ts';
+import { map, type Shape } from './shape.ts';
 
-export const configmaps: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-  singular: 'configmap',
-  namespaced: true,
-  shortNames: ['cm'],
-  columns: [
-    { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object | undefined) ?? {}).length },
-    { name: 'Age', type: 'string', cell: age },
-  ],
-});
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = { data: map(), binaryData: map() };
+
+export const configmaps: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'ConfigMap',
+    plural: 'configmaps',
+    singular: 'configmap',
+    namespaced: true,
+    shortNames: ['cm'],
+    columns: [
+      {
+        name: 'Data',
+        type: 'integer',
+        cell: (o) => Object.keys((o.data as object | undefined) ?? {}).length,
+      },
+      { name: 'Age', type: 'string', cell: age },
+    ],
+  },
+  SHAPE,
+);

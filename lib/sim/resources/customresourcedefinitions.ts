@@ -7,10 +7,11 @@
 import type { Api } from '../api/api.ts';
 import { conflict, type FieldError, invalid } from '../api/errors.ts';
 import { resourceKey, type ResourceType, type TableColumn } from '../api/resource.ts';
-import { type KObject, timestamp } from '../api/types.ts';
+import { isPlainObject, type KObject, timestamp } from '../api/types.ts';
 import { pruneAndDefault, type Schema, validateSchema } from './crd-schema.ts';
-import { humanDuration } from './define.ts';
+import { builtIn, humanDuration } from './define.ts';
 import { readPath, writePath } from './jsonpath.ts';
+import { arr, bool, int, obj, type Shape, str } from './shape.ts';
 
 export interface CrdNames {
   plural: string;
@@ -50,7 +51,10 @@ export interface CrdSpec {
 const crdSpec = (o: KObject) => (o.spec ?? {}) as CrdSpec;
 
 function defaultNames(spec: CrdSpec): void {
-  if (!spec.names || typeof spec.names !== 'object') return;
+  // JSON nulls in the version list decode as empty versions, which validation then names.
+  if (Array.isArray(spec.versions))
+    spec.versions = spec.versions.map((v) => (isPlainObject(v) ? v : ({} as CrdVersion)));
+  if (!isPlainObject(spec.names)) return;
   spec.names.singular ??= spec.names.kind?.toLowerCase();
   spec.names.listKind ??= spec.names.kind ? `${spec.names.kind}List` : undefined;
 }
@@ -150,39 +154,72 @@ function validateCrd(obj: KObject): FieldError[] {
   return errors;
 }
 
-export const customresourcedefinitions: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  kind: 'CustomResourceDefinition',
-  plural: 'customresourcedefinitions',
-  singular: 'customresourcedefinition',
-  namespaced: false,
-  shortNames: ['crd', 'crds'],
-  categories: ['api-extensions'],
-  hasStatus: true,
-  strategicMerge: true,
-  prepareForCreate(obj, ctx) {
-    defaultNames(crdSpec(obj));
-    obj.spec = {
-      ...crdSpec(obj),
-      conversion: (obj.spec as { conversion?: unknown }).conversion ?? { strategy: 'None' },
-    };
-    if (Array.isArray(crdSpec(obj).versions)) obj.status = crdStatus(obj, ctx.now);
-  },
-  prepareForUpdate(obj, old, ctx) {
-    defaultNames(crdSpec(obj));
-    if (Array.isArray(crdSpec(obj).versions)) obj.status = crdStatus(obj, ctx.now, old);
-  },
-  validate: (obj) => validateCrd(obj),
-  columns: [
-    {
-      name: 'Created At',
-      type: 'date',
-      description: 'Date and time of creation',
-      cell: (o) => o.metadata.creationTimestamp ?? '',
-    },
-  ],
+/** The fields the CRD hooks read, with their JSON types (a wrong type is the real 400). */
+const SHAPE: Record<string, Shape> = {
+  spec: obj({
+    group: str,
+    scope: str,
+    names: obj({
+      plural: str,
+      singular: str,
+      kind: str,
+      listKind: str,
+      shortNames: arr(str),
+      categories: arr(str),
+    }),
+    versions: arr(
+      obj({
+        name: str,
+        served: bool,
+        storage: bool,
+        schema: obj({ openAPIV3Schema: obj() }),
+        subresources: obj({
+          status: obj(),
+          scale: obj({ specReplicasPath: str, statusReplicasPath: str, labelSelectorPath: str }),
+        }),
+        additionalPrinterColumns: arr(
+          obj({ name: str, type: str, jsonPath: str, description: str, format: str, priority: int }),
+        ),
+      }),
+    ),
+  }),
 };
+
+export const customresourcedefinitions: ResourceType = builtIn(
+  {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    singular: 'customresourcedefinition',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    hasStatus: true,
+    prepareForCreate(obj, ctx) {
+      defaultNames(crdSpec(obj));
+      obj.spec = {
+        ...crdSpec(obj),
+        conversion: (obj.spec as { conversion?: unknown } | undefined)?.conversion ?? { strategy: 'None' },
+      };
+      if (Array.isArray(crdSpec(obj).versions)) obj.status = crdStatus(obj, ctx.now);
+    },
+    prepareForUpdate(obj, old, ctx) {
+      defaultNames(crdSpec(obj));
+      if (Array.isArray(crdSpec(obj).versions)) obj.status = crdStatus(obj, ctx.now, old);
+    },
+    validate: (obj) => validateCrd(obj),
+    columns: [
+      {
+        name: 'Created At',
+        type: 'date',
+        description: 'Date and time of creation',
+        cell: (o) => o.metadata.creationTimestamp ?? '',
+      },
+    ],
+  },
+  SHAPE,
+);
 
 /** A printer column cell as the apiextensions table convertor renders it. */
 function cellOf(type: string, jsonPath: string) {

@@ -4,6 +4,7 @@ import { fromLabelSelectorSpec, type LabelSelectorSpec, matchesLabels } from '..
 import type { KObject } from '../api/types.ts';
 import { age, builtIn } from './define.ts';
 import { labelSelectorText, labelsText, sameJson, templateContainers, templateImages } from './format.ts';
+import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 interface DaemonSetShape {
   spec?: {
@@ -33,88 +34,112 @@ function defaults(obj: KObject): void {
   obj.spec = spec;
 }
 
-export const daemonsets: ResourceType = builtIn({
-  group: 'apps',
-  version: 'v1',
-  kind: 'DaemonSet',
-  plural: 'daemonsets',
-  singular: 'daemonset',
-  namespaced: true,
-  shortNames: ['ds'],
-  categories: ['all'],
-  hasStatus: true,
-  prepareForUpdate: (obj) => defaults(obj),
-  prepareForCreate(obj) {
-    defaults(obj);
-    obj.status = {
-      currentNumberScheduled: 0,
-      numberMisscheduled: 0,
-      desiredNumberScheduled: 0,
-      numberReady: 0,
-    };
-  },
-  validate(obj, old) {
-    const d = ds(obj);
-    const errors: FieldError[] = [];
-    const selector = d.spec?.selector;
-    const labels = d.spec?.template?.metadata?.labels ?? {};
-    if (!selector) {
-      errors.push({ type: 'FieldValueRequired', field: 'spec.selector' });
-    } else if (
-      Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length ===
-      0
-    ) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'spec.selector',
-        value: selector,
-        detail: 'empty selector is invalid for daemonset',
-      });
-    } else if (!matchesLabels(fromLabelSelectorSpec(selector), labels)) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'spec.template.metadata.labels',
-        value: labels,
-        detail: '`selector` does not match template `labels`',
-      });
-    }
-    const containers = d.spec?.template?.spec?.containers;
-    if (!Array.isArray(containers) || containers.length === 0) {
-      errors.push({ type: 'FieldValueRequired', field: 'spec.template.spec.containers' });
-    }
-    const policy = d.spec?.template?.spec?.restartPolicy;
-    if (policy !== undefined && policy !== 'Always') {
-      errors.push({
-        type: 'FieldValueNotSupported',
-        field: 'spec.template.spec.restartPolicy',
-        value: policy,
-        detail: 'supported values: "Always"',
-      });
-    }
-    if (old && !sameJson(selector, ds(old).spec?.selector)) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'spec.selector',
-        value: selector,
-        detail: 'field is immutable',
-      });
-    }
-    return errors;
-  },
-  columns: [
-    { name: 'Desired', type: 'integer', cell: count('desiredNumberScheduled') },
-    { name: 'Current', type: 'integer', cell: count('currentNumberScheduled') },
-    { name: 'Ready', type: 'integer', cell: count('numberReady') },
-    { name: 'Up-to-date', type: 'integer', cell: count('updatedNumberScheduled') },
-    { name: 'Available', type: 'integer', cell: count('numberAvailable') },
-    {
-      name: 'Node Selector',
-      type: 'string',
-      cell: (o) => labelsText(ds(o).spec?.template?.spec?.nodeSelector),
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  spec: obj({
+    selector: obj({
+      matchLabels: map(),
+      matchExpressions: arr(obj({ key: str, operator: str, values: arr(str) })),
+    }),
+    template: obj({
+      metadata: obj({ labels: map() }),
+      spec: obj({ restartPolicy: str, containers: arr(obj()), nodeSelector: map() }),
+    }),
+  }),
+  status: obj({
+    desiredNumberScheduled: int,
+    currentNumberScheduled: int,
+    numberReady: int,
+    updatedNumberScheduled: int,
+    numberAvailable: int,
+  }),
+};
+
+export const daemonsets: ResourceType = builtIn(
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'DaemonSet',
+    plural: 'daemonsets',
+    singular: 'daemonset',
+    namespaced: true,
+    shortNames: ['ds'],
+    categories: ['all'],
+    hasStatus: true,
+    prepareForUpdate: (obj) => defaults(obj),
+    prepareForCreate(obj) {
+      defaults(obj);
+      obj.status = {
+        currentNumberScheduled: 0,
+        numberMisscheduled: 0,
+        desiredNumberScheduled: 0,
+        numberReady: 0,
+      };
     },
-    { name: 'Age', type: 'string', cell: age },
-    { name: 'Containers', type: 'string', priority: 1, cell: templateContainers },
-    { name: 'Images', type: 'string', priority: 1, cell: templateImages },
-    { name: 'Selector', type: 'string', priority: 1, cell: (o) => labelSelectorText(ds(o).spec?.selector) },
-  ],
-});
+    validate(obj, old) {
+      const d = ds(obj);
+      const errors: FieldError[] = [];
+      const selector = d.spec?.selector;
+      const labels = d.spec?.template?.metadata?.labels ?? {};
+      if (!selector) {
+        errors.push({ type: 'FieldValueRequired', field: 'spec.selector' });
+      } else if (
+        Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length ===
+        0
+      ) {
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.selector',
+          value: selector,
+          detail: 'empty selector is invalid for daemonset',
+        });
+      } else if (!matchesLabels(fromLabelSelectorSpec(selector), labels)) {
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.template.metadata.labels',
+          value: labels,
+          detail: '`selector` does not match template `labels`',
+        });
+      }
+      const containers = d.spec?.template?.spec?.containers;
+      if (!Array.isArray(containers) || containers.length === 0) {
+        errors.push({ type: 'FieldValueRequired', field: 'spec.template.spec.containers' });
+      }
+      const policy = d.spec?.template?.spec?.restartPolicy;
+      if (policy !== undefined && policy !== 'Always') {
+        errors.push({
+          type: 'FieldValueNotSupported',
+          field: 'spec.template.spec.restartPolicy',
+          value: policy,
+          detail: 'supported values: "Always"',
+        });
+      }
+      if (old && !sameJson(selector, ds(old).spec?.selector)) {
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.selector',
+          value: selector,
+          detail: 'field is immutable',
+        });
+      }
+      return errors;
+    },
+    columns: [
+      { name: 'Desired', type: 'integer', cell: count('desiredNumberScheduled') },
+      { name: 'Current', type: 'integer', cell: count('currentNumberScheduled') },
+      { name: 'Ready', type: 'integer', cell: count('numberReady') },
+      { name: 'Up-to-date', type: 'integer', cell: count('updatedNumberScheduled') },
+      { name: 'Available', type: 'integer', cell: count('numberAvailable') },
+      {
+        name: 'Node Selector',
+        type: 'string',
+        cell: (o) => labelsText(ds(o).spec?.template?.spec?.nodeSelector),
+      },
+      { name: 'Age', type: 'string', cell: age },
+      { name: 'Containers', type: 'string', priority: 1, cell: templateContainers },
+      { name: 'Images', type: 'string', priority: 1, cell: templateImages },
+      { name: 'Selector', type: 'string', priority: 1, cell: (o) => labelSelectorText(ds(o).spec?.selector) },
+    ],
+  },
+  SHAPE,
+);

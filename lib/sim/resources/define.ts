@@ -1,6 +1,7 @@
 /** Helpers that keep each resource file down to what is special about its kind. */
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
+import { checkShape, type Shape } from './shape.ts';
 
 /** Reads a dotted path (`spec.nodeName`) as a field selector value. */
 export function fieldAt(path: string): (obj: KObject) => string | undefined {
@@ -16,9 +17,25 @@ export function fieldAt(path: string): (obj: KObject) => string | undefined {
   };
 }
 
-/** A resource type with the defaults of built-in kinds (strategic merge accepted). */
-export function builtIn(rt: ResourceType): ResourceType {
-  return { strategicMerge: true, ...rt };
+/**
+ * A resource type with the defaults of built-in kinds (strategic merge accepted). With a shape, every
+ * write is checked against it first, so a wrongly typed field is the real 400 decode error.
+ */
+export function builtIn(rt: ResourceType, shape?: Record<string, Shape>): ResourceType {
+  if (!shape) return { strategicMerge: true, ...rt };
+  const check = (obj: KObject) => checkShape(obj, rt.kind, rt.version, shape);
+  return {
+    strategicMerge: true,
+    ...rt,
+    prepareForCreate(obj, ctx) {
+      check(obj);
+      rt.prepareForCreate?.(obj, ctx);
+    },
+    prepareForUpdate(obj, old, ctx) {
+      check(obj);
+      rt.prepareForUpdate?.(obj, old, ctx);
+    },
+  };
 }
 
 /** Human age as kubectl prints it (`5s`, `3m12s`, `2d4h`). */

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn } from './define.ts';
+import { arr, int, obj, str, type Shape } from './shape.ts';
 
 interface Subset {
   addresses?: { ip?: string }[];
@@ -22,16 +23,24 @@ function endpointsText(o: KObject): string {
   return list.length > 3 ? `${shown} + ${list.length - 3} more...` : shown;
 }
 
-export const endpoints: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'Endpoints',
-  plural: 'endpoints',
-  singular: 'endpoints',
-  namespaced: true,
-  shortNames: ['ep'],
-  columns: [
-    { name: 'Endpoints', type: 'string', cell: endpointsText },
-    { name: 'Age', type: 'string', cell: age },
-  ],
-});
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  subsets: arr(obj({ addresses: arr(obj({ ip: str })), ports: arr(obj({ port: int })) })),
+};
+
+export const endpoints: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Endpoints',
+    plural: 'endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    columns: [
+      { name: 'Endpoints', type: 'string', cell: endpointsText },
+      { name: 'Age', type: 'string', cell: age },
+    ],
+  },
+  SHAPE,
+);

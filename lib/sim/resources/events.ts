@@ -7,6 +7,7 @@ import type { FieldError } from '../api/errors.ts';
 import { resourceKey, type ResourceType, type TableColumn } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { builtIn, fieldAt, humanDuration } from './define.ts';
+import { int, obj, str, type Shape } from './shape.ts';
 
 interface ObjectReference {
   kind?: string;
@@ -114,22 +115,42 @@ const coreFields: Record<string, (obj: KObject) => string | undefined> = {
 };
 for (const f of INVOLVED_FIELDS) coreFields[`involvedObject.${f}`] = fieldAt(`involvedObject.${f}`);
 
-export const events: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'Event',
-  plural: 'events',
-  singular: 'event',
-  namespaced: true,
-  shortNames: ['ev'],
-  fields: coreFields,
-  validate(obj) {
-    const e = obj as unknown as CoreEvent;
-    const errors: FieldError[] = [];
-    const involvedNs = e.involvedObject?.namespace ?? '';
-    const ns = obj.metadata.namespace ?? '';
-    if (!involvedNs) {
-      if (ns !== '' && ns !== 'default') {
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  involvedObject: obj({ kind: str, namespace: str, name: str, uid: str, fieldPath: str }),
+  source: obj({ component: str, host: str }),
+  reason: str,
+  message: str,
+  type: str,
+  count: int,
+  series: obj({ count: int, lastObservedTime: str }),
+};
+
+export const events: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Event',
+    plural: 'events',
+    singular: 'event',
+    namespaced: true,
+    shortNames: ['ev'],
+    fields: coreFields,
+    validate(obj) {
+      const e = obj as unknown as CoreEvent;
+      const errors: FieldError[] = [];
+      const involvedNs = e.involvedObject?.namespace ?? '';
+      const ns = obj.metadata.namespace ?? '';
+      if (!involvedNs) {
+        if (ns !== '' && ns !== 'default') {
+          errors.push({
+            type: 'FieldValueInvalid',
+            field: 'involvedObject.namespace',
+            value: involvedNs,
+            detail: 'does not match event.namespace',
+          });
+        }
+      } else if (involvedNs !== ns) {
         errors.push({
           type: 'FieldValueInvalid',
           field: 'involvedObject.namespace',
@@ -137,18 +158,12 @@ export const events: ResourceType = builtIn({
           detail: 'does not match event.namespace',
         });
       }
-    } else if (involvedNs !== ns) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'involvedObject.namespace',
-        value: involvedNs,
-        detail: 'does not match event.namespace',
-      });
-    }
-    return errors;
+      return errors;
+    },
+    columns: EVENT_COLUMNS,
   },
-  columns: EVENT_COLUMNS,
-});
+  SHAPE,
+);
 
 /** A stored core event as events.k8s.io/v1 serves it. */
 export function toEventsV1(stored: KObject): KObject {

@@ -3,6 +3,7 @@ import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, humanDuration } from './define.ts';
 import { labelSelectorText, sameJson, templateContainers, templateImages } from './format.ts';
+import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 interface JobShape {
   spec?: {
@@ -86,66 +87,93 @@ function defaults(obj: KObject): void {
   obj.spec = spec;
 }
 
-export const jobs: ResourceType = builtIn({
-  group: 'batch',
-  version: 'v1',
-  kind: 'Job',
-  plural: 'jobs',
-  singular: 'job',
-  namespaced: true,
-  categories: ['all'],
-  hasStatus: true,
-  prepareForCreate(obj) {
-    defaults(obj);
-    obj.status = {};
-  },
-  prepareForUpdate: (obj) => defaults(obj),
-  validate(obj, old) {
-    const j = job(obj);
-    const errors: FieldError[] = [];
-    const containers = j.spec?.template?.spec?.containers;
-    if (!Array.isArray(containers) || containers.length === 0) {
-      errors.push({ type: 'FieldValueRequired', field: 'spec.template.spec.containers' });
-    }
-    const policy = j.spec?.template?.spec?.restartPolicy;
-    if (policy !== 'OnFailure' && policy !== 'Never') {
-      errors.push({
-        type: policy === undefined ? 'FieldValueRequired' : 'FieldValueNotSupported',
-        field: 'spec.template.spec.restartPolicy',
-        value: policy,
-        detail:
-          policy === undefined
-            ? 'valid values: "OnFailure", "Never"'
-            : 'supported values: "OnFailure", "Never"',
-      });
-    }
-    if (old) {
-      if (!sameJson(j.spec?.selector, job(old).spec?.selector)) {
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  spec: obj({
+    completions: int,
+    parallelism: int,
+    selector: obj({ matchLabels: map() }),
+    template: obj({
+      metadata: obj({ labels: map() }),
+      spec: obj({ restartPolicy: str, containers: arr(obj()) }),
+    }),
+  }),
+  status: obj({
+    succeeded: int,
+    startTime: str,
+    completionTime: str,
+    conditions: arr(obj({ type: str, status: str })),
+  }),
+};
+
+export const jobs: ResourceType = builtIn(
+  {
+    group: 'batch',
+    version: 'v1',
+    kind: 'Job',
+    plural: 'jobs',
+    singular: 'job',
+    namespaced: true,
+    categories: ['all'],
+    hasStatus: true,
+    prepareForCreate(obj) {
+      defaults(obj);
+      obj.status = {};
+    },
+    prepareForUpdate: (obj) => defaults(obj),
+    validate(obj, old) {
+      const j = job(obj);
+      const errors: FieldError[] = [];
+      const containers = j.spec?.template?.spec?.containers;
+      if (!Array.isArray(containers) || containers.length === 0) {
+        errors.push({ type: 'FieldValueRequired', field: 'spec.template.spec.containers' });
+      }
+      const policy = j.spec?.template?.spec?.restartPolicy;
+      if (policy !== 'OnFailure' && policy !== 'Never') {
         errors.push({
-          type: 'FieldValueInvalid',
-          field: 'spec.selector',
-          value: j.spec?.selector,
-          detail: 'field is immutable',
+          type: policy === undefined ? 'FieldValueRequired' : 'FieldValueNotSupported',
+          field: 'spec.template.spec.restartPolicy',
+          value: policy,
+          detail:
+            policy === undefined
+              ? 'valid values: "OnFailure", "Never"'
+              : 'supported values: "OnFailure", "Never"',
         });
       }
-      if (!sameJson(j.spec?.template, job(old).spec?.template)) {
-        errors.push({
-          type: 'FieldValueInvalid',
-          field: 'spec.template',
-          value: '',
-          detail: 'field is immutable',
-        });
+      if (old) {
+        if (!sameJson(j.spec?.selector, job(old).spec?.selector)) {
+          errors.push({
+            type: 'FieldValueInvalid',
+            field: 'spec.selector',
+            value: j.spec?.selector,
+            detail: 'field is immutable',
+          });
+        }
+        if (!sameJson(j.spec?.template, job(old).spec?.template)) {
+          errors.push({
+            type: 'FieldValueInvalid',
+            field: 'spec.template',
+            value: '',
+            detail: 'field is immutable',
+          });
+        }
       }
-    }
-    return errors;
+      return errors;
+    },
+    columns: [
+      { name: 'Status', type: 'string', description: 'Status of the job.', cell: jobStatus },
+      { name: 'Completions', type: 'string', cell: completions },
+      { name: 'Duration', type: 'string', description: 'Time required to complete the job.', cell: duration },
+      { name: 'Age', type: 'string', cell: age },
+      { name: 'Containers', type: 'string', priority: 1, cell: templateContainers },
+      { name: 'Images', type: 'string', priority: 1, cell: templateImages },
+      {
+        name: 'Selector',
+        type: 'string',
+        priority: 1,
+        cell: (o) => labelSelectorText(job(o).spec?.selector),
+      },
+    ],
   },
-  columns: [
-    { name: 'Status', type: 'string', description: 'Status of the job.', cell: jobStatus },
-    { name: 'Completions', type: 'string', cell: completions },
-    { name: 'Duration', type: 'string', description: 'Time required to complete the job.', cell: duration },
-    { name: 'Age', type: 'string', cell: age },
-    { name: 'Containers', type: 'string', priority: 1, cell: templateContainers },
-    { name: 'Images', type: 'string', priority: 1, cell: templateImages },
-    { name: 'Selector', type: 'string', priority: 1, cell: (o) => labelSelectorText(job(o).spec?.selector) },
-  ],
-});
+  SHAPE,
+);

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn } from './define.ts';
+import { arr, bool, obj, str, type Shape } from './shape.ts';
 
 interface NodeShape {
   spec?: { unschedulable?: boolean };
@@ -42,40 +43,49 @@ function roles(o: KObject): string {
 const address = (type: string) => (o: KObject) =>
   node(o).status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
 
-export const nodes: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'Node',
-  plural: 'nodes',
-  singular: 'node',
-  namespaced: false,
-  shortNames: ['no'],
-  hasStatus: true,
-  fields: { 'spec.unschedulable': (o) => String(!!node(o).spec?.unschedulable) },
-  columns: [
-    { name: 'Status', type: 'string', description: 'The status of the node', cell: statusText },
-    { name: 'Roles', type: 'string', description: 'The roles of the node', cell: roles },
-    { name: 'Age', type: 'string', cell: age },
-    { name: 'Version', type: 'string', cell: (o) => node(o).status?.nodeInfo?.kubeletVersion ?? '' },
-    { name: 'Internal-IP', type: 'string', priority: 1, cell: address('InternalIP') },
-    { name: 'External-IP', type: 'string', priority: 1, cell: address('ExternalIP') },
-    {
-      name: 'OS-Image',
-      type: 'string',
-      priority: 1,
-      cell: (o) => node(o).status?.nodeInfo?.osImage ?? '<unknown>',
-    },
-    {
-      name: 'Kernel-Version',
-      type: 'string',
-      priority: 1,
-      cell: (o) => node(o).status?.nodeInfo?.kernelVersion ?? '<unknown>',
-    },
-    {
-      name: 'Container-Runtime',
-      type: 'string',
-      priority: 1,
-      cell: (o) => node(o).status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>',
-    },
-  ],
-});
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  spec: obj({ unschedulable: bool, taints: arr(obj()) }),
+  status: obj({ conditions: arr(obj({ type: str, status: str })), addresses: arr(obj()), nodeInfo: obj() }),
+};
+
+export const nodes: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Node',
+    plural: 'nodes',
+    singular: 'node',
+    namespaced: false,
+    shortNames: ['no'],
+    hasStatus: true,
+    fields: { 'spec.unschedulable': (o) => String(!!node(o).spec?.unschedulable) },
+    columns: [
+      { name: 'Status', type: 'string', description: 'The status of the node', cell: statusText },
+      { name: 'Roles', type: 'string', description: 'The roles of the node', cell: roles },
+      { name: 'Age', type: 'string', cell: age },
+      { name: 'Version', type: 'string', cell: (o) => node(o).status?.nodeInfo?.kubeletVersion ?? '' },
+      { name: 'Internal-IP', type: 'string', priority: 1, cell: address('InternalIP') },
+      { name: 'External-IP', type: 'string', priority: 1, cell: address('ExternalIP') },
+      {
+        name: 'OS-Image',
+        type: 'string',
+        priority: 1,
+        cell: (o) => node(o).status?.nodeInfo?.osImage ?? '<unknown>',
+      },
+      {
+        name: 'Kernel-Version',
+        type: 'string',
+        priority: 1,
+        cell: (o) => node(o).status?.nodeInfo?.kernelVersion ?? '<unknown>',
+      },
+      {
+        name: 'Container-Runtime',
+        type: 'string',
+        priority: 1,
+        cell: (o) => node(o).status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>',
+      },
+    ],
+  },
+  SHAPE,
+);

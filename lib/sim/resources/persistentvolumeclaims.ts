@@ -3,6 +3,7 @@ import type { ResourceType } from '../api/resource.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
 import { accessModesText, sameJson } from './format.ts';
+import { arr, map, obj, str, type Shape } from './shape.ts';
 
 interface PvcShape {
   spec?: {
@@ -58,82 +59,98 @@ function frozenSpec(spec: PvcShape['spec'], old: PvcShape['spec']): unknown {
   return copy;
 }
 
-export const persistentvolumeclaims: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'PersistentVolumeClaim',
-  plural: 'persistentvolumeclaims',
-  singular: 'persistentvolumeclaim',
-  namespaced: true,
-  shortNames: ['pvc'],
-  hasStatus: true,
-  returnDeletedObject: true,
-  prepareForCreate(obj) {
-    defaults(obj);
-    obj.status = { phase: 'Pending' };
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  spec: obj({
+    accessModes: arr(str),
+    resources: obj({ requests: map(), limits: map() }),
+    volumeName: str,
+    storageClassName: str,
+    volumeMode: str,
+    selector: obj(),
+  }),
+  status: obj({ phase: str, accessModes: arr(str), capacity: map(), conditions: arr(obj()) }),
+};
+
+export const persistentvolumeclaims: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'PersistentVolumeClaim',
+    plural: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    namespaced: true,
+    shortNames: ['pvc'],
+    hasStatus: true,
+    returnDeletedObject: true,
+    prepareForCreate(obj) {
+      defaults(obj);
+      obj.status = { phase: 'Pending' };
+    },
+    prepareForUpdate: (obj) => defaults(obj),
+    validate(obj, old) {
+      const p = pvc(obj);
+      const errors: FieldError[] = [...accessModeErrors(p.spec?.accessModes, 'spec.accessModes')];
+      const storage = p.spec?.resources?.requests?.storage;
+      if (storage === undefined || storage === '') {
+        errors.push({ type: 'FieldValueRequired', field: 'spec.resources[storage]' });
+      }
+      const mode = p.spec?.volumeMode;
+      if (mode !== undefined && mode !== 'Filesystem' && mode !== 'Block') {
+        errors.push({
+          type: 'FieldValueNotSupported',
+          field: 'spec.volumeMode',
+          value: mode,
+          detail: 'supported values: "Block", "Filesystem"',
+        });
+      }
+      if (old && !sameJson(frozenSpec(p.spec, pvc(old).spec), frozenSpec(pvc(old).spec, pvc(old).spec))) {
+        errors.push({
+          type: 'FieldValueForbidden',
+          field: 'spec',
+          detail:
+            'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+        });
+      }
+      return errors;
+    },
+    fields: { 'status.phase': fieldAt('status.phase') },
+    columns: [
+      {
+        name: 'Status',
+        type: 'string',
+        cell: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : (pvc(o).status?.phase ?? '')),
+      },
+      { name: 'Volume', type: 'string', cell: (o) => pvc(o).spec?.volumeName ?? '' },
+      {
+        name: 'Capacity',
+        type: 'string',
+        cell: (o) => (pvc(o).spec?.volumeName ? (pvc(o).status?.capacity?.storage ?? '0') : ''),
+      },
+      {
+        name: 'Access Modes',
+        type: 'string',
+        cell: (o) => (pvc(o).spec?.volumeName ? accessModesText(pvc(o).status?.accessModes) : ''),
+      },
+      {
+        name: 'StorageClass',
+        type: 'string',
+        cell: (o) =>
+          pvc(o).spec?.storageClassName ??
+          o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ??
+          '',
+      },
+      {
+        name: 'VolumeAttributesClass',
+        type: 'string',
+        cell: (o) => pvc(o).spec?.volumeAttributesClassName || '<unset>',
+      },
+      { name: 'Age', type: 'string', cell: age },
+      { name: 'VolumeMode', type: 'string', priority: 1, cell: (o) => pvc(o).spec?.volumeMode ?? '<unset>' },
+    ],
   },
-  prepareForUpdate: (obj) => defaults(obj),
-  validate(obj, old) {
-    const p = pvc(obj);
-    const errors: FieldError[] = [...accessModeErrors(p.spec?.accessModes, 'spec.accessModes')];
-    const storage = p.spec?.resources?.requests?.storage;
-    if (storage === undefined || storage === '') {
-      errors.push({ type: 'FieldValueRequired', field: 'spec.resources[storage]' });
-    }
-    const mode = p.spec?.volumeMode;
-    if (mode !== undefined && mode !== 'Filesystem' && mode !== 'Block') {
-      errors.push({
-        type: 'FieldValueNotSupported',
-        field: 'spec.volumeMode',
-        value: mode,
-        detail: 'supported values: "Block", "Filesystem"',
-      });
-    }
-    if (old && !sameJson(frozenSpec(p.spec, pvc(old).spec), frozenSpec(pvc(old).spec, pvc(old).spec))) {
-      errors.push({
-        type: 'FieldValueForbidden',
-        field: 'spec',
-        detail:
-          'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
-      });
-    }
-    return errors;
-  },
-  fields: { 'status.phase': fieldAt('status.phase') },
-  columns: [
-    {
-      name: 'Status',
-      type: 'string',
-      cell: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : (pvc(o).status?.phase ?? '')),
-    },
-    { name: 'Volume', type: 'string', cell: (o) => pvc(o).spec?.volumeName ?? '' },
-    {
-      name: 'Capacity',
-      type: 'string',
-      cell: (o) => (pvc(o).spec?.volumeName ? (pvc(o).status?.capacity?.storage ?? '0') : ''),
-    },
-    {
-      name: 'Access Modes',
-      type: 'string',
-      cell: (o) => (pvc(o).spec?.volumeName ? accessModesText(pvc(o).status?.accessModes) : ''),
-    },
-    {
-      name: 'StorageClass',
-      type: 'string',
-      cell: (o) =>
-        pvc(o).spec?.storageClassName ??
-        o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ??
-        '',
-    },
-    {
-      name: 'VolumeAttributesClass',
-      type: 'string',
-      cell: (o) => pvc(o).spec?.volumeAttributesClassName || '<unset>',
-    },
-    { name: 'Age', type: 'string', cell: age },
-    { name: 'VolumeMode', type: 'string', priority: 1, cell: (o) => pvc(o).spec?.volumeMode ?? '<unset>' },
-  ],
-});
+  SHAPE,
+);
 
 /** The PV status the real strategy stamps on create and on every phase change. */
 export function phaseTransition(phase: string, now: Date): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
+import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 interface ContainerStatus {
   ready?: boolean;
@@ -63,115 +64,137 @@ function defaults(obj: KObject): void {
   obj.spec = spec;
 }
 
-export const pods: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'Pod',
-  plural: 'pods',
-  singular: 'pod',
-  namespaced: true,
-  shortNames: ['po'],
-  categories: ['all'],
-  hasStatus: true,
-  returnDeletedObject: true,
-  subresources: {
-    binding: { kind: 'Binding', verbs: ['create'] },
-    eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
-  },
-  fields: {
-    'spec.nodeName': fieldAt('spec.nodeName'),
-    'spec.restartPolicy': fieldAt('spec.restartPolicy'),
-    'spec.schedulerName': fieldAt('spec.schedulerName'),
-    'spec.serviceAccountName': fieldAt('spec.serviceAccountName'),
-    'spec.hostNetwork': (o) => String(!!(o.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork),
-    'status.phase': fieldAt('status.phase'),
-    'status.podIP': fieldAt('status.podIP'),
-    'status.nominatedNodeName': fieldAt('status.nominatedNodeName'),
-  },
-  prepareForCreate(obj) {
-    defaults(obj);
-    obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
-  },
-  prepareForUpdate: (obj) => defaults(obj),
-  validate(obj, old) {
-    const p = pod(obj);
-    const errors = [];
-    const containers = p.spec?.containers;
-    if (!Array.isArray(containers) || containers.length === 0) {
-      errors.push({ type: 'FieldValueRequired' as const, field: 'spec.containers' });
-    } else {
-      containers.forEach((c, i) => {
-        const name = (c as { name?: unknown }).name;
-        const image = (c as { image?: unknown }).image;
-        if (typeof name !== 'string' || !name) {
-          errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].name` });
-        }
-        if (typeof image !== 'string' || !image) {
-          errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].image` });
-        }
-      });
-    }
-    if (old) {
-      const before = pod(old).spec?.nodeName;
-      const after = p.spec?.nodeName;
-      if (before && before !== after) {
-        errors.push({
-          type: 'FieldValueForbidden' as const,
-          field: 'spec.nodeName',
-          detail:
-            'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  spec: obj({
+    containers: arr(obj({ name: str, image: str })),
+    initContainers: arr(obj()),
+    nodeName: str,
+    nodeSelector: map(),
+    tolerations: arr(obj()),
+    volumes: arr(obj()),
+    readinessGates: arr(obj()),
+    terminationGracePeriodSeconds: int,
+  }),
+  status: obj({
+    phase: str,
+    conditions: arr(obj({ type: str, status: str })),
+    containerStatuses: arr(obj()),
+  }),
+};
+
+export const pods: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    plural: 'pods',
+    singular: 'pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    hasStatus: true,
+    returnDeletedObject: true,
+    subresources: {
+      binding: { kind: 'Binding', verbs: ['create'] },
+      eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+    },
+    fields: {
+      'spec.nodeName': fieldAt('spec.nodeName'),
+      'spec.restartPolicy': fieldAt('spec.restartPolicy'),
+      'spec.schedulerName': fieldAt('spec.schedulerName'),
+      'spec.serviceAccountName': fieldAt('spec.serviceAccountName'),
+      'spec.hostNetwork': (o) => String(!!(o.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork),
+      'status.phase': fieldAt('status.phase'),
+      'status.podIP': fieldAt('status.podIP'),
+      'status.nominatedNodeName': fieldAt('status.nominatedNodeName'),
+    },
+    prepareForCreate(obj) {
+      defaults(obj);
+      obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+    },
+    prepareForUpdate: (obj) => defaults(obj),
+    validate(obj, old) {
+      const p = pod(obj);
+      const errors = [];
+      const containers = p.spec?.containers;
+      if (!Array.isArray(containers) || containers.length === 0) {
+        errors.push({ type: 'FieldValueRequired' as const, field: 'spec.containers' });
+      } else {
+        containers.forEach((c, i) => {
+          const name = (c as { name?: unknown }).name;
+          const image = (c as { image?: unknown }).image;
+          if (typeof name !== 'string' || !name) {
+            errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].name` });
+          }
+          if (typeof image !== 'string' || !image) {
+            errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].image` });
+          }
         });
       }
-    }
-    return errors;
-  },
-  gracePeriodSeconds(obj, requested) {
-    const p = pod(obj);
-    // Unscheduled and finished pods go at once, as the real pod strategy decides.
-    if (!p.spec?.nodeName) return 0;
-    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return 0;
-    return requested ?? p.spec.terminationGracePeriodSeconds ?? 30;
-  },
-  columns: [
-    {
-      name: 'Ready',
-      type: 'string',
-      description: 'The aggregate readiness state of this pod for accepting traffic.',
-      cell: (o) => {
-        const p = pod(o);
-        const total = p.spec?.containers?.length ?? 0;
-        const ready = (p.status?.containerStatuses ?? []).filter((c) => c.ready).length;
-        return `${ready}/${total}`;
+      if (old) {
+        const before = pod(old).spec?.nodeName;
+        const after = p.spec?.nodeName;
+        if (before && before !== after) {
+          errors.push({
+            type: 'FieldValueForbidden' as const,
+            field: 'spec.nodeName',
+            detail:
+              'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+          });
+        }
+      }
+      return errors;
+    },
+    gracePeriodSeconds(obj, requested) {
+      const p = pod(obj);
+      // Unscheduled and finished pods go at once, as the real pod strategy decides.
+      if (!p.spec?.nodeName) return 0;
+      if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return 0;
+      return requested ?? p.spec.terminationGracePeriodSeconds ?? 30;
+    },
+    columns: [
+      {
+        name: 'Ready',
+        type: 'string',
+        description: 'The aggregate readiness state of this pod for accepting traffic.',
+        cell: (o) => {
+          const p = pod(o);
+          const total = p.spec?.containers?.length ?? 0;
+          const ready = (p.status?.containerStatuses ?? []).filter((c) => c.ready).length;
+          return `${ready}/${total}`;
+        },
       },
-    },
-    {
-      name: 'Status',
-      type: 'string',
-      description: 'The aggregate status of the containers in this pod.',
-      cell: podStatusText,
-    },
-    {
-      name: 'Restarts',
-      type: 'string',
-      description: 'The number of times the containers in this pod have been restarted.',
-      cell: (o) =>
-        String((pod(o).status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)),
-    },
-    { name: 'Age', type: 'string', cell: age },
-    { name: 'IP', type: 'string', priority: 1, cell: (o) => pod(o).status?.podIP ?? '<none>' },
-    { name: 'Node', type: 'string', priority: 1, cell: (o) => pod(o).spec?.nodeName || '<none>' },
-    {
-      name: 'Nominated Node',
-      type: 'string',
-      priority: 1,
-      cell: (o) => pod(o).status?.nominatedNodeName || '<none>',
-    },
-    {
-      name: 'Readiness Gates',
-      type: 'string',
-      priority: 1,
-      cell: (o) =>
-        pod(o).spec?.readinessGates?.length ? String(pod(o).spec!.readinessGates!.length) : '<none>',
-    },
-  ],
-});
+      {
+        name: 'Status',
+        type: 'string',
+        description: 'The aggregate status of the containers in this pod.',
+        cell: podStatusText,
+      },
+      {
+        name: 'Restarts',
+        type: 'string',
+        description: 'The number of times the containers in this pod have been restarted.',
+        cell: (o) =>
+          String((pod(o).status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)),
+      },
+      { name: 'Age', type: 'string', cell: age },
+      { name: 'IP', type: 'string', priority: 1, cell: (o) => pod(o).status?.podIP ?? '<none>' },
+      { name: 'Node', type: 'string', priority: 1, cell: (o) => pod(o).spec?.nodeName || '<none>' },
+      {
+        name: 'Nominated Node',
+        type: 'string',
+        priority: 1,
+        cell: (o) => pod(o).status?.nominatedNodeName || '<none>',
+      },
+      {
+        name: 'Readiness Gates',
+        type: 'string',
+        priority: 1,
+        cell: (o) =>
+          pod(o).spec?.readinessGates?.length ? String(pod(o).spec!.readinessGates!.length) : '<none>',
+      },
+    ],
+  },
+  SHAPE,
+);

@@ -3,6 +3,7 @@ import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
 import { immutable, sameJson } from './format.ts';
+import { bool, map, str, type Shape } from './shape.ts';
 
 const BASE64_CHAR = /[A-Za-z0-9+/]/;
 
@@ -46,38 +47,44 @@ function normalise(obj: KObject): void {
   if (Object.keys(data).length > 0 || obj.data !== undefined) obj.data = data;
 }
 
-export const secrets: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'Secret',
-  plural: 'secrets',
-  singular: 'secret',
-  namespaced: true,
-  fields: { type: fieldAt('type') },
-  prepareForCreate(obj) {
-    normalise(obj);
-    obj.type ??= 'Opaque';
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = { data: map(), stringData: map(), type: str, immutable: bool };
+
+export const secrets: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Secret',
+    plural: 'secrets',
+    singular: 'secret',
+    namespaced: true,
+    fields: { type: fieldAt('type') },
+    prepareForCreate(obj) {
+      normalise(obj);
+      obj.type ??= 'Opaque';
+    },
+    prepareForUpdate(obj, old) {
+      normalise(obj);
+      obj.type ??= old.type;
+    },
+    validate(obj, old) {
+      if (!old) return [];
+      const errors = [];
+      if (obj.type !== old.type) errors.push(immutable('type', obj.type));
+      if (old.immutable === true && !sameJson(obj.data ?? {}, old.data ?? {})) {
+        errors.push({
+          type: 'FieldValueForbidden' as const,
+          field: 'data',
+          detail: 'field is immutable when `immutable` is set',
+        });
+      }
+      return errors;
+    },
+    columns: [
+      { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
+      { name: 'Data', type: 'string', cell: (o) => Object.keys((o.data as object | undefined) ?? {}).length },
+      { name: 'Age', type: 'string', cell: age },
+    ],
   },
-  prepareForUpdate(obj, old) {
-    normalise(obj);
-    obj.type ??= old.type;
-  },
-  validate(obj, old) {
-    if (!old) return [];
-    const errors = [];
-    if (obj.type !== old.type) errors.push(immutable('type', obj.type));
-    if (old.immutable === true && !sameJson(obj.data ?? {}, old.data ?? {})) {
-      errors.push({
-        type: 'FieldValueForbidden' as const,
-        field: 'data',
-        detail: 'field is immutable when `immutable` is set',
-      });
-    }
-    return errors;
-  },
-  columns: [
-    { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
-    { name: 'Data', type: 'string', cell: (o) => Object.keys((o.data as object | undefined) ?? {}).length },
-    { name: 'Age', type: 'string', cell: age },
-  ],
-});
+  SHAPE,
+);

@@ -3,6 +3,7 @@ import type { ResourceType, StrategyContext } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
 import { immutable, labelsText } from './format.ts';
+import { arr, int, intOrString, map, obj, str, type Shape } from './shape.ts';
 
 interface ServicePort {
   name?: string;
@@ -96,63 +97,80 @@ function defaults(obj: KObject, old: KObject | undefined, ctx: StrategyContext):
   obj.spec = spec;
 }
 
-export const services: ResourceType = builtIn({
-  group: '',
-  version: 'v1',
-  kind: 'Service',
-  plural: 'services',
-  singular: 'service',
-  namespaced: true,
-  shortNames: ['svc'],
-  categories: ['all'],
-  hasStatus: true,
-  fields: { 'spec.clusterIP': fieldAt('spec.clusterIP'), 'spec.type': fieldAt('spec.type') },
-  prepareForCreate(obj, ctx) {
-    defaults(obj, undefined, ctx);
-    obj.status = { loadBalancer: {} };
-  },
-  prepareForUpdate: (obj, old, ctx) => defaults(obj, old, ctx),
-  validate(obj, old) {
-    const s = svc(obj).spec;
-    const errors: FieldError[] = [];
-    const type = s?.type ?? 'ClusterIP';
-    const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
-    if (!types.includes(type)) {
-      errors.push({
-        type: 'FieldValueNotSupported',
-        field: 'spec.type',
-        value: type,
-        detail: `supported values: ${types.map((t) => JSON.stringify(t)).join(', ')}`,
-      });
-    }
-    if (type !== 'ExternalName' && s?.clusterIP !== 'None' && (s?.ports ?? []).length === 0) {
-      errors.push({ type: 'FieldValueRequired', field: 'spec.ports' });
-    }
-    (s?.ports ?? []).forEach((p, i) => {
-      if (!Number.isInteger(p.port) || (p.port as number) < 1 || (p.port as number) > 65535) {
+/** The fields this kind's hooks and printers read, with their JSON types. */
+const SHAPE: Record<string, Shape> = {
+  spec: obj({
+    type: str,
+    clusterIP: str,
+    clusterIPs: arr(str),
+    externalIPs: arr(str),
+    externalName: str,
+    selector: map(),
+    ports: arr(obj({ name: str, port: int, protocol: str, targetPort: intOrString, nodePort: int })),
+  }),
+  status: obj({ loadBalancer: obj({ ingress: arr(obj({ ip: str, hostname: str })) }) }),
+};
+
+export const services: ResourceType = builtIn(
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Service',
+    plural: 'services',
+    singular: 'service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    hasStatus: true,
+    fields: { 'spec.clusterIP': fieldAt('spec.clusterIP'), 'spec.type': fieldAt('spec.type') },
+    prepareForCreate(obj, ctx) {
+      defaults(obj, undefined, ctx);
+      obj.status = { loadBalancer: {} };
+    },
+    prepareForUpdate: (obj, old, ctx) => defaults(obj, old, ctx),
+    validate(obj, old) {
+      const s = svc(obj).spec;
+      const errors: FieldError[] = [];
+      const type = s?.type ?? 'ClusterIP';
+      const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+      if (!types.includes(type)) {
         errors.push({
-          type: 'FieldValueInvalid',
-          field: `spec.ports[${i}].port`,
-          value: p.port ?? 0,
-          detail: 'must be between 1 and 65535, inclusive',
+          type: 'FieldValueNotSupported',
+          field: 'spec.type',
+          value: type,
+          detail: `supported values: ${types.map((t) => JSON.stringify(t)).join(', ')}`,
         });
       }
-      if ((s?.ports ?? []).length > 1 && !p.name) {
-        errors.push({ type: 'FieldValueRequired', field: `spec.ports[${i}].name` });
+      if (type !== 'ExternalName' && s?.clusterIP !== 'None' && (s?.ports ?? []).length === 0) {
+        errors.push({ type: 'FieldValueRequired', field: 'spec.ports' });
       }
-    });
-    const before = old ? svc(old).spec?.clusterIP : undefined;
-    if (old && before && s?.clusterIP !== before && type !== 'ExternalName') {
-      errors.push(immutable('spec.clusterIPs[0]', s?.clusterIP ?? ''));
-    }
-    return errors;
+      (s?.ports ?? []).forEach((p, i) => {
+        if (!Number.isInteger(p.port) || (p.port as number) < 1 || (p.port as number) > 65535) {
+          errors.push({
+            type: 'FieldValueInvalid',
+            field: `spec.ports[${i}].port`,
+            value: p.port ?? 0,
+            detail: 'must be between 1 and 65535, inclusive',
+          });
+        }
+        if ((s?.ports ?? []).length > 1 && !p.name) {
+          errors.push({ type: 'FieldValueRequired', field: `spec.ports[${i}].name` });
+        }
+      });
+      const before = old ? svc(old).spec?.clusterIP : undefined;
+      if (old && before && s?.clusterIP !== before && type !== 'ExternalName') {
+        errors.push(immutable('spec.clusterIPs[0]', s?.clusterIP ?? ''));
+      }
+      return errors;
+    },
+    columns: [
+      { name: 'Type', type: 'string', cell: (o) => svc(o).spec?.type ?? 'ClusterIP' },
+      { name: 'Cluster-IP', type: 'string', cell: (o) => svc(o).spec?.clusterIP || '<none>' },
+      { name: 'External-IP', type: 'string', cell: externalIPText },
+      { name: 'Port(s)', type: 'string', cell: portsText },
+      { name: 'Age', type: 'string', cell: age },
+      { name: 'Selector', type: 'string', priority: 1, cell: (o) => labelsText(svc(o).spec?.selector) },
+    ],
   },
-  columns: [
-    { name: 'Type', type: 'string', cell: (o) => svc(o).spec?.type ?? 'ClusterIP' },
-    { name: 'Cluster-IP', type: 'string', cell: (o) => svc(o).spec?.clusterIP || '<none>' },
-    { name: 'External-IP', type: 'string', cell: externalIPText },
-    { name: 'Port(s)', type: 'string', cell: portsText },
-    { name: 'Age', type: 'string', cell: age },
-    { name: 'Selector', type: 'string', priority: 1, cell: (o) => labelsText(svc(o).spec?.selector) },
-  ],
-});
+  SHAPE,
+);
