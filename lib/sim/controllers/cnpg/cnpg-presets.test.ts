@@ -318,7 +318,7 @@ describe('cnpgController in the kind and cloud presets', function () {
     expect(await env.evict('single-1')).to.equal(429);
   });
 
-  it("with 3 instances on 2 nodes, draining the primary's node yields a new primary, and uncordon brings every instance back on its PVC", async () => {
+  it('with 3 instances on 2 nodes, evicting the replica beside the primary on a cordoned node makes a replica elsewhere primary, whom the replica PDB then protects', async () => {
     env = await Env.start('kind', 7);
     const nodes = await env.workers();
     const spare = nodes[2]!;
@@ -329,19 +329,39 @@ describe('cnpgController in the kind and cloud presets', function () {
     for (const n of ['pg-1', 'pg-2', 'pg-3']) uids.set(n, await env.pvcUid(n));
     const drained = (await env.pod('pg-1')).spec!.nodeName!;
     const recorder = await env.recordPhases('pg');
-    await env.drain(drained);
+    await env.cordon(drained, true);
+    // As kubectl drain would: the replicas first (the primary PDB refuses the primary for now).
+    const beside = (
+      await env.core.listNamespacedPod({
+        namespace: 'default',
+        labelSelector: 'cnpg.io/instanceRole=replica',
+        fieldSelector: `spec.nodeName=${drained}`,
+      })
+    ).items.map((p) => p.metadata!.name!);
+    expect(beside).to.have.length(1);
+    expect(await env.evict(beside[0]!)).to.equal(201);
+    expect(await env.evict('pg-1')).to.equal(429);
     const c = await until('a new primary', async () => {
       const v = await env!.read('pg');
       return v.status?.currentPrimary !== 'pg-1' && v.status?.currentPrimary === v.status?.targetPrimary && v;
     });
-    expect(c.status?.currentPrimary).to.not.equal('pg-1');
+    expect((await env.pod(c.status!.currentPrimary!)).spec?.nodeName).to.not.equal(drained);
+    expect(recorder.seen.some((p) => p.startsWith('Switchover in progress'))).to.equal(true);
+    // The former primary is a replica now, the only healthy one: the replica PDB keeps it.
+    await until(
+      'pg-1 labelled replica',
+      async () => (await env!.pod('pg-1')).metadata?.labels?.role === 'replica',
+    );
+    const policy = env.kc.makeApiClient(k8s.PolicyV1Api);
+    await until('the replica PDB counting one healthy replica', async () => {
+      const pdb = await policy.readNamespacedPodDisruptionBudget({ namespace: 'default', name: 'pg' });
+      return pdb.status?.currentHealthy === 1 && pdb.status.disruptionsAllowed === 0;
+    });
+    expect(await env.evict('pg-1')).to.equal(429);
     await env.cordon(drained, false);
     await env.cordon(spare, false);
     await env.healthy('pg', 3);
     recorder.stop();
-    expect(
-      recorder.seen.some((p) => p.startsWith('Switchover in progress') || p.startsWith('Failing over')),
-    ).to.equal(true);
     for (const n of ['pg-1', 'pg-2', 'pg-3']) expect(await env.pvcUid(n)).to.equal(uids.get(n));
   });
 
