@@ -44,6 +44,47 @@ describe('connect', () => {
     }
   });
 
+  it('connects from the KUBECONFIG variable when given no options', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubexpect-'));
+    const saved = process.env.KUBECONFIG;
+    try {
+      process.env.KUBECONFIG = await cluster.writeKubeconfig(join(dir, 'config'));
+      const other = await connect();
+      expect(other.server).to.equal(cluster.url);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says where it looked when there is no kubeconfig at all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubexpect-home-'));
+    const saved = {
+      KUBECONFIG: process.env.KUBECONFIG,
+      HOME: process.env.HOME,
+      SVC: process.env.KUBERNETES_SERVICE_HOST,
+    };
+    try {
+      delete process.env.KUBECONFIG;
+      delete process.env.KUBERNETES_SERVICE_HOST;
+      process.env.HOME = dir;
+      await expect(connect()).to.be.rejectedWith(
+        'connect: no kubeconfig found; set KUBECONFIG, create ~/.kube/config, run inside a pod, or pass { kubeconfig }',
+      );
+    } finally {
+      for (const [k, v] of Object.entries({
+        KUBECONFIG: saved.KUBECONFIG,
+        HOME: saved.HOME,
+        KUBERNETES_SERVICE_HOST: saved.SVC,
+      })) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects a context the kubeconfig does not have, listing the ones it has', async () => {
     await expect(connect({ kubeconfig: cluster.kubeconfig, context: 'prod' })).to.be.rejectedWith(
       'connect: context "prod" is not in the kubeconfig; available: kubexpect-sim',
