@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../cluster.ts';
+import { type RestAnswer, restClient } from '../testing/rest.ts';
+
+const COLLECTIONS = [
+  '/api/v1/namespaces/default/pods',
+  '/api/v1/namespaces/default/persistentvolumeclaims',
+  '/api/v1/persistentvolumes',
+  '/api/v1/namespaces/default/services',
+  '/api/v1/namespaces/default/endpoints',
+  '/api/v1/namespaces/default/secrets',
+  '/api/v1/namespaces/default/events',
+  '/apis/batch/v1/namespaces/default/jobs',
+  '/apis/apps/v1/namespaces/default/daemonsets',
+  '/apis/policy/v1/namespaces/default/poddisruptionbudgets',
+  '/apis/storage.k8s.io/v1/storageclasses',
+  '/apis/storage.k8s.io/v1/csidrivers',
+  '/apis/storage.k8s.io/v1/csinodes',
+  '/apis/storage.k8s.io/v1/volumeattachments',
+  '/apis/coordination.k8s.io/v1/namespaces/default/leases',
+  '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+];
+
+const WRONG_VALUES: unknown[] = [
+  'x',
+  5,
+  true,
+  [1],
+  { ports: 'x', template: 'y', selector: 'z', versions: 'v' },
+];
+const FIELDS = ['spec', 'status', 'data', 'subsets', 'involvedObject', 'parameters', 'provisioner'];
+
+describe('wrongly typed fields', () => {
+  let cluster: Cluster;
+  let call: (method: string, path: string, body?: unknown) => Promise<RestAnswer>;
+
+  before(async () => {
+    cluster = await startCluster({ seed: 23 });
+    call = restClient(cluster);
+  });
+  after(() => cluster.stop());
+
+  it('answers the real decode error naming the field and its expected type', async () => {
+    const answer = await call('POST', '/api/v1/namespaces/default/services', {
+      metadata: { name: 'db' },
+      spec: { ports: [{ port: '5432' }] },
+    });
+    expect(answer.code).to.equal(400);
+    expect(answer.body.message).to.equal(
+      'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string into Go struct field Service.spec.ports.port of type integer',
+    );
+  });
+
+  it('never answers 500 for any kind, whatever type a top-level field has', async () => {
+    const failures: string[] = [];
+    let n = 0;
+    for (const path of COLLECTIONS) {
+      for (const field of FIELDS) {
+        for (const value of WRONG_VALUES) {
+          const answer = await call('POST', path, { metadata: { name: `x${n++}` }, [field]: value });
+          if (answer.code >= 500) failures.push(`${path} ${field}=${JSON.stringify(value)}: ${answer.code}`);
+        }
+      }
+    }
+    expect(failures).to.deep.equal([]);
+  });
+});
