@@ -23,6 +23,7 @@ export {
   type Latencies,
   type Latency,
   type LatencyOverrides,
+  resolveLatencies,
 } from './controllers/latencies.ts';
 export {
   AWS_EBS,
@@ -38,3 +39,21 @@ export {
   storageControllers,
 } from './controllers/storage/index.ts';
 export { type DisruptionControllerOptions, disruptionController } from './controllers/disruption.ts';
+export { scheduler, type SchedulerOptions } from './controllers/scheduler.ts';
+export { type KubeletOptions, kubelet, SIM_EXIT_CODE, SIM_RUN_SECONDS } from './controllers/kubelet.ts';
+export { NODE_DOWN_ANNOTATION, nodeLifecycle } from './controllers/node-lifecycle.ts';
+export { taintEvictionController } from './controllers/taint-eviction.ts';
+export { garbageCollector } from './controllers/garbage-collector.ts';
+export { namespaceLifecycle } from './controllers/namespace-lifecycle.ts';
+export { jobController } from './controllers/job.ts';
+export { daemonSetController } from './controllers/daemonset.ts';
+export { presetControllers, resolvePreset } from './presets/index.ts';
+export {
+  CNPG_ANNOTATION,
+  CNPG_LABEL,
+  CNPG_PHASE,
+  type CnpgControllerOptions,
+  type CnpgLatencies,
+  cnpgController,
+} from './controllers/cnpg/index.ts';
+export { endpointsController } from './controllers/endpoints.ts';

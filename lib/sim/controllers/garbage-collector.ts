@@ -10,6 +10,7 @@ import type { ResourceType } from '../api/resource.ts';
 import type { KObject, OwnerReference } from '../api/types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
 import type { Controller, SimRuntime } from './runtime.ts';
+import { initStableRandom } from './stable-random.ts';
 
 export interface GarbageCollectorOptions {
   latencies: Latencies;
@@ -36,6 +37,7 @@ export function garbageCollector(options: GarbageCollectorOptions): Controller {
   return {
     name: 'garbage-collector',
     start(runtime: SimRuntime) {
+      initStableRandom(runtime);
       const api = runtime.api;
       const watched = new Set<string>();
       /** Where each live object is, by uid. */

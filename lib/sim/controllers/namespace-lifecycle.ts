@@ -8,6 +8,7 @@ import type { ResourceType } from '../api/resource.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
 import type { Controller, SimRuntime } from './runtime.ts';
+import { initStableRandom } from './stable-random.ts';
 
 export interface NamespaceLifecycleOptions {
   latencies: Latencies;
@@ -27,6 +28,7 @@ export function namespaceLifecycle(options: NamespaceLifecycleOptions): Controll
   return {
     name: 'namespace-controller',
     start(runtime: SimRuntime) {
+      initStableRandom(runtime);
       const api = runtime.api;
       const nsRt = api.resource('', 'namespaces');
       const namespaces = runtime.informer('', 'namespaces');

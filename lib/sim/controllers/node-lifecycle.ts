@@ -12,6 +12,7 @@ import { type KObject, timestamp } from '../api/types.ts';
 import { isTerminal, nodeSpec, type PodStatus, podSpec, podStatus, type Taint } from './kube-types.ts';
 import { drawLatency, type Latencies } from './latencies.ts';
 import type { Controller, SimRuntime } from './runtime.ts';
+import { initStableRandom } from './stable-random.ts';
 
 /** Set to "true" on a Node to make its kubelet stop (a node failure); remove it to bring the node back. */
 export const NODE_DOWN_ANNOTATION = 'sim.kubexpect.io/node-down';
@@ -54,6 +55,7 @@ export function nodeLifecycle(options: NodeLifecycleOptions): Controller {
   return {
     name: 'node-lifecycle-controller',
     start(runtime: SimRuntime) {
+      initStableRandom(runtime);
       const api = runtime.api;
       const nodesRt = api.resource('', 'nodes');
       const podsRt = api.resource('', 'pods');

@@ -30,8 +30,8 @@ export function presetControllers(preset: Preset): Controller[] {
     jobController({ latencies }),
     daemonSetController({ latencies }),
     ...storageControllers(preset.storage).controllers,
-    disruptionController(),
+    disruptionController(preset.disruption),
     endpointsController(),
-    cnpgController(),
+    cnpgController(preset.cnpg),
   ];
 }
