@@ -167,6 +167,14 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
     const onChange = (state: S | undefined) => {
       if (done) return;
       if (observation.synced || observation.finalError) observing();
+      if (observation.closed) {
+        finishFail(
+          'aborted',
+          last ? last.verdict.reason : 'no state observed yet',
+          'the connection was closed',
+        );
+        return;
+      }
       if (observation.finalError) {
         finishFail('unobservable', observation.finalError.message);
         return;

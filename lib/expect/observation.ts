@@ -46,6 +46,8 @@ export interface Observation<S> {
   readonly subject: string;
   readonly synced: boolean;
   readonly finalError: ClassifiedError | undefined;
+  /** True once the underlying cache was closed under the wait (the connection was closed). */
+  readonly closed?: boolean;
   /** The current state (only meaningful once synced). */
   state(): S;
   /** Calls `onState` with the state after every change, synchronously; and with no state when the cache itself changed. */
@@ -131,6 +133,9 @@ export function observeObject<T extends KubernetesObject>(
     get finalError() {
       return cache.finalError;
     },
+    get closed() {
+      return cache.mode === 'closed';
+    },
     state,
     subscribe(onState) {
       return cache.subscribe((change) => {
@@ -175,6 +180,9 @@ export function observeSet<T extends KubernetesObject>(
     },
     get finalError() {
       return cache.finalError;
+    },
+    get closed() {
+      return cache.mode === 'closed';
     },
     state,
     subscribe(onState) {

@@ -110,6 +110,17 @@ describe('eventually and consistently', () => {
     );
   });
 
+  it('stops when the connection is closed under it', async () => {
+    const other = await connect({ kubeconfig: f.cluster.kubeconfig });
+    await createPod(f, 'closing');
+    const waiting = eventuallyPod(other, f.ns, 'closing', { timeout: '10s' }).toBeRunning();
+    await waiting.observing;
+    other.close();
+    await expect(waiting).to.be.rejectedWith(
+      /^Stopped after \d+ms of 10s \(the connection was closed\): expected pod engine\/closing to be Running\./,
+    );
+  });
+
   it('fails in under a second with a clear message when the namespace does not exist', async () => {
     const started = Date.now();
     const err = await eventuallyPod(f.conn, 'no-such-ns', 'x', { timeout: '1m' })
