@@ -23,6 +23,10 @@ import type { ClusterObject, NodeShape } from './types.ts';
 import { withDefaults } from './defaults.ts';
 import { installClusterWebhooks } from './webhook.ts';
 
+export type { CnpgLatencies } from './pass.ts';
+export { ANNOTATION as CNPG_ANNOTATION, LABEL as CNPG_LABEL } from './naming.ts';
+export { PHASE as CNPG_PHASE } from './status.ts';
+
 export interface CnpgControllerOptions {
   /** Realistic latencies of the simulated instance managers (ms, scaled by the cluster's time scale). */
   latencies?: Partial<CnpgLatencies>;
