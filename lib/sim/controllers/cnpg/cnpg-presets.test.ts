@@ -239,6 +239,27 @@ describe('cnpgController in the kind and cloud presets', function () {
     expect(await env.pvcUid('pg-1')).to.equal(pvcUid);
   });
 
+  it('fails over when the primary node goes down, and the old primary returns as a replica when the node is back', async () => {
+    env = await Env.start('kind', 12);
+    await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
+    await env.healthy('pg', 3);
+    const node = (await env.pod('pg-1')).spec!.nodeName!;
+    const down = (value: string | null) =>
+      env!.core.patchNode(
+        { name: node, body: { metadata: { annotations: { 'sim.kubexpect.io/node-down': value } } } },
+        mergePatch,
+      );
+    await down('true');
+    const c = await until('a new primary', async () => {
+      const v = await env!.read('pg');
+      return v.status?.currentPrimary !== 'pg-1' && v.status?.currentPrimary === v.status?.targetPrimary && v;
+    });
+    expect((await env.pod(c.status!.currentPrimary!)).spec?.nodeName).to.not.equal(node);
+    await down(null);
+    await env.healthy('pg', 3);
+    expect((await env.pod('pg-1')).metadata?.labels?.['cnpg.io/instanceRole']).to.equal('replica');
+  });
+
   it("switches over to a replica on another node when the primary's node is cordoned", async () => {
     env = await Env.start('kind', 3);
     await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
