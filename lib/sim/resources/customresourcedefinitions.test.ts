@@ -191,4 +191,27 @@ describe('CustomResourceDefinitions', () => {
       'Widget.example.com "v" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
     );
   });
+  it('serves every served version from the same objects, across a storage version change', async () => {
+    const twoVersions = structuredClone(widgetCrd) as typeof widgetCrd;
+    const v1 = twoVersions.spec.versions[0]!;
+    twoVersions.spec.versions = [{ ...v1, name: 'v1beta1', storage: false }, v1];
+    await call('POST', crds, twoVersions);
+    const created = await call('POST', '/apis/example.com/v1beta1/namespaces/default/widgets', {
+      apiVersion: 'example.com/v1beta1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 1 },
+    });
+    expect(created.code).to.equal(201);
+    const read = await call('GET', `${widgets}/w`);
+    expect(read.body.apiVersion).to.equal('example.com/v1');
+    expect(read.body.metadata.uid).to.equal(created.body.metadata.uid);
+    const crd = (await call('GET', `${crds}/widgets.example.com`)).body;
+    crd.spec.versions[0].storage = true;
+    crd.spec.versions[1].storage = false;
+    expect((await call('PUT', `${crds}/widgets.example.com`, crd)).code).to.equal(200);
+    expect(
+      (await call('GET', '/apis/example.com/v1beta1/namespaces/default/widgets/w')).body.spec,
+    ).to.deep.equal({ size: 1 });
+  });
 });

@@ -261,11 +261,18 @@ function columnsOf(version: CrdVersion): TableColumn[] {
   }));
 }
 
-/** The resource types a CRD serves, one per served version; all share the storage version's objects. */
+/**
+ * Where a CRD's objects live: one key per group and plural, whatever the version, like the real
+ * server's etcd key, so changing the storage version keeps the objects.
+ */
+function customStorageKey(spec: CrdSpec): string {
+  return resourceKey({ group: spec.group, version: '*', plural: spec.names.plural });
+}
+
+/** The resource types a CRD serves, one per served version; all share the same stored objects. */
 export function customResourceTypes(crd: KObject): ResourceType[] {
   const spec = crdSpec(crd);
-  const storage = spec.versions.find((v) => v.storage) ?? spec.versions[0]!;
-  const storageKey = resourceKey({ group: spec.group, version: storage.name, plural: spec.names.plural });
+  const storageKey = customStorageKey(spec);
   return spec.versions
     .filter((v) => v.served)
     .map((v) => {
@@ -398,12 +405,7 @@ export function serveCustomResources(api: Api): () => void {
     if (change.type === 'DELETED') {
       unserve(crd.metadata.name!, new Set());
       servedBy.delete(crd.metadata.name!);
-      const spec = crdSpec(crd);
-      const storage = (spec.versions ?? []).find((v) => v.storage);
-      if (storage)
-        api.store.removeAll(
-          resourceKey({ group: spec.group, version: storage.name, plural: spec.names.plural }),
-        );
+      api.store.removeAll(customStorageKey(crdSpec(crd)));
       return;
     }
     if (Array.isArray(crdSpec(crd).versions) && crdSpec(crd).versions.length > 0) serve(crd);
