@@ -10,7 +10,7 @@ import { type Duration, parseDuration } from '../timeouts/index.ts';
 import { Assertion } from './assertion.ts';
 import { type FailureKind, KubeAssertionError } from './failure.ts';
 import type { Observation } from './observation.ts';
-import { type ProgressOptions, progressLine, progressSettings } from './progress.ts';
+import { type ProgressOptions, type ProgressSettings, progressLine, progressSettings } from './progress.ts';
 import type { MatcherDefinition, Verdict } from './verdict.ts';
 
 export interface WaitOptions {
@@ -36,7 +36,7 @@ export interface ResolvedWait {
   budget: ResolvedTimeout;
   pollMs: number;
   signal: AbortSignal | undefined;
-  progress: boolean | ProgressOptions | undefined;
+  progress: ProgressSettings | undefined;
   events: number;
 }
 
@@ -67,7 +67,7 @@ export function resolveWait(
   if (pollMs < 10) throw new TypeError('poll: the safety tick must be at least 10ms');
   const events = options.events ?? 5;
   if (!Number.isInteger(events) || events < 0) throw new TypeError('events: expected a non-negative integer');
-  return { budget, pollMs, signal: options.signal, progress: options.progress, events };
+  return { budget, pollMs, signal: options.signal, progress: progressSettings(options.progress), events };
 }
 
 interface RunContext<S, R> {
@@ -91,7 +91,7 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
     let done = false;
     let last: { state: S; verdict: Verdict<R> } | undefined;
     const timers: NodeJS.Timeout[] = [];
-    const progress = progressSettings(wait.progress);
+    const progress = wait.progress;
     let nextProgress = started + (progress?.afterMs ?? 0);
 
     const cleanup = () => {
@@ -123,7 +123,8 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
       // Stop listening now; the events read happens after, and the cache can close.
       cleanup();
       const eventsPromise =
-        wait.events > 0 && kind !== 'unobservable'
+        // Events explain a state; an abort or an unobservable object has none worth reading.
+        wait.events > 0 && (kind === 'timeout' || kind === 'violated' || kind === 'final')
           ? observation.events(wait.events).catch(() => [])
           : Promise.resolve(undefined);
       void eventsPromise.then((events) => {
