@@ -1,0 +1,134 @@
+/**
+ * The simulated operator seen through the real kubectl v1.35, as a user drives CNPG: create a
+ * Cluster from YAML, wait for its Ready condition, read the printer columns, select the primary by
+ * label, and meet the primary PDB in `kubectl drain`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../../cluster.ts';
+import { kubectlPath } from '../../kubectl.ts';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('the simulated CloudNativePG operator through kubectl', function () {
+  this.timeout(90000);
+  let cluster: Cluster;
+  let dir: string;
+  let kubectl: string;
+
+  function run(args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+      execFile(
+        kubectl,
+        [...args, `--cache-dir=${join(dir, 'cache')}`],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') },
+          timeout: 60_000,
+        },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  before(async () => {
+    kubectl = await kubectlPath();
+    dir = await mkdtemp(join(tmpdir(), 'kubexpect-cnpg-kubectl-'));
+    // kubectl sends no bearer token over plain http, so this cluster runs without one.
+    cluster = await startCluster({ preset: 'kind', timeScale: 0.02, seed: 31, token: false });
+    await cluster.writeKubeconfig(join(dir, 'kubeconfig'));
+    await writeFile(
+      join(dir, 'clusters.yaml'),
+      [
+        'apiVersion: postgresql.cnpg.io/v1',
+        'kind: Cluster',
+        'metadata:',
+        '  name: pg',
+        'spec:',
+        '  instances: 3',
+        '  storage:',
+        '    size: 1Gi',
+        '---',
+        'apiVersion: postgresql.cnpg.io/v1',
+        'kind: Cluster',
+        'metadata:',
+        '  name: single',
+        'spec:',
+        '  instances: 1',
+        '  storage:',
+        '    size: 1Gi',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  after(async () => {
+    await cluster?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates Clusters from YAML and waits for their Ready condition', async () => {
+    const created = await run(['create', '-f', join(dir, 'clusters.yaml')]);
+    expect(created.stderr).to.equal('');
+    expect(created.stdout).to.equal(
+      'cluster.postgresql.cnpg.io/pg created\ncluster.postgresql.cnpg.io/single created\n',
+    );
+    const waited = await run([
+      'wait',
+      '--for=condition=Ready',
+      'cluster/pg',
+      'cluster/single',
+      '--timeout=60s',
+    ]);
+    expect(waited.stderr).to.equal('');
+    expect(waited.stdout).to.equal(
+      'cluster.postgresql.cnpg.io/pg condition met\ncluster.postgresql.cnpg.io/single condition met\n',
+    );
+  });
+
+  it('prints the instances, ready count, phase and primary in the printer columns', async () => {
+    const got = await run(['get', 'cluster', 'pg', '--no-headers']);
+    expect(
+      got.stdout
+        .trim()
+        .split(/\s{2,}/)
+        .slice(2),
+    ).to.deep.equal(['3', '3', 'Cluster in healthy state', 'pg-1']);
+  });
+
+  it('selects the primary pod by its cnpg.io/instanceRole label', async () => {
+    const got = await run([
+      'get',
+      'pods',
+      '-l',
+      'cnpg.io/cluster=pg,cnpg.io/instanceRole=primary',
+      '-o',
+      'name',
+    ]);
+    expect(got.stdout).to.equal('pod/pg-1\n');
+  });
+
+  it('refuses to drain the node of a single-instance primary while enablePDB is true', async () => {
+    const node = (await run(['get', 'pod', 'single-1', '-o', 'jsonpath={.spec.nodeName}'])).stdout.trim();
+    const drained = await run([
+      'drain',
+      node,
+      '--ignore-daemonsets',
+      '--delete-emptydir-data',
+      '--pod-selector=cnpg.io/cluster=single',
+      '--timeout=3s',
+    ]);
+    expect(drained.code).to.not.equal(0);
+    expect(drained.stderr).to.contain("Cannot evict pod as it would violate the pod's disruption budget.");
+    await run(['uncordon', node]);
+  });
+});
