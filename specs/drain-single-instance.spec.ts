@@ -82,9 +82,9 @@ OnEachCluster(
       const primary = await primaryPod(conn, namespace, cluster);
       const node = primary.spec!.nodeName!;
 
-      const err = await By(`draining ${node} with a 30s deadline`, async () => {
+      const err = await By(`draining ${node} with a 20s deadline`, async () => {
         DeferCleanup(() => uncordon(conn, node));
-        return drainNode(conn, node, { ...DRAIN_OPTIONS, timeout: '30s' }).then(
+        return drainNode(conn, node, { ...DRAIN_OPTIONS, timeout: '20s' }).then(
           () => undefined,
           (e: unknown) => e,
         );
