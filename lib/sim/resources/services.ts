@@ -2,7 +2,7 @@ import type { FieldError } from '../api/errors.ts';
 import type { ResourceType, StrategyContext } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
-import { immutable, labelsText } from './format.ts';
+import { labelsText } from './format.ts';
 import { arr, int, intOrString, map, obj, str, type Shape } from './shape.ts';
 
 interface ServicePort {
@@ -159,7 +159,12 @@ export const services: ResourceType = builtIn(
       });
       const before = old ? svc(old).spec?.clusterIP : undefined;
       if (old && before && s?.clusterIP !== before && type !== 'ExternalName') {
-        errors.push(immutable('spec.clusterIPs[0]', s?.clusterIP ?? ''));
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.clusterIPs[0]',
+          value: s?.clusterIP ?? '',
+          detail: 'may not change once set',
+        });
       }
       return errors;
     },
