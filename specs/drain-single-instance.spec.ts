@@ -5,7 +5,7 @@
  * cluster is ready again on the same PVC. With the budget enabled the drain is refused.
  */
 import { expect } from 'chai';
-import { type DrainError, drainNode, EvictionRefusedError, eventuallyPod, uncordon } from 'kubexpect';
+import { drainNode, EvictionRefusedError, eventuallyPod, uncordon } from 'kubexpect';
 import {
   CNPG_CLUSTERS,
   createClusterFromFixture,
@@ -90,7 +90,7 @@ OnEachCluster(
         );
       });
       expect(err).to.be.instanceOf(EvictionRefusedError);
-      const refused = err as EvictionRefusedError & DrainError;
+      const refused = err as EvictionRefusedError;
       expect(refused.pdb).to.equal(`${cluster}-primary`);
       expect(refused.message).to.include("Cannot evict pod as it would violate the pod's disruption budget.");
       expect(refused.evicted).to.deep.equal([]);

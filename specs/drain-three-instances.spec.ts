@@ -5,7 +5,7 @@
  * their node or moved with their volumes depends on the storage; the spec accepts both.
  */
 import { expect } from 'chai';
-import { labelNode } from 'kubexpect';
+import { drainNode, labelNode, uncordon } from 'kubexpect';
 import {
   CNPG_CLUSTERS,
   createClusterFromFixture,
@@ -25,7 +25,6 @@ import {
   SpecTimeout,
   useTestNamespace,
 } from 'kubexpect/dsl';
-import { drainNode, uncordon } from 'kubexpect';
 import { DRAIN_OPTIONS } from './support/drain.ts';
 import { cnpgFixture } from './support/fixtures.ts';
 import { schedulableNodes } from './support/nodes.ts';
