@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
+import { ownControllerErrors } from './own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 describe('simulated DaemonSet controller (kind preset)', () => {
@@ -16,7 +17,11 @@ describe('simulated DaemonSet controller (kind preset)', () => {
     kc.loadFromString(cluster.kubeconfig);
     apps = kc.makeApiClient(k8s.AppsV1Api);
   });
-  after(() => cluster.stop());
+  after(async () => {
+    const errors = ownControllerErrors(cluster.runtime);
+    await cluster.stop();
+    expect(errors).to.deep.equal([]);
+  });
 
   const podsOf = async (app: string) =>
     (await core.listNamespacedPod({ namespace, labelSelector: `app=${app}` })).items;

@@ -215,11 +215,13 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
         else delete status.numberUnavailable;
         if (ready === 0) delete status.numberAvailable;
         if (JSON.stringify(status) === JSON.stringify(ds.status ?? {})) return;
+        const fresh = api.find(dsRt, ds.metadata.namespace, ds.metadata.name!);
+        if (!fresh || fresh.metadata.uid !== ds.metadata.uid) return;
         api.update(
           dsRt,
           ds.metadata.namespace,
           ds.metadata.name!,
-          { ...ds, status },
+          { ...fresh, status },
           {
             subresource: 'status',
             fieldManager: 'kube-controller-manager',

@@ -1,6 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, kindPreset, startCluster } from '../index.ts';
+import { ownControllerErrors } from './own-errors.ts';
 import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 describe('simulated garbage collector', () => {
@@ -14,7 +15,11 @@ describe('simulated garbage collector', () => {
     cluster = await startCluster({ preset, timeScale: 0.01, seed: 21 });
     core = clientsFor(cluster).core;
   });
-  after(() => cluster.stop());
+  after(async () => {
+    const errors = ownControllerErrors(cluster.runtime);
+    await cluster.stop();
+    expect(errors).to.deep.equal([]);
+  });
 
   async function owner(name: string): Promise<k8s.V1OwnerReference> {
     const cm = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name } } });

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
+import { ownControllerErrors } from './own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 function jobBody(
@@ -30,7 +31,11 @@ describe('simulated Job controller', () => {
     cluster = await startCluster({ preset: 'kind', timeScale: 0.005, seed: 3 });
     ({ core, batch } = clientsFor(cluster));
   });
-  after(() => cluster.stop());
+  after(async () => {
+    const errors = ownControllerErrors(cluster.runtime);
+    await cluster.stop();
+    expect(errors).to.deep.equal([]);
+  });
 
   const finished = (name: string) =>
     until(`job ${name} to finish`, async () => {

@@ -178,11 +178,13 @@ export function jobController(options: JobControllerOptions): Controller {
         if (!status.succeeded) delete status.succeeded;
         if (!status.failed) delete status.failed;
         if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return;
+        const fresh = api.find(jobsRt, namespace, name);
+        if (!fresh || fresh.metadata.uid !== job.metadata.uid) return;
         api.update(
           jobsRt,
           namespace,
           name,
-          { ...job, status },
+          { ...fresh, status },
           { subresource: 'status', fieldManager: 'kube-controller-manager' },
         );
       }

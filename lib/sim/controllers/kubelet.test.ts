@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, kindPreset, startCluster } from '../index.ts';
+import { ownControllerErrors } from './own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 const TIME_SCALE = 0.01;
@@ -46,7 +47,11 @@ describe('simulated kubelet (kind preset)', () => {
     });
     core = clientsFor(cluster).core;
   });
-  after(() => cluster.stop());
+  after(async () => {
+    const errors = ownControllerErrors(cluster.runtime);
+    await cluster.stop();
+    expect(errors).to.deep.equal([]);
+  });
   beforeEach(async () => {
     namespace = `kubelet-${++counter}`;
     await core.createNamespace({ body: { metadata: { name: namespace } } });

@@ -1,6 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
+import { ownControllerErrors } from './own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 const TIME_SCALE = 0.01;
@@ -26,7 +27,11 @@ describe('simulated scheduler (kind preset)', () => {
     cluster = await startCluster({ preset: 'kind', timeScale: TIME_SCALE, seed: 11 });
     core = clientsFor(cluster).core;
   });
-  after(() => cluster.stop());
+  after(async () => {
+    const errors = ownControllerErrors(cluster.runtime);
+    await cluster.stop();
+    expect(errors).to.deep.equal([]);
+  });
 
   beforeEach(async () => {
     namespace = `sched-${++counter}`;
@@ -249,7 +254,11 @@ describe('simulated scheduler (cloud preset)', () => {
     cluster = await startCluster({ preset: 'cloud', timeScale: TIME_SCALE, seed: 12 });
     core = clientsFor(cluster).core;
   });
-  after(() => cluster.stop());
+  after(async () => {
+    const errors = ownControllerErrors(cluster.runtime);
+    await cluster.stop();
+    expect(errors).to.deep.equal([]);
+  });
 
   it('spreads pods over zones under a DoNotSchedule topology spread constraint and says why one waits', async () => {
     await core.patchNode({

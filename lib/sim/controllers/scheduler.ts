@@ -281,11 +281,13 @@ export function scheduler(options: SchedulerOptions): Controller {
         }
         if (i >= 0) conditions[i] = next;
         else conditions.push(next);
+        const fresh = api.find(podsRt, pod.metadata.namespace, pod.metadata.name!);
+        if (!fresh || fresh.metadata.uid !== pod.metadata.uid) return;
         const written = api.update(
           podsRt,
           pod.metadata.namespace,
           pod.metadata.name!,
-          { ...pod, status: { ...status, conditions } },
+          { ...fresh, status: { ...podStatus(fresh), conditions } },
           {
             subresource: 'status',
             fieldManager: 'kube-scheduler',

@@ -1,0 +1,20 @@
+/** For the simulator's tests: what the controllers of this folder reported as failed reconciles. */
+import type { SimRuntime } from './runtime.ts';
+
+const OWN = new Set([
+  'scheduler',
+  'kubelet',
+  'job-controller',
+  'daemonset-controller',
+  'garbage-collector',
+  'namespace-controller',
+  'node-lifecycle-controller',
+  'taint-eviction-controller',
+]);
+
+/** Errors of the scheduler, kubelet and workload/lifecycle controllers, as "controller key: message". */
+export function ownControllerErrors(runtime: SimRuntime): string[] {
+  return runtime.errors
+    .filter((e) => OWN.has(e.controller))
+    .map((e) => `${e.controller} ${e.key}: ${e.message}`);
+}
