@@ -203,6 +203,28 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       );
     });
 
+    it('refuses "on" for a boolean with the CRD schema message (YAML 1.2 reads it as a string)', async () => {
+      const ns = await namespace();
+      const err = await createCluster(ns, 'onoff', {
+        instances: 1,
+        storage: { size: '1Gi' },
+        nodeMaintenanceWindow: { inProgress: 'on', reusePVC: true },
+      }).catch((e) => e);
+      expect(err.code).to.equal(422);
+      expect(JSON.parse(err.body).message).to.equal(
+        'Cluster.postgresql.cnpg.io "onoff" is invalid: spec.nodeMaintenanceWindow.inProgress: Invalid value: "string": spec.nodeMaintenanceWindow.inProgress in body must be of type boolean: "string"',
+      );
+    });
+
+    it('refuses 0 instances with the CRD schema message', async () => {
+      const ns = await namespace();
+      const err = await createCluster(ns, 'zero', { instances: 0, storage: { size: '1Gi' } }).catch((e) => e);
+      expect(err.code).to.equal(422);
+      expect(JSON.parse(err.body).message).to.equal(
+        'Cluster.postgresql.cnpg.io "zero" is invalid: spec.instances: Invalid value: 0: spec.instances in body should be greater than or equal to 1',
+      );
+    });
+
     it('refuses to shrink the storage of an existing Cluster', async () => {
       const ns = await namespace();
       await createCluster(ns, 'shrink', { instances: 1, storage: { size: '2Gi' } });

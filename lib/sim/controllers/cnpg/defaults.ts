@@ -152,19 +152,74 @@ function validateStorage(
   return errors;
 }
 
-/** What the validating webhook refuses; empty when the spec is acceptable. */
-export function validateClusterSpec(spec: ClusterSpec | undefined, old?: ClusterSpec): FieldError[] {
-  if (!isPlainObject(spec)) return [{ type: 'FieldValueRequired', field: 'spec' }];
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/** A CRD schema type error, worded as the API server words it. */
+function typeError(field: string, value: unknown, type: string): FieldError {
+  return {
+    type: 'FieldValueTypeInvalid',
+    field,
+    value: jsonType(value),
+    detail: `${field} in body must be of type ${type}: "${jsonType(value)}"`,
+  };
+}
+
+/** What the CRD's OpenAPI schema refuses (types and minimums), before any webhook runs. */
+export function schemaErrors(spec: unknown): FieldError[] {
+  if (spec === undefined) return [{ type: 'FieldValueRequired', field: 'spec' }];
+  if (!isPlainObject(spec)) return [typeError('spec', spec, 'object')];
+  const s = spec as Record<string, unknown>;
   const errors: FieldError[] = [];
-  const instances = spec.instances;
-  if (instances !== undefined && (!Number.isInteger(instances) || instances < 1)) {
-    errors.push({
-      type: 'FieldValueInvalid',
-      field: 'spec.instances',
-      value: instances,
-      detail: 'spec.instances in body should be greater than or equal to 1',
-    });
+  const integer = (field: string, min: number) => {
+    const v = s[field];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isInteger(v)) errors.push(typeError(`spec.${field}`, v, 'integer'));
+    else if (v < min) {
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `spec.${field}`,
+        value: v,
+        detail: `spec.${field} in body should be greater than or equal to ${min}`,
+      });
+    }
+  };
+  integer('instances', 1);
+  integer('failoverDelay', 0);
+  integer('switchoverDelay', 0);
+  for (const field of [
+    'storage',
+    'walStorage',
+    'nodeMaintenanceWindow',
+    'affinity',
+    'bootstrap',
+    'postgresql',
+  ]) {
+    if (s[field] !== undefined && !isPlainObject(s[field]))
+      errors.push(typeError(`spec.${field}`, s[field], 'object'));
   }
+  for (const field of ['enablePDB', 'enableSuperuserAccess']) {
+    if (s[field] !== undefined && typeof s[field] !== 'boolean')
+      errors.push(typeError(`spec.${field}`, s[field], 'boolean'));
+  }
+  const mw = s.nodeMaintenanceWindow;
+  if (isPlainObject(mw)) {
+    for (const key of ['inProgress', 'reusePVC']) {
+      if (mw[key] !== undefined && typeof mw[key] !== 'boolean') {
+        errors.push(typeError(`spec.nodeMaintenanceWindow.${key}`, mw[key], 'boolean'));
+      }
+    }
+  }
+  return errors;
+}
+
+/** What the validating webhook (vcluster.cnpg.io) refuses of a schema-valid spec. */
+export function webhookErrors(spec: ClusterSpec, old?: ClusterSpec): FieldError[] {
+  const errors: FieldError[] = [];
   errors.push(...validateStorage('spec.storage', spec.storage, old?.storage));
   if (spec.walStorage !== undefined) {
     errors.push(...validateStorage('spec.walStorage', spec.walStorage, old?.walStorage));
@@ -176,29 +231,11 @@ export function validateClusterSpec(spec: ClusterSpec | undefined, old?: Cluster
       detail: 'walStorage cannot be disabled once configured',
     });
   }
-  const mw = spec.nodeMaintenanceWindow;
-  if (mw !== undefined && !isPlainObject(mw)) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.nodeMaintenanceWindow', value: mw });
-  } else if (mw) {
-    for (const key of ['inProgress', 'reusePVC'] as const) {
-      if (mw[key] !== undefined && typeof mw[key] !== 'boolean') {
-        errors.push({
-          type: 'FieldValueTypeInvalid',
-          field: `spec.nodeMaintenanceWindow.${key}`,
-          value: mw[key],
-          detail: 'must be a boolean (YAML 1.2 reads on/off as strings: write true/false)',
-        });
-      }
-    }
-  }
-  for (const key of ['failoverDelay', 'switchoverDelay'] as const) {
-    const v = spec[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
-      errors.push({ type: 'FieldValueInvalid', field: `spec.${key}`, value: v, detail: 'must be >= 0' });
-    }
-  }
-  if (spec.enablePDB !== undefined && typeof spec.enablePDB !== 'boolean') {
-    errors.push({ type: 'FieldValueTypeInvalid', field: 'spec.enablePDB', value: spec.enablePDB });
-  }
   return errors;
+}
+
+/** Everything that makes a spec unacceptable; empty when it is fine. */
+export function validateClusterSpec(spec: ClusterSpec | undefined, old?: ClusterSpec): FieldError[] {
+  const schema = schemaErrors(spec);
+  return schema.length > 0 ? schema : webhookErrors(spec!, old);
 }

@@ -21,7 +21,7 @@ import { applyDefaults, reconcilePass } from './reconcile.ts';
 import { DEFAULT_DRAIN_TAINTS, isDeleting, owningClusterName } from './state.ts';
 import type { ClusterObject, NodeShape } from './types.ts';
 import { withDefaults } from './defaults.ts';
-import { installClusterWebhooks } from './webhook.ts';
+import { installClusterAdmission } from './webhook.ts';
 
 export type { CnpgLatencies } from './pass.ts';
 export { ANNOTATION as CNPG_ANNOTATION, LABEL as CNPG_LABEL } from './naming.ts';
@@ -83,7 +83,7 @@ export function cnpgController(options: CnpgControllerOptions = {}): Controller 
     name: 'cloudnative-pg',
     start(runtime: SimRuntime) {
       initStableRandom(runtime);
-      if (options.webhooks !== false) installClusterWebhooks(runtime.api);
+      installClusterAdmission(runtime.api, options.webhooks !== false);
       const begin = () => {
         if (runtime.isStopped) return;
         const kinds = kindsOf(runtime.api);

@@ -1,23 +1,32 @@
 /**
- * The operator's admission webhooks: mcluster.cnpg.io writes the defaults into a Cluster's spec,
- * vcluster.cnpg.io refuses invalid specs with the API server's "denied the request" message.
+ * Admission for Clusters: the CRD schema's type and minimum checks, then the operator's webhooks
+ * (mcluster.cnpg.io writes the defaults into the spec, vcluster.cnpg.io refuses invalid specs with
+ * the API server's "denied the request" message).
  */
 import type { Api } from '../../api/api.ts';
 import { invalid, StatusError } from '../../api/errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { validateClusterSpec, withDefaults } from './defaults.ts';
+import { schemaErrors, webhookErrors, withDefaults } from './defaults.ts';
 import { CNPG_GROUP } from './naming.ts';
 import type { ClusterSpec } from './types.ts';
 
-export function installClusterWebhooks(api: Api): void {
+/**
+ * Installs the checks of the Cluster CRD's schema (always: the API server applies them) and, with
+ * `webhooks`, the operator's mutating and validating webhooks.
+ */
+export function installClusterAdmission(api: Api, webhooks: boolean): void {
   api.addAdmission((op, rt, obj, old) => {
     if (rt.group !== CNPG_GROUP || rt.plural !== 'clusters' || op === 'delete') return;
-    // Status and metadata writes leave the spec alone; the webhooks only look at spec changes.
+    // Status and metadata writes leave the spec alone; only spec changes are checked.
     if (op === 'update' && JSON.stringify(obj.spec) === JSON.stringify(old?.spec)) return;
-    const spec = obj.spec as ClusterSpec | undefined;
-    const errors = validateClusterSpec(spec, old?.spec as ClusterSpec | undefined);
+    const name = obj.metadata.name ?? '';
+    const schema = schemaErrors(obj.spec);
+    if (schema.length > 0) throw invalid('Cluster', CNPG_GROUP, name, schema);
+    if (!webhooks) return;
+    const spec = obj.spec as ClusterSpec;
+    const errors = webhookErrors(spec, old?.spec as ClusterSpec | undefined);
     if (errors.length > 0) {
-      const inner = invalid('Cluster', CNPG_GROUP, obj.metadata.name ?? '', errors);
+      const inner = invalid('Cluster', CNPG_GROUP, name, errors);
       throw new StatusError(
         inner.code,
         inner.reason,
@@ -25,6 +34,6 @@ export function installClusterWebhooks(api: Api): void {
         inner.details,
       );
     }
-    (obj as KObject).spec = withDefaults(spec!);
+    (obj as KObject).spec = withDefaults(spec);
   });
 }
