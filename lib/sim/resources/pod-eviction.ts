@@ -83,14 +83,19 @@ function checkAndDecrement(
   const nextStatus = { ...status, disruptionsAllowed: allowed - 1 };
   nextStatus.disruptedPods = { ...(status.disruptedPods ?? {}), [podName]: timestamp(now) };
   if (allowed - 1 === 0) {
+    const previous = (status.conditions ?? []).find((c) => c.type === 'DisruptionAllowed');
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'DisruptionAllowed');
+    // As meta.SetStatusCondition: the transition time moves only when the status changes.
     conditions.push({
       type: 'DisruptionAllowed',
       status: 'False',
       reason: 'InsufficientPods',
       message: '',
-      lastTransitionTime: timestamp(now),
-      observedGeneration: pdb.metadata.generation,
+      lastTransitionTime:
+        previous?.status === 'False' && previous.lastTransitionTime
+          ? previous.lastTransitionTime
+          : timestamp(now),
+      observedGeneration: status.observedGeneration,
     });
     nextStatus.conditions = conditions;
   }
