@@ -10,6 +10,8 @@ import { DeferCleanup } from './cleanup.ts';
 import { currentScope, type DiagnosticSource } from './scope.ts';
 
 const EVENT_LIMIT = 40;
+/** A report file has room for longer trajectories than a failure message. */
+const REPORT_TRAJECTORY_ROWS = 80;
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return '(none)';
@@ -175,7 +177,7 @@ function watchTrajectories(
         for (const o of w.cache.list()) w.keys.add(w.cache.keyOf(o));
         for (const key of [...w.keys].sort()) {
           const entries = w.cache.trajectory(key).entries;
-          parts.push(`${w.kind.plural}/${key}:`, formatTrajectory(entries, since));
+          parts.push(`${w.kind.plural}/${key}:`, formatTrajectory(entries, since, REPORT_TRAJECTORY_ROWS));
         }
       }
       return parts.join('\n') || '(nothing observed)';
