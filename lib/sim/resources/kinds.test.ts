@@ -135,4 +135,14 @@ describe('built-in kinds', () => {
     });
     expect(write.code).to.equal(405);
   });
+  it('refuses a service name that does not start with a letter', async () => {
+    const answer = await call('POST', `${ns}/services`, {
+      metadata: { name: '1db' },
+      spec: { ports: [{ port: 5432 }] },
+    });
+    expect(answer.code).to.equal(422);
+    expect(answer.body.message).to.match(
+      /^Service "1db" is invalid: metadata.name: Invalid value: "1db": a DNS-1035 label must/,
+    );
+  });
 });
