@@ -209,4 +209,11 @@ describe('kubexpect/dsl nodes', () => {
       'It("spec"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial, SpecTimeout(...)), got "disruptive"',
     );
   });
+
+  it('refuses Ordered on a spec when the file loads', async () => {
+    await expect(
+      runNestedSpecs(`${header}
+      Describe('bad', () => { It('spec', Ordered, () => {}); });`),
+    ).to.be.rejectedWith('It("spec"): Ordered decorates containers (Describe, Context, When), not specs');
+  });
 });

@@ -177,6 +177,9 @@ export function When(title: string, ...rest: [...Decorator[], ContainerBody]): v
 /** A spec. Skipped at definition when KUBEXPECT_LABEL_FILTER does not match its labels. */
 export function It(title: string, ...rest: [...Decorator[], NodeBody]): void {
   const parsed = parseNodeArgs<NodeBody>('It', title, rest);
+  if (parsed.ordered) {
+    throw new TypeError(`It("${title}"): Ordered decorates containers (Describe, Context, When), not specs`);
+  }
   const container = requireContainer('It');
   const labels = [...container.labels, ...parsed.labels];
   const filter = dslSettings().labelFilter;
