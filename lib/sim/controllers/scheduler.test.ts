@@ -324,3 +324,61 @@ describe('simulated scheduler (cloud preset)', () => {
     expect(node).to.match(/^cloud-worker-[abc]$/);
   });
 });
+
+describe('simulated scheduler (custom preset with one small node)', () => {
+  let cluster: Cluster;
+  let core: k8s.CoreV1Api;
+
+  before(async () => {
+    cluster = await startCluster({
+      preset: { nodes: [{ name: 'tiny', capacity: { cpu: '1', memory: '1Gi', pods: '1' } }] },
+      timeScale: TIME_SCALE,
+      seed: 2,
+    });
+    core = clientsFor(cluster).core;
+  });
+  after(async () => {
+    const errors = ownControllerErrors(cluster.runtime);
+    await cluster.stop();
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('reports a full node as Too many pods and binds the waiting pod once the running one finishes', async () => {
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: podBody('first', { restartPolicy: 'Never' }),
+    });
+    await core.createNamespacedPod({ namespace: 'default', body: podBody('second') });
+    const message = await until('second to be unschedulable', async () => {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'second' });
+      return pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message;
+    });
+    expect(message).to.equal(
+      '0/1 nodes are available: 1 Too many pods. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
+    );
+    await until('second to be bound after first succeeds', async () => {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'second' });
+      return pod.spec?.nodeName === 'tiny' ? true : undefined;
+    });
+    const first = await core.readNamespacedPod({ namespace: 'default', name: 'first' });
+    expect(first.status?.phase).to.equal('Succeeded');
+  });
+
+  it('reports Insufficient cpu and Too many pods, sorted, for a pod that fits nowhere', async () => {
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'greedy' },
+        spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '2' } } }] },
+      },
+    });
+    const message = await until('greedy to be unschedulable', async () => {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'greedy' });
+      return pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message;
+    });
+    // The node also still holds `second`, so both resource reasons count, sorted.
+    expect(message).to.equal(
+      '0/1 nodes are available: 1 Insufficient cpu, 1 Too many pods. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
+    );
+  });
+});

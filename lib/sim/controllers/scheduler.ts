@@ -7,7 +7,7 @@
 import { StatusError } from '../api/errors.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
-import { type PodCondition, claimNames, podSpec, podStatus } from './kube-types.ts';
+import { type PodCondition, claimNames, isTerminal, podSpec, podStatus } from './kube-types.ts';
 import { type Controller, type Informer, type SimRuntime, keyOf, splitKey } from './runtime.ts';
 import {
   type Snapshot,
@@ -123,7 +123,9 @@ export function scheduler(options: SchedulerOptions): Controller {
           enqueue(key);
           return;
         }
-        if (old && JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels))
+        // A pod that changes labels or finishes can unblock others (affinity, resources).
+        const finished = old && !isTerminal(old) && isTerminal(pod);
+        if (finished || (old && JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels)))
           retryWaiting();
       });
       nodes.on((type, node, old) => {
