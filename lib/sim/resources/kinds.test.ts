@@ -145,4 +145,32 @@ describe('built-in kinds', () => {
       /^Service "1db" is invalid: metadata.name: Invalid value: "1db": a DNS-1035 label must/,
     );
   });
+  it('streams core events to events.k8s.io/v1 watchers in the events.k8s.io shape', async () => {
+    const token = /token: (\S+)/.exec(cluster.kubeconfig)![1];
+    const res = await fetch(
+      `${cluster.url}/apis/events.k8s.io/v1/namespaces/default/events?watch=true&resourceVersion=1`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    const reader = res.body!.getReader();
+    await call('POST', `${ns}/events`, {
+      metadata: { name: 'w1' },
+      involvedObject: { kind: 'Node', name: 'worker-1' },
+      reason: 'NodeNotReady',
+      message: 'Node worker-1 status is now: NodeNotReady',
+      type: 'Warning',
+    });
+    let text = '';
+    while (!text.includes('\n')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const event = JSON.parse(text.split('\n')[0]!);
+    expect(event.type).to.equal('ADDED');
+    expect(event.object).to.include({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      note: 'Node worker-1 status is now: NodeNotReady',
+    });
+    expect(event.object.regarding).to.deep.equal({ kind: 'Node', name: 'worker-1' });
+  });
 });
