@@ -351,4 +351,36 @@ describe('kubectl v1.35 against the embedded cluster', () => {
     expect(out.stdout.trim(), out.stderr).to.equal('namespace "doomed" deleted');
     expect(api().find(rt('', 'namespaces'), undefined, 'doomed')).to.equal(undefined);
   });
+  it('refuses a custom object with a field its CRD does not declare, as strict validation does', async () => {
+    api().create(rt('apiextensions.k8s.io', 'customresourcedefinitions'), undefined, {
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Gadget', plural: 'gadgets' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+              },
+            },
+          },
+        ],
+      },
+    });
+    const file = await manifest(
+      'gadget.yaml',
+      'apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\nspec:\n  size: 1\n  colour: red\n',
+    );
+    const out = await run(['apply', '-f', file]);
+    expect(out.code).to.not.equal(0);
+    expect(out.stderr.trim()).to.equal(
+      `Error from server (BadRequest): error when creating "${file}": Gadget in version "v1" cannot be handled as a Gadget: strict decoding error: unknown field "spec.colour"`,
+    );
+  });
 });

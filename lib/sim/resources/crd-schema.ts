@@ -37,12 +37,21 @@ function childPath(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-/** Drops undeclared fields and fills in defaults, in place. */
-export function pruneAndDefault(value: unknown, schema: Schema | undefined, root = true): unknown {
+/** Drops undeclared fields and fills in defaults, in place; `pruned` collects the dropped paths. */
+export function pruneAndDefault(
+  value: unknown,
+  schema: Schema | undefined,
+  root = true,
+  pruned?: string[],
+  path = '',
+): unknown {
   if (!schema) return value;
   if (Array.isArray(value)) {
-    if (schema.items)
-      for (let i = 0; i < value.length; i++) value[i] = pruneAndDefault(value[i], schema.items, false);
+    if (schema.items) {
+      for (let i = 0; i < value.length; i++) {
+        value[i] = pruneAndDefault(value[i], schema.items, false, pruned, `${path}[${i}]`);
+      }
+    }
     return value;
   }
   if (!isPlainObject(value)) return value;
@@ -52,15 +61,24 @@ export function pruneAndDefault(value: unknown, schema: Schema | undefined, root
     if (root && SKIPPED_AT_ROOT.has(key)) continue;
     const sub =
       props?.[key] ?? (isPlainObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
-    if (sub) value[key] = pruneAndDefault(value[key], sub, false);
-    else if (!preserve && schema.additionalProperties !== true && (props || schema.type === 'object'))
+    if (sub) value[key] = pruneAndDefault(value[key], sub, false, pruned, childPath(path, key));
+    else if (!preserve && schema.additionalProperties !== true && (props || schema.type === 'object')) {
+      pruned?.push(childPath(path, key));
       delete value[key];
+    }
   }
   for (const [key, sub] of Object.entries(props ?? {})) {
     if (root && SKIPPED_AT_ROOT.has(key)) continue;
     if (value[key] === undefined && sub.default !== undefined) value[key] = structuredClone(sub.default);
   }
   return value;
+}
+
+/** The paths of fields a write would lose to pruning (what fieldValidation reports as unknown). */
+export function unknownFields(value: unknown, schema: Schema | undefined): string[] {
+  const pruned: string[] = [];
+  pruneAndDefault(structuredClone(value), schema, true, pruned);
+  return pruned;
 }
 
 function typeName(value: unknown): string {

@@ -214,4 +214,27 @@ describe('CustomResourceDefinitions', () => {
       (await call('GET', '/apis/example.com/v1beta1/namespaces/default/widgets/w')).body.spec,
     ).to.deep.equal({ size: 1 });
   });
+  it('warns about fields the schema does not declare when field validation is Warn', async () => {
+    const structural = structuredClone(widgetCrd);
+    structural.spec.versions[0]!.schema.openAPIV3Schema = {
+      type: 'object',
+      properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+    } as never;
+    await call('POST', crds, structural);
+    const res = await fetch(`${cluster.url}${widgets}?fieldValidation=Warn`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}`,
+      },
+      body: JSON.stringify({
+        apiVersion: 'example.com/v1',
+        kind: 'Widget',
+        metadata: { name: 'w' },
+        spec: { size: 1, colour: 'red' },
+      }),
+    });
+    expect(res.status).to.equal(201);
+    expect(res.headers.get('warning')).to.equal('299 - "unknown field \\"spec.colour\\""');
+  });
 });

@@ -20,6 +20,7 @@ import {
 import { forbiddenForce, patchObject, patchTypeOf } from '../api/patch.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
+import { type Schema, unknownFields } from '../resources/crd-schema.ts';
 import { decodeProtobufBody } from './protobuf.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
@@ -188,6 +189,33 @@ export class HttpFront {
       );
     }
     return notTooDeep(parsed);
+  }
+
+  /**
+   * fieldValidation for custom objects: fields their CRD schema would prune are a 400 with Strict and
+   * a Warning header with Warn (the default), as the real server reports them. Built-in kinds carry no
+   * full schema here, so their unknown fields are not reported.
+   */
+  private checkUnknownFields(
+    res: ServerResponse,
+    rt: ResourceType,
+    body: unknown,
+    query: URLSearchParams,
+  ): void {
+    if (!rt.custom || !rt.schema) return;
+    const mode = query.get('fieldValidation') ?? 'Warn';
+    if (mode === 'Ignore') return;
+    const unknown = unknownFields(body, rt.schema as Schema).map((f) => `unknown field "${f}"`);
+    if (unknown.length === 0) return;
+    if (mode === 'Strict') {
+      throw badRequest(
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.join(', ')}`,
+      );
+    }
+    res.setHeader(
+      'Warning',
+      unknown.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -366,6 +394,7 @@ export class HttpFront {
         return;
       }
       if (name !== undefined) throw methodNotAllowed();
+      this.checkUnknownFields(res, rt, body, query);
       const created = api.create(rt, namespace, body, { fieldManager, dryRun });
       this.send(res, 201, created);
       return;
@@ -385,6 +414,7 @@ export class HttpFront {
         );
         return;
       }
+      this.checkUnknownFields(res, rt, body, query);
       const updated = api.update(rt, namespace, name, body, {
         fieldManager,
         dryRun,
@@ -416,6 +446,7 @@ export class HttpFront {
         this.send(res, 200, handler.update(api, rt, namespace, name, patched, { fieldManager, dryRun }));
         return;
       }
+      if (type !== 'application/json-patch+json') this.checkUnknownFields(res, rt, body, query);
       const out = api.patch(rt, namespace, name, type, body, {
         // Apply requires an explicit manager (422 without one).
         fieldManager: type === 'application/apply-patch+yaml' ? requestedManager : fieldManager,
