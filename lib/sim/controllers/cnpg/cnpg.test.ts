@@ -700,6 +700,34 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       expect(jobs.items.map((j) => j.metadata?.name)).to.include('su-2-join');
     });
 
+    it('recreates a join Job deleted before it completed', async () => {
+      const { ns, agents: a } = await bootstrap('jb', { instances: 1, storage: { size: '1Gi' } });
+      a.stop();
+      await custom.patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: 'v1',
+          namespace: ns,
+          plural: 'clusters',
+          name: 'jb',
+          body: { spec: { instances: 2 } },
+        },
+        mergePatch,
+      );
+      const first = await until('the join Job', async () => {
+        const jobs = await batch.listNamespacedJob({ namespace: ns });
+        return jobs.items.find((j) => j.metadata?.name === 'jb-2-join');
+      });
+      await batch.deleteNamespacedJob({ namespace: ns, name: 'jb-2-join' });
+      await until('the join Job recreated', async () => {
+        const jobs = await batch.listNamespacedJob({ namespace: ns });
+        const again = jobs.items.find((j) => j.metadata?.name === 'jb-2-join');
+        return again && again.metadata?.uid !== first.metadata?.uid;
+      });
+      agents.push(new FakeNodeAgents(kc, ns).start());
+      await healthy(ns, 'jb', 2);
+    });
+
     it('keeps a pod whose PVC sits on a cordoned node Pending and the cluster waiting', async () => {
       const { ns } = await bootstrap('pend', { instances: 1, enablePDB: false, storage: { size: '1Gi' } });
       const pod = await core.readNamespacedPod({ namespace: ns, name: 'pend-1' });

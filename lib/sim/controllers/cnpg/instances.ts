@@ -70,9 +70,21 @@ export function createMissingInstance(pass: Pass, pvcs: PvcClassification): void
     pass.requeue(1000);
     return;
   }
+  const job = jobName(name, 'join');
+  // A Job of an earlier incarnation of this instance must go before the new one can be created.
+  const stale = pass.jobs.find((j) => j.metadata.name === job);
+  if (stale) {
+    if (!isDeleting(stale)) pass.delete(pass.kinds.jobs, job, 'Background');
+    registerPhase(
+      pass,
+      PHASE.creatingReplica,
+      `Waiting for Job "${job}" to be removed before recreating instance "${name}"`,
+    );
+    pass.requeue(1000);
+    return;
+  }
   createPvcGroup(pass, serial);
   noteSerial(pass, serial);
-  const job = jobName(name, 'join');
   registerPhase(pass, PHASE.creatingReplica, `Creating replica ${job}`);
   pass.event('Normal', 'CreatingInstance', `Creating instance ${name}`);
   pass.create(pass.kinds.jobs, buildJob(pass, serial, 'join'));
@@ -163,6 +175,27 @@ export function deleteUnrecoverableInstances(pass: Pass): boolean {
       'DeleteUnrecoverableInstance',
       `Deleted unrecoverable instance ${name} (pods and PVCs)`,
     );
+    acted = true;
+  }
+  if (acted) pass.requeue(1000);
+  return acted;
+}
+
+/**
+ * A PGDATA PVC still `initializing` with no Job behind it (the Job was deleted) gets its Job again,
+ * as `ensureInstanceBootstrapJob` does: initdb for the first primary, join for the others.
+ */
+export function ensureBootstrapJobs(pass: Pass): boolean {
+  let acted = false;
+  for (const pvc of pass.pvcs) {
+    if (isDeleting(pvc) || pvc.metadata.labels?.[LABEL.pvcRole] !== 'PG_DATA') continue;
+    if (pvc.metadata.annotations?.[ANNOTATION.pvcStatus] !== 'initializing') continue;
+    const instance = pvc.metadata.labels?.[LABEL.instanceName];
+    const serial = instance ? serialOf(pass.name, instance) : undefined;
+    if (!instance || serial === undefined) continue;
+    if (pass.jobs.some((j) => j.metadata.labels?.[LABEL.instanceName] === instance)) continue;
+    const role = !pass.status.currentPrimary && instance === pass.status.targetPrimary ? 'initdb' : 'join';
+    pass.create(pass.kinds.jobs, buildJob(pass, serial, role));
     acted = true;
   }
   if (acted) pass.requeue(1000);

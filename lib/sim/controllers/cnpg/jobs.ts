@@ -15,7 +15,7 @@ import {
 } from './naming.ts';
 import type { Pass } from './pass.ts';
 import { pvcMounts, pvcVolumes, schedulingFields } from './pods.ts';
-import { controllerRef, jobCompleted } from './state.ts';
+import { controllerRef, isDeleting, jobCompleted } from './state.ts';
 
 export function buildJob(pass: Pass, serial: number, role: JobRole): KObject {
   const instance = instanceName(pass.name, serial);
@@ -59,7 +59,7 @@ export function buildJob(pass: Pass, serial: number, role: JobRole): KObject {
 /** Annotates the PGDATA PVC of every instance whose creation Job completed as `ready` (MarkPVCReadyForCompletedJobs). */
 export function markPvcsReadyForCompletedJobs(pass: Pass): void {
   for (const job of pass.jobs) {
-    if (!jobCompleted(job)) continue;
+    if (!jobCompleted(job) || isDeleting(job)) continue;
     const instance = job.metadata.labels?.[LABEL.instanceName];
     const pvc = pass.pvcs.find(
       (p) =>

@@ -18,6 +18,7 @@ import {
   createPrimaryInstance,
   deleteTerminatedPods,
   deleteUnrecoverableInstances,
+  ensureBootstrapJobs,
   processUnschedulableInstances,
   reattachDanglingPvcs,
   scaleDown,
@@ -108,6 +109,7 @@ function reconcileResources(pass: Pass, pvcs: PvcClassification, reports: Instan
     );
     return;
   }
+  if (ensureBootstrapJobs(pass)) return;
   if (pass.jobs.some(jobRunning)) {
     pass.requeue(5000);
     return;

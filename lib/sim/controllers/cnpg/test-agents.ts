@@ -1,9 +1,9 @@
 /**
- * For the bare-server tests only: plays the parts B1's and B2's controllers play in a preset
- * (scheduler, kubelet, Job controller, node-local storage), through @kubernetes/client-node over
- * HTTP, so the CNPG controller can be exercised before and without them. A claim used once is
- * pinned to that node, as local-path storage pins it; a pod whose claim sits on an unschedulable
- * node stays Pending with PodScheduled=False/Unschedulable.
+ * For the bare-server tests only: plays the parts the preset's controllers play (scheduler,
+ * kubelet, Job controller, garbage collector for Jobs, node-local storage) through
+ * @kubernetes/client-node over HTTP, so the CNPG controller can be exercised without them. A claim
+ * used once is pinned to that node, as local-path storage pins it; a pod whose claim sits on an
+ * unschedulable node stays Pending with PodScheduled=False/Unschedulable.
  */
 import * as k8s from '@kubernetes/client-node';
 
@@ -68,6 +68,14 @@ export class FakeNodeAgents {
     };
     const jobs = await this.batch.listNamespacedJob({ namespace: ns });
     for (const job of jobs.items) {
+      if (job.metadata?.deletionTimestamp && job.metadata.finalizers?.length) {
+        // The garbage collector's part: a Job has no pods here, so its foreground deletion ends at once.
+        await this.batch.patchNamespacedJob(
+          { name: job.metadata.name!, namespace: ns, body: { metadata: { finalizers: null } } },
+          mergePatch,
+        );
+        continue;
+      }
       if (job.metadata?.deletionTimestamp || job.status?.succeeded) continue;
       const jobClaims = (job.spec?.template.spec?.volumes ?? []).flatMap((v) =>
         v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [],
