@@ -470,4 +470,47 @@ describe('cnpgController in the kind and cloud presets', function () {
       return counts.every((n) => n === 0);
     });
   });
+
+  describe('with a seed', () => {
+    /** Bootstraps 3 instances, deletes the primary, and tells what happened: phases, new primary, placement. */
+    async function failoverStory(
+      seed: number,
+    ): Promise<{ phases: string[]; primary: string; placement: string }> {
+      const e = await Env.start('kind', seed);
+      try {
+        const recorder = await e.recordPhases('pg');
+        await e.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
+        await e.healthy('pg', 3);
+        await e.core.deleteNamespacedPod({ namespace: 'default', name: 'pg-1' });
+        await until('a new primary', async () => {
+          const v = await e.read('pg');
+          return v.status?.currentPrimary !== 'pg-1' && v.status?.currentPrimary === v.status?.targetPrimary;
+        });
+        const c = await e.healthy('pg', 3);
+        recorder.stop();
+        const pods = await e.core.listNamespacedPod({
+          namespace: 'default',
+          labelSelector: 'cnpg.io/podRole=instance',
+        });
+        return {
+          phases: recorder.seen,
+          primary: c.status!.currentPrimary!,
+          placement: pods.items
+            .map((p) => `${p.metadata?.name}@${p.spec?.nodeName}`)
+            .sort()
+            .join(' '),
+        };
+      } finally {
+        await e.stop();
+      }
+    }
+
+    it('replays the same phases, failover target and placement for the same seed, and elects another replica with another', async () => {
+      const first = await failoverStory(5);
+      const again = await failoverStory(5);
+      expect(again).to.deep.equal(first);
+      expect(first.primary).to.equal('pg-3');
+      expect((await failoverStory(6)).primary).to.equal('pg-2');
+    });
+  });
 });
