@@ -160,6 +160,27 @@ describe('cluster presets', () => {
     });
   });
 
+  describe('cloud-zonal', () => {
+    it('has two workers per zone and a zonal EBS default class', async () => {
+      await withCluster({ preset: 'cloud-zonal' }, async (cluster) => {
+        const { core, storage } = clientsFor(cluster);
+        const nodes = (await core.listNode()).items;
+        expect(
+          nodes.map((n) => `${n.metadata?.name}@${n.metadata?.labels?.['topology.kubernetes.io/zone']}`),
+        ).to.deep.equal([
+          'cloud-worker-a@zone-a',
+          'cloud-worker-a2@zone-a',
+          'cloud-worker-b@zone-b',
+          'cloud-worker-b2@zone-b',
+          'cloud-worker-c@zone-c',
+          'cloud-worker-c2@zone-c',
+        ]);
+        const sc = await storage.readStorageClass({ name: 'standard-rwo' });
+        expect(sc.provisioner).to.equal('ebs.csi.aws.com');
+      });
+    });
+  });
+
   describe('cloudPreset options', () => {
     it('names workers per zone when a zone has several', () => {
       const preset = cloudPreset({ zones: 2, workersPerZone: 2 });
@@ -253,7 +274,7 @@ describe('cluster presets', () => {
 
     it('names the known presets when the name is unknown', async () => {
       expect(await refused('minikube')).to.equal(
-        'startCluster: unknown preset "minikube"; known presets: kind, cloud (or pass { nodes: [...] } for a custom one)',
+        'startCluster: unknown preset "minikube"; known presets: kind, cloud, cloud-zonal (or pass { nodes: [...] } for a custom one)',
       );
     });
 

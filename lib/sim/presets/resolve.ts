@@ -11,6 +11,7 @@ import type { Preset, PresetOption } from './types.ts';
 export const PRESETS: Readonly<Record<string, () => Preset>> = Object.freeze({
   kind: () => kindPreset(),
   cloud: () => cloudPreset(),
+  'cloud-zonal': () => cloudPreset({ storageMobility: 'zone', workersPerZone: 2 }),
 });
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -75,7 +75,11 @@ export interface Preset {
   objects?: KObject[];
 }
 
-export type PresetName = 'kind' | 'cloud';
+/**
+ * `kind`: node-pinned local-path storage; `cloud`: network block storage that attaches anywhere;
+ * `cloud-zonal`: zonal disks, two workers per zone, so volumes follow pods within their zone.
+ */
+export type PresetName = 'kind' | 'cloud' | 'cloud-zonal';
 
 /** What `startCluster({ preset })` accepts: a built-in name or a preset. */
 export type PresetOption = PresetName | Preset;
