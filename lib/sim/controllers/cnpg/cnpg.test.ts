@@ -1013,3 +1013,19 @@ describe('cnpgController with the webhooks disabled', () => {
     );
   });
 });
+
+describe('cnpgController options', () => {
+  it('refuses a negative latency with a message naming it', () => {
+    expect(() => cnpgController({ latencies: { promote: -1 } })).to.throw(
+      TypeError,
+      'cnpgController: latencies.promote must be a non-negative number of ms, got -1',
+    );
+  });
+
+  it('refuses drain taints that are not a list of taint keys', () => {
+    expect(() => cnpgController({ drainTaints: 'karpenter.sh/disruption' as unknown as string[] })).to.throw(
+      TypeError,
+      'cnpgController: drainTaints must be a list of taint keys, got "karpenter.sh/disruption"',
+    );
+  });
+});

@@ -79,6 +79,12 @@ export function cnpgController(options: CnpgControllerOptions = {}): Controller 
       );
     }
   }
+  const taints = options.drainTaints;
+  if (taints !== undefined && (!Array.isArray(taints) || taints.some((t) => typeof t !== 'string' || !t))) {
+    throw new TypeError(
+      `cnpgController: drainTaints must be a list of taint keys, got ${JSON.stringify(taints)}`,
+    );
+  }
   return {
     name: 'cloudnative-pg',
     start(runtime: SimRuntime) {
