@@ -54,8 +54,6 @@ interface ListShape<T> {
   items: T[];
 }
 
-const knownNamespaces = new WeakMap<Connection, Set<string>>();
-
 export class WatchCache<T extends KubernetesObject = KubernetesObject> {
   readonly resource: ResourceKind;
   readonly namespace: string | undefined;
@@ -222,28 +220,27 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
   }
 
   private async start(): Promise<void> {
+    // Listing a namespace that does not exist answers an empty list: check it, to fail fast.
     if (this.resource.namespaced && this.namespace) {
-      const known = knownNamespaces.get(this.conn) ?? new Set<string>();
-      knownNamespaces.set(this.conn, known);
-      if (!known.has(this.namespace)) {
-        try {
-          const ns = await this.conn.findNamespace(this.namespace);
-          if (this.mode === 'closed') return;
-          if (!ns) {
-            this.fail({
-              class: 'final',
-              status: 404,
-              reason: 'NotFound',
-              missingNamespace: this.namespace,
-              message: `namespace "${this.namespace}" does not exist; create it first or check the name`,
-            });
-            return;
-          }
-          known.add(this.namespace);
-        } catch (err) {
-          // A final error reading the namespace (401, 403…) is the answer for the cache too.
-          const c = (err as { status?: number; message?: string }).status;
-          if (this.mode !== 'closed') this.fail(errorOfKubeApiError(err, c));
+      try {
+        const ns = await this.conn.findNamespace(this.namespace);
+        if (this.mode === 'closed') return;
+        if (!ns) {
+          this.fail({
+            class: 'final',
+            status: 404,
+            reason: 'NotFound',
+            missingNamespace: this.namespace,
+            message: `namespace "${this.namespace}" does not exist; create it first or check the name`,
+          });
+          return;
+        }
+      } catch (err) {
+        if (this.mode === 'closed') return;
+        const status = (err as { status?: number }).status;
+        // Not allowed to read namespaces (common RBAC): the list below is the real test.
+        if (status !== 403) {
+          this.fail(errorOfKubeApiError(err, status));
           return;
         }
       }
