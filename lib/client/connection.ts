@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { readEnv } from '../config/env.ts';
-import { type ClassifiedError, KubeApiError, type RecordedError } from './errors.ts';
+import { type ClassifiedError, KubeApiError, type RecordedError, redact } from './errors.ts';
 import { type CallOptions, callWithRetry, type RetryPolicy } from './retry.ts';
 
 export interface ConnectOptions {
@@ -231,7 +231,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     }
   } catch (err) {
     if (err instanceof Error && err.message.startsWith('connect:')) throw err;
-    throw new Error(`connect: cannot read the kubeconfig: ${(err as Error).message.split('\n')[0]}`);
+    // Parser messages can quote the file, credentials included.
+    throw new Error(
+      `connect: cannot read the kubeconfig: ${redact((err as Error).message.split('\n')[0] ?? '')}`,
+    );
   }
   if (options.context !== undefined) {
     const names = kc.getContexts().map((c) => c.name);
