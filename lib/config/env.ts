@@ -12,12 +12,15 @@ export const ENV_VARS = {
     'path of a YAML or JSON file of storage profiles that take precedence over the built-in table',
   KUBECONFIG: 'path(s) of the kubeconfig file(s) connect() uses by default',
   CI: 'set by CI systems; progress output is off there unless KUBEXPECT_PROGRESS says otherwise',
-  KUBEXPECT_LABEL_FILTER: 'a Ginkgo label filter (e.g. "disruptive && !slow") selecting which kubexpect/dsl specs run',
-  KUBEXPECT_STEPS: '"on" (default) or "off": whether By() steps are printed live (reports keep them either way)',
+  KUBEXPECT_LABEL_FILTER:
+    'a Ginkgo label filter (e.g. "disruptive && !slow") selecting which kubexpect/dsl specs run',
+  KUBEXPECT_STEPS:
+    '"on" (default) or "off": whether By() steps are printed live (reports keep them either way)',
   KUBEXPECT_REPORT_DIR: 'directory for failure reports of kubexpect/dsl specs (default "reports")',
   KUBEXPECT_CLUSTER:
     '"embedded" (default: the sample specs start simulated clusters) or "kubeconfig" (use KUBECONFIG, e.g. kind)',
-  MOCHA_WORKER_ID: 'set by mocha --parallel in its workers; Serial specs then take a lock shared by the workers',
+  MOCHA_WORKER_ID:
+    'set by mocha --parallel in its workers; Serial specs then take a lock shared by the workers',
 } as const;
 
 export type EnvVarName = keyof typeof ENV_VARS;
