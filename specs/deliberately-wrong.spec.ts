@@ -5,7 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
-import { Describe, It, Label, runNestedSpecs, SpecTimeout } from 'kubexpect/dsl';
+import {
+  Describe,
+  EMBEDDED_SEED,
+  EMBEDDED_SLOW_FACTOR,
+  EMBEDDED_TIME_SCALE,
+  It,
+  Label,
+  runNestedSpecs,
+  SpecTimeout,
+} from 'kubexpect/dsl';
 
 const url = (path: string) => new URL(path, import.meta.url).href;
 
@@ -19,7 +28,7 @@ import { startCluster } from '${url('../lib/sim/index.ts')}';
 Describe('single instance on storage that follows the pod', () => {
   let conn;
   BeforeAll(async () => {
-    const sim = await startCluster({ preset: 'cloud', timeScale: 0.02, seed: 7 });
+    const sim = await startCluster({ preset: 'cloud', timeScale: ${EMBEDDED_TIME_SCALE}, seed: ${EMBEDDED_SEED} });
     DeferCleanup(() => sim.stop());
     conn = await connect({ kubeconfig: sim.kubeconfig });
     DeferCleanup(() => conn.close());
@@ -46,7 +55,7 @@ Describe('A deliberately wrong spec', Label('meta'), SpecTimeout('2m'), () => {
     async () => {
       const result = await runNestedSpecs(wrongSpec, {
         timeoutMs: 60_000,
-        env: { KUBEXPECT_SLOW_FACTOR: '0.1' },
+        env: { KUBEXPECT_SLOW_FACTOR: String(EMBEDDED_SLOW_FACTOR) },
       });
       expect(result.passed).to.deep.equal([]);
       expect(result.failed).to.have.length(1);
