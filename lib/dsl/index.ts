@@ -18,7 +18,8 @@ export {
 export type { DiagnosticSource } from './scope.ts';
 export { DSL_URL, type NestedRunOptions, type NestedRunResult, runNestedSpecs } from './run-nested.ts';
 export { By } from './steps.ts';
-export { type DiagnoseOptions, DiagnoseOnFailure, describeNamespaceState } from './cluster-state.ts';
+export { type DiagnoseOptions, DiagnoseOnFailure } from './diagnose-on-failure.ts';
+export { describeNamespaceState } from './namespace-state.ts';
 export {
   type ClusterTarget,
   EMBEDDED_PRESETS,

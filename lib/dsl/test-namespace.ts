@@ -3,7 +3,7 @@ import type { Connection } from '../client/index.ts';
 import type { ResourceKind } from '../observe/index.ts';
 import { createTestNamespace } from '../ops/index.ts';
 import { DeferCleanup } from './cleanup.ts';
-import { DiagnoseOnFailure } from './cluster-state.ts';
+import { DiagnoseOnFailure } from './diagnose-on-failure.ts';
 
 export interface UseTestNamespaceOptions {
   /** Name prefix (a dash and 5 random characters follow). Default `kubexpect`. */

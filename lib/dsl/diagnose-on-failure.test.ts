@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, startCluster } from '../sim/index.ts';
-import { describeNamespaceState } from './cluster-state.ts';
+import { describeNamespaceState } from './namespace-state.ts';
 import { DSL_URL, runNestedSpecs } from './run-nested.ts';
 
 describe('failure diagnostics of a namespace', () => {
