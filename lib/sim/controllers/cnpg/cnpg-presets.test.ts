@@ -4,7 +4,7 @@ import { type Cluster, startCluster } from '../../cluster.ts';
 
 const GROUP = 'postgresql.cnpg.io';
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-const TIME_SCALE = 0.02;
+const TIME_SCALE = 0.01;
 
 interface ClusterView {
   metadata: { name: string };
