@@ -7,7 +7,7 @@ import { timestamp } from '../../api/types.ts';
 import { instancesSelector, serialOf, serviceNames, DEFAULT_IMAGE } from './naming.ts';
 import type { Pass } from './pass.ts';
 import type { PvcClassification } from './pvcs.ts';
-import { isActive, isDeleting, isReady, jobRunning } from './state.ts';
+import { isActive, isDeleting, isReady } from './state.ts';
 import type { ClusterCondition } from './types.ts';
 
 /** The phase strings of api/v1/cluster_types.go. */
@@ -102,7 +102,7 @@ export function updateResourceStatus(pass: Pass, pvcs: PvcClassification): void 
     else delete s[key];
   }
   s.pvcCount = pass.pvcs.filter((p) => !isDeleting(p)).length;
-  s.jobCount = pass.jobs.filter(jobRunning).length;
+  s.jobCount = pass.jobs.length;
   s.writeService = serviceNames(pass.name).rw;
   s.readService = serviceNames(pass.name).r;
   s.selector = instancesSelector(pass.name);
