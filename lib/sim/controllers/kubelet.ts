@@ -3,17 +3,16 @@
  * kubelet reports: ContainerCreating while its volumes bind and attach, sandbox, image pulls, init
  * containers, containers started, Running, Ready after the readiness delay; run-to-completion pods
  * finish; a pod marked for deletion is stopped (Killing) and deleted with grace 0 once its
- * containers exit, or when its grace period runs out. Every write goes through the Api.
+ * containers exit, or when its grace period runs out. Every write goes through the Api; whether
+ * volumes are ready is the rule the storage controllers share (./storage/volumes-ready.ts), and
+ * the status it reports is composed in ./kubelet-status.ts.
  */
 import { StatusError } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import {
   type Container,
-  type ContainerState,
-  type ContainerStatus,
   type PodCondition,
-  type PodStatus,
   claimNames,
   isTerminal,
   nodeSpec,
@@ -21,18 +20,18 @@ import {
   podSpec,
   podStatus,
 } from './kube-types.ts';
-import {
-  addressInCidr,
-  goDuration,
-  imageIdOf,
-  imageSizeOf,
-  normalizedImage,
-  pullPolicyOf,
-  qosClassOf,
-} from './kubelet-facts.ts';
+import { addressInCidr, goDuration, imageSizeOf, normalizedImage, pullPolicyOf } from './kubelet-facts.ts';
 import { drawLatency, type Latencies, type Latency } from './latencies.ts';
 import { isNodeDown } from './node-lifecycle.ts';
 import { type Controller, type SimRuntime, keyOf, splitKey } from './runtime.ts';
+import {
+  type ContainerRun,
+  type PodRun,
+  setInitializedCondition,
+  setReadinessConditions,
+  setRunCondition,
+  statusFor,
+} from './kubelet-status.ts';
 import { initStableRandom, stableHex } from './stable-random.ts';
 import { onVolumeReadinessChange, volumeLookupsFrom, volumesReadyFor } from './storage/volumes-ready.ts';
 
@@ -43,45 +42,6 @@ export interface KubeletOptions {
 /** Annotations a spec can set on a pod to steer its simulated containers. */
 export const SIM_EXIT_CODE = 'sim.kubexpect.io/exit-code';
 export const SIM_RUN_SECONDS = 'sim.kubexpect.io/run-seconds';
-
-interface ContainerRun {
-  spec: Container;
-  state: ContainerState;
-  lastState: ContainerState;
-  ready: boolean;
-  started: boolean;
-  restartCount: number;
-  containerID?: string;
-  imageResolved: boolean;
-}
-
-type Stage = 'sync' | 'volumes' | 'starting' | 'running' | 'finished' | 'stopping' | 'stopped';
-
-interface PodRun {
-  key: string;
-  uid: string;
-  /** How many pods of this name this kubelet has run: keys the seeded draws of a recreated pod. */
-  incarnation: number;
-  node: string;
-  stage: Stage;
-  phase: NonNullable<PodStatus['phase']>;
-  startTime?: string;
-  hostIP?: string;
-  podIP?: string;
-  init: ContainerRun[];
-  main: ContainerRun[];
-  conditions: Map<string, PodCondition>;
-  timers: Set<() => void>;
-  mountTimer?: () => void;
-}
-
-const CONDITION_ORDER = [
-  'PodReadyToStartContainers',
-  'Initialized',
-  'Ready',
-  'ContainersReady',
-  'PodScheduled',
-];
 
 export function kubelet(options: KubeletOptions): Controller {
   const lat = options.latencies;
@@ -235,109 +195,27 @@ export function kubelet(options: KubeletOptions): Controller {
         };
       }
 
-      function setCondition(
+      const now = () => timestamp(api.now());
+      const setCondition = (
         run: PodRun,
         type: string,
         status: PodCondition['status'],
         reason?: string,
         message?: string,
-      ) {
-        const previous = run.conditions.get(type);
-        const condition: PodCondition = {
-          type,
-          status,
-          lastProbeTime: null,
-          lastTransitionTime:
-            previous && previous.status === status ? previous.lastTransitionTime : timestamp(api.now()),
-        };
-        if (reason) condition.reason = reason;
-        if (message) condition.message = message;
-        run.conditions.set(type, condition);
-      }
-
-      function readinessConditions(run: PodRun): void {
-        if (run.phase === 'Succeeded' || run.phase === 'Failed') {
-          setCondition(run, 'Ready', 'False', 'PodCompleted');
-          setCondition(run, 'ContainersReady', 'False', 'PodCompleted');
-          return;
-        }
-        const unready = run.main.filter((c) => !c.ready).map((c) => c.spec.name);
-        if (unready.length === 0) {
-          setCondition(run, 'Ready', 'True');
-          setCondition(run, 'ContainersReady', 'True');
-        } else {
-          const message = `containers with unready status: [${unready.join(' ')}]`;
-          setCondition(run, 'Ready', 'False', 'ContainersNotReady', message);
-          setCondition(run, 'ContainersReady', 'False', 'ContainersNotReady', message);
-        }
-      }
-
-      function initializedCondition(run: PodRun): void {
-        const incomplete = run.init.filter((c) => c.state.terminated?.exitCode !== 0);
-        if (incomplete.length === 0) setCondition(run, 'Initialized', 'True');
-        else
-          setCondition(
-            run,
-            'Initialized',
-            'False',
-            'ContainersNotInitialized',
-            `containers with incomplete status: [${incomplete.map((c) => c.spec.name).join(' ')}]`,
-          );
-      }
-
-      function containerStatus(c: ContainerRun): ContainerStatus {
-        const status: ContainerStatus = {
-          name: c.spec.name,
-          state: c.state,
-          lastState: c.lastState,
-          ready: c.ready,
-          restartCount: c.restartCount,
-          image: c.imageResolved ? normalizedImage(c.spec.image) : c.spec.image,
-          imageID: c.imageResolved ? imageIdOf(c.spec.image) : '',
-          started: c.started,
-        };
-        if (c.containerID) status.containerID = c.containerID;
-        return status;
-      }
+      ) => setRunCondition(run, now(), type, status, reason, message);
+      const readinessConditions = (run: PodRun) => setReadinessConditions(run, now());
+      const initializedCondition = (run: PodRun) => setInitializedCondition(run, now());
 
       /** Writes the run's view of the pod to pods/status, keeping conditions other writers own. */
       function writeStatus(run: PodRun): void {
         const pod = current(run);
         if (!pod) return;
-        const old = podStatus(pod);
-        const ours = CONDITION_ORDER.filter((t) => t !== 'PodScheduled' && run.conditions.has(t)).map(
-          (t) => run.conditions.get(t)!,
-        );
-        const managed = new Set(ours.map((c) => c.type));
-        const theirs = (old.conditions ?? []).filter((c) => !managed.has(c.type));
-        theirs.sort((a, b) => {
-          const ia = CONDITION_ORDER.indexOf(a.type);
-          const ib = CONDITION_ORDER.indexOf(b.type);
-          return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
-        });
-        const status: PodStatus = {
-          ...old,
-          phase: run.phase,
-          conditions: [...ours, ...theirs],
-          qosClass: qosClassOf(podSpec(pod)),
-          containerStatuses: run.main.map(containerStatus),
-        };
-        if (run.init.length > 0) status.initContainerStatuses = run.init.map(containerStatus);
-        if (run.hostIP) {
-          status.hostIP = run.hostIP;
-          status.hostIPs = [{ ip: run.hostIP }];
-        }
-        if (run.podIP) {
-          status.podIP = run.podIP;
-          status.podIPs = [{ ip: run.podIP }];
-        }
-        if (run.startTime) status.startTime = run.startTime;
         const { namespace, name } = splitKey(run.key);
         api.update(
           podsRt,
           namespace,
           name,
-          { ...pod, status },
+          { ...pod, status: statusFor(run, pod) },
           { subresource: 'status', fieldManager: 'kubelet' },
         );
       }
