@@ -9,18 +9,14 @@ import { type KObject, timestamp } from '../api/types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
 import { type PodCondition, claimNames, isTerminal, podSpec, podStatus } from './kube-types.ts';
 import { type Controller, type Informer, type SimRuntime, keyOf, splitKey } from './runtime.ts';
+import { type Snapshot, evaluate, fitErrorMessage, occupiesNode, scoreNodes } from './scheduler-filters.ts';
 import {
-  type Snapshot,
   SELECTED_NODE,
-  evaluate,
-  fitErrorMessage,
   isClaimBound,
-  occupiesNode,
-  scoreNodes,
   staticVolumeFor,
   volumeFitsNode,
   waitsForConsumer,
-} from './scheduler-filters.ts';
+} from './scheduler-volumes.ts';
 import { initStableRandom, stableDraw } from './stable-random.ts';
 
 export interface SchedulerOptions {
