@@ -216,6 +216,19 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       );
     });
 
+    it('refuses a non-list of tolerations and a non-string node selector value, naming both fields', async () => {
+      const ns = await namespace();
+      const err = await createCluster(ns, 'types', {
+        instances: 1,
+        storage: { size: '1Gi' },
+        affinity: { tolerations: 'all', nodeSelector: { drain: true } },
+      }).catch((e) => e);
+      expect(err.code).to.equal(422);
+      expect(JSON.parse(err.body).message).to.equal(
+        'Cluster.postgresql.cnpg.io "types" is invalid: [spec.affinity.nodeSelector.drain: Invalid value: "boolean": spec.affinity.nodeSelector.drain in body must be of type string: "boolean", spec.affinity.tolerations: Invalid value: "string": spec.affinity.tolerations in body must be of type array: "string"]',
+      );
+    });
+
     it('refuses 0 instances with the CRD schema message', async () => {
       const ns = await namespace();
       const err = await createCluster(ns, 'zero', { instances: 0, storage: { size: '1Gi' } }).catch((e) => e);

@@ -214,6 +214,71 @@ export function schemaErrors(spec: unknown): FieldError[] {
       }
     }
   }
+  const string = (path: string, v: unknown) => {
+    if (v !== undefined && typeof v !== 'string') errors.push(typeError(path, v, 'string'));
+  };
+  const stringMap = (path: string, v: unknown) => {
+    if (v === undefined) return;
+    if (!isPlainObject(v)) errors.push(typeError(path, v, 'object'));
+    else for (const [k, x] of Object.entries(v)) string(`${path}.${k}`, x);
+  };
+  const list = (path: string, v: unknown, items: 'object') => {
+    if (v === undefined) return;
+    if (!Array.isArray(v)) errors.push(typeError(path, v, 'array'));
+    else v.forEach((x, i) => !isPlainObject(x) && errors.push(typeError(`${path}[${i}]`, x, items)));
+  };
+  const oneOf = (path: string, v: unknown, values: string[]) => {
+    if (v === undefined) return;
+    if (typeof v !== 'string') errors.push(typeError(path, v, 'string'));
+    else if (!values.includes(v)) {
+      errors.push({
+        type: 'FieldValueNotSupported',
+        field: path,
+        value: v,
+        detail: `supported values: ${values.map((x) => `"${x}"`).join(', ')}`,
+      });
+    }
+  };
+  string('spec.imageName', s.imageName);
+  oneOf('spec.primaryUpdateStrategy', s.primaryUpdateStrategy, ['unsupervised', 'supervised']);
+  oneOf('spec.primaryUpdateMethod', s.primaryUpdateMethod, ['switchover', 'restart']);
+  list('spec.topologySpreadConstraints', s.topologySpreadConstraints, 'object');
+  for (const key of ['storage', 'walStorage']) {
+    const st = s[key];
+    if (!isPlainObject(st)) continue;
+    string(`spec.${key}.size`, st.size);
+    string(`spec.${key}.storageClass`, st.storageClass);
+    if (st.pvcTemplate !== undefined && !isPlainObject(st.pvcTemplate)) {
+      errors.push(typeError(`spec.${key}.pvcTemplate`, st.pvcTemplate, 'object'));
+    }
+  }
+  const affinity = s.affinity;
+  if (isPlainObject(affinity)) {
+    if (affinity.enablePodAntiAffinity !== undefined && typeof affinity.enablePodAntiAffinity !== 'boolean') {
+      errors.push(
+        typeError('spec.affinity.enablePodAntiAffinity', affinity.enablePodAntiAffinity, 'boolean'),
+      );
+    }
+    oneOf('spec.affinity.podAntiAffinityType', affinity.podAntiAffinityType, ['preferred', 'required']);
+    string('spec.affinity.topologyKey', affinity.topologyKey);
+    stringMap('spec.affinity.nodeSelector', affinity.nodeSelector);
+    list('spec.affinity.tolerations', affinity.tolerations, 'object');
+    for (const key of ['nodeAffinity', 'additionalPodAntiAffinity', 'additionalPodAffinity']) {
+      if (affinity[key] !== undefined && !isPlainObject(affinity[key])) {
+        errors.push(typeError(`spec.affinity.${key}`, affinity[key], 'object'));
+      }
+    }
+  }
+  if (isPlainObject(s.postgresql)) stringMap('spec.postgresql.parameters', s.postgresql.parameters);
+  if (isPlainObject(s.inheritedMetadata)) {
+    stringMap('spec.inheritedMetadata.labels', s.inheritedMetadata.labels);
+    stringMap('spec.inheritedMetadata.annotations', s.inheritedMetadata.annotations);
+  } else if (s.inheritedMetadata !== undefined) {
+    errors.push(typeError('spec.inheritedMetadata', s.inheritedMetadata, 'object'));
+  }
+  if (isPlainObject(s.bootstrap) && s.bootstrap.initdb !== undefined && !isPlainObject(s.bootstrap.initdb)) {
+    errors.push(typeError('spec.bootstrap.initdb', s.bootstrap.initdb, 'object'));
+  }
   return errors;
 }
 
