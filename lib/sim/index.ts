@@ -40,7 +40,13 @@ export {
 } from './controllers/storage/index.ts';
 export { type DisruptionControllerOptions, disruptionController } from './controllers/disruption.ts';
 export { scheduler, type SchedulerOptions } from './controllers/scheduler.ts';
-export { type KubeletOptions, kubelet, SIM_EXIT_CODE, SIM_RUN_SECONDS } from './controllers/kubelet.ts';
+export {
+  type KubeletOptions,
+  kubelet,
+  SIM_EXIT_CODE,
+  SIM_READY,
+  SIM_RUN_SECONDS,
+} from './controllers/kubelet.ts';
 export { NODE_DOWN_ANNOTATION, nodeLifecycle } from './controllers/node-lifecycle.ts';
 export { taintEvictionController } from './controllers/taint-eviction.ts';
 export { garbageCollector } from './controllers/garbage-collector.ts';

@@ -43,6 +43,8 @@ export interface PodRun {
   init: ContainerRun[];
   main: ContainerRun[];
   conditions: Map<string, PodCondition>;
+  /** Whether readiness probes have started answering (after the readiness delay). */
+  probing?: boolean;
   timers: Set<() => void>;
   mountTimer?: () => void;
 }

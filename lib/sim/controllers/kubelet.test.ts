@@ -189,6 +189,38 @@ describe('simulated kubelet (kind preset)', () => {
     expect(initDone).to.be.lessThan(started);
   });
 
+  it('keeps a pod annotated sim.kubexpect.io/ready=false Running but not Ready, and follows the annotation', async () => {
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody('flaky', {}, { 'sim.kubexpect.io/ready': 'false' }),
+    });
+    const running = await until('flaky to run', async () => {
+      const p = await core.readNamespacedPod({ namespace, name: 'flaky' });
+      return p.status?.phase === 'Running' ? p : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const still = await core.readNamespacedPod({ namespace, name: 'flaky' });
+    expect(still.status?.conditions?.find((c) => c.type === 'Ready')).to.deep.include({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [web]',
+    });
+    expect(running.status?.containerStatuses?.[0]?.ready).to.equal(false);
+    const annotate = (value: string) =>
+      core.patchNamespacedPod({
+        namespace,
+        name: 'flaky',
+        body: [{ op: 'replace', path: '/metadata/annotations/sim.kubexpect.io~1ready', value }],
+      });
+    await annotate('true');
+    await readyPod('flaky');
+    await annotate('false');
+    await until('flaky to lose readiness', async () => {
+      const p = await core.readNamespacedPod({ namespace, name: 'flaky' });
+      return ready(p) === 'False' ? true : undefined;
+    });
+  });
+
   it('runs a restartPolicy Never pod to Succeeded', async () => {
     await core.createNamespacedPod({ namespace, body: podBody('once', { restartPolicy: 'Never' }) });
     const pod = await until('pod once to succeed', async () => {

@@ -42,6 +42,8 @@ export interface KubeletOptions {
 /** Annotations a spec can set on a pod to steer its simulated containers. */
 export const SIM_EXIT_CODE = 'sim.kubexpect.io/exit-code';
 export const SIM_RUN_SECONDS = 'sim.kubexpect.io/run-seconds';
+/** "false" makes the pod's readiness probes fail (Ready=False) until it is removed or set to "true". */
+export const SIM_READY = 'sim.kubexpect.io/ready';
 
 export function kubelet(options: KubeletOptions): Controller {
   const lat = options.latencies;
@@ -158,6 +160,7 @@ export function kubelet(options: KubeletOptions): Controller {
           return;
         }
         if (run.stage === 'volumes') checkVolumes(run, pod);
+        if (run.stage === 'running' && run.probing) applyReadiness(run, pod);
       }
 
       function newRun(key: string, pod: KObject, node: string): PodRun {
@@ -406,12 +409,26 @@ export function kubelet(options: KubeletOptions): Controller {
         );
         schedule(run, delay + draw(run, lat.readiness, 'ready'), () => {
           if (run.stage !== 'running') return;
-          for (const c of run.main) if (c.state.running) c.ready = true;
-          readinessConditions(run);
-          writeStatus(run);
+          run.probing = true;
+          applyReadiness(run, current(run));
         });
         const restartPolicy = podSpec(pod).restartPolicy ?? 'Always';
         if (restartPolicy !== 'Always') scheduleCompletion(run, pod);
+      }
+
+      /** Readiness as the probes would report it: running containers are ready unless the pod says otherwise. */
+      function applyReadiness(run: PodRun, pod: KObject | undefined): void {
+        if (!pod) return;
+        const ready = pod.metadata.annotations?.[SIM_READY] !== 'false';
+        let changed = false;
+        for (const c of run.main) {
+          const next = ready && !!c.state.running;
+          if (c.ready !== next) changed = true;
+          c.ready = next;
+        }
+        if (!changed && run.conditions.get('Ready')?.status === (ready ? 'True' : 'False')) return;
+        readinessConditions(run);
+        writeStatus(run);
       }
 
       function scheduleCompletion(run: PodRun, pod: KObject): void {
