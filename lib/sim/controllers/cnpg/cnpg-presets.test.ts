@@ -218,6 +218,33 @@ describe('cnpgController in the kind and cloud presets', function () {
     await until('-ro on pg-1 and pg-3', async () => JSON.stringify(await ips('pg-ro')) === '["pg-1","pg-3"]');
   });
 
+  it('leaves -rw without endpoints during a failover, then points it at the new primary', async () => {
+    env = await Env.start('kind', 13);
+    await env.createCluster('pg', { instances: 2, storage: { size: '1Gi' } });
+    await env.healthy('pg', 2);
+    const e = env;
+    const rw = async () => {
+      const ep = await e.core.readNamespacedEndpoints({ namespace: 'default', name: 'pg-rw' });
+      return (ep.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.targetRef?.name ?? ''));
+    };
+    await until('-rw on pg-1', async () => JSON.stringify(await rw()) === '["pg-1"]');
+    const history: string[] = [];
+    const ctrl = await new k8s.Watch(env.kc).watch(
+      '/api/v1/namespaces/default/endpoints',
+      { fieldSelector: 'metadata.name=pg-rw' },
+      (_type, obj: k8s.V1Endpoints) => {
+        const names = (obj.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.targetRef?.name));
+        const entry = names.join(',') || '<none>';
+        if (history[history.length - 1] !== entry) history.push(entry);
+      },
+      () => {},
+    );
+    await env.core.deleteNamespacedPod({ namespace: 'default', name: 'pg-1' });
+    await until('-rw on pg-2', async () => JSON.stringify(await rw()) === '["pg-2"]');
+    ctrl.abort();
+    expect(history).to.deep.equal(['pg-1', '<none>', 'pg-2']);
+  });
+
   it('fails over to a replica when the primary pod is deleted, and brings the old instance back as a replica on its PVC', async () => {
     env = await Env.start('kind', 2);
     await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
