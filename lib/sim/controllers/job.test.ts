@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
 import { ownControllerErrors } from './own-errors.ts';
-import { clientsFor, until } from '../testing/clients.ts';
+import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 function jobBody(
   name: string,
@@ -124,5 +124,31 @@ describe('simulated Job controller', () => {
       ['Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'],
     ]);
     expect(job.status?.failed).to.equal(2);
+  });
+
+  it('fails a Job that runs longer than activeDeadlineSeconds and stops its pods', async () => {
+    await batch.createNamespacedJob({
+      namespace,
+      body: jobBody('slow', { activeDeadlineSeconds: 5 }, { 'sim.kubexpect.io/run-seconds': '600' }),
+    });
+    const job = await finished('slow');
+    expect(job.status?.conditions?.map((c) => [c.type, c.reason, c.message])).to.deep.equal([
+      ['FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline'],
+      ['Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline'],
+    ]);
+    await until('the job pod to be stopped', async () => {
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: 'job-name=slow' });
+      return pods.items.every((p) => p.metadata?.deletionTimestamp) ? true : undefined;
+    });
+  });
+
+  it('deletes a finished Job and its pods once ttlSecondsAfterFinished has passed', async () => {
+    await batch.createNamespacedJob({ namespace, body: jobBody('brief', { ttlSecondsAfterFinished: 10 }) });
+    await finished('brief');
+    await until('the job to be gone', async () =>
+      (await statusOf(batch.readNamespacedJob({ namespace, name: 'brief' }))) === 404 ? true : undefined,
+    );
+    const pods = await core.listNamespacedPod({ namespace, labelSelector: 'job-name=brief' });
+    expect(pods.items).to.deep.equal([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The Job controller (batch/v1): creates pods from the template up to parallelism, counts the
  * pods that succeed or fail, and ends the Job Complete (SuccessCriteriaMet, then Complete, with
- * completionTime) or Failed once the backoff limit is passed.
+ * completionTime) or Failed once the backoff limit or activeDeadlineSeconds is passed; with
+ * ttlSecondsAfterFinished, a finished Job is deleted (foreground) when its time is up.
  */
 import { StatusError } from '../api/errors.ts';
 import { type KObject, timestamp } from '../api/types.ts';
@@ -20,6 +21,8 @@ interface JobSpecShape {
   parallelism?: number;
   backoffLimit?: number;
   suspend?: boolean;
+  activeDeadlineSeconds?: number;
+  ttlSecondsAfterFinished?: number;
   template?: {
     metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
     spec?: PodSpec;
@@ -71,6 +74,10 @@ export function jobController(options: JobControllerOptions): Controller {
       /** Pods counted as succeeded or failed, by job uid: a deleted pod stays counted. */
       const counted = new Map<string, { succeeded: Set<string>; failed: Set<string> }>();
       const created = new Map<string, number>();
+      /** When this controller first saw each job (wall ms): the clock of activeDeadlineSeconds. */
+      const firstSeen = new Map<string, number>();
+      /** When each job was first seen finished (wall ms): the clock of ttlSecondsAfterFinished. */
+      const finishedSeen = new Map<string, number>();
       /** Pods created but not yet seen by the informer (the real controller's "expectations"). */
       const expected = new Map<string, Set<string>>();
 
@@ -83,6 +90,8 @@ export function jobController(options: JobControllerOptions): Controller {
       jobs.on((type, job) => {
         if (type === 'DELETED') {
           counted.delete(job.metadata.uid!);
+          firstSeen.delete(job.metadata.uid!);
+          finishedSeen.delete(job.metadata.uid!);
           expected.delete(keyOf(job));
         } else enqueue(keyOf(job));
       });
@@ -100,7 +109,17 @@ export function jobController(options: JobControllerOptions): Controller {
         if (!job || job.metadata.deletionTimestamp) return;
         const spec = (job.spec ?? {}) as JobSpecShape;
         const status = { ...((job.status ?? {}) as JobStatusShape) };
-        if (finished(status)) return;
+        if (finished(status)) {
+          expireAfterFinished(key, job, spec);
+          return;
+        }
+        const uid = job.metadata.uid!;
+        if (!firstSeen.has(uid)) firstSeen.set(uid, Date.now());
+        const deadlineMs =
+          spec.activeDeadlineSeconds !== undefined ? spec.activeDeadlineSeconds * 1000 : undefined;
+        const activeMs = (Date.now() - firstSeen.get(uid)!) / runtime.timeScale;
+        const pastDeadline = deadlineMs !== undefined && activeMs >= deadlineMs;
+        if (deadlineMs !== undefined && !pastDeadline) queue.addAfter(key, deadlineMs - activeMs);
         const owned = pods.list(namespace).filter((p) => isControlledBy(p, job));
         const tally = counted.get(job.metadata.uid!) ?? {
           succeeded: new Set<string>(),
@@ -145,6 +164,20 @@ export function jobController(options: JobControllerOptions): Controller {
           ];
           status.completionTime = now;
           runtime.events.record(job, 'Normal', 'Completed', 'Job completed', SOURCE);
+        } else if (pastDeadline) {
+          status.conditions = [
+            ...(status.conditions ?? []),
+            condition('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline'),
+            condition('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline'),
+          ];
+          for (const p of active) deletePod(job, p);
+          runtime.events.record(
+            job,
+            'Warning',
+            'DeadlineExceeded',
+            'Job was active longer than specified deadline',
+            SOURCE,
+          );
         } else if (failed > backoffLimit) {
           status.conditions = [
             ...(status.conditions ?? []),
@@ -187,6 +220,32 @@ export function jobController(options: JobControllerOptions): Controller {
           { ...fresh, status },
           { subresource: 'status', fieldManager: 'kube-controller-manager' },
         );
+      }
+
+      /** The TTL-after-finished controller: a finished Job with ttlSecondsAfterFinished goes (foreground) when it expires. */
+      function expireAfterFinished(key: string, job: KObject, spec: JobSpecShape): void {
+        const ttl = spec.ttlSecondsAfterFinished;
+        if (ttl === undefined || ttl < 0) return;
+        const finishedAt = ((job.status ?? {}) as JobStatusShape).conditions?.find(
+          (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+        )?.lastTransitionTime;
+        if (!finishedAt) return;
+        const doneUid = job.metadata.uid!;
+        const since = finishedSeen.get(doneUid) ?? Date.now();
+        finishedSeen.set(doneUid, since);
+        const leftMs = ttl * 1000 - (Date.now() - since) / runtime.timeScale;
+        if (leftMs > 0) {
+          queue.addAfter(key, leftMs);
+          return;
+        }
+        try {
+          api.delete(jobsRt, job.metadata.namespace, job.metadata.name!, {
+            propagationPolicy: 'Foreground',
+            preconditions: { uid: doneUid },
+          });
+        } catch (err) {
+          if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+        }
       }
 
       function createPod(key: string, job: KObject, spec: JobSpecShape): string | undefined {
