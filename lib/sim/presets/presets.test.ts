@@ -249,6 +249,44 @@ describe('cluster presets', () => {
     });
   });
 
+  describe('extra objects', () => {
+    it('creates the objects a preset lists, in order, after its nodes', async () => {
+      const preset: Preset = {
+        nodes: [{ name: 'n1' }],
+        objects: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } },
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'settings', namespace: 'team' },
+            data: { a: '1' },
+          },
+        ],
+      };
+      await withCluster({ preset }, async (cluster) => {
+        const cm = await clientsFor(cluster).core.readNamespacedConfigMap({
+          namespace: 'team',
+          name: 'settings',
+        });
+        expect(cm.data).to.deep.equal({ a: '1' });
+      });
+    });
+
+    it('refuses an object of a kind the cluster does not serve', async () => {
+      const preset: Preset = {
+        nodes: [{ name: 'n1' }],
+        objects: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } },
+        ],
+      };
+      const message = await startCluster({ preset }).then(
+        (c) => c.stop().then(() => 'started'),
+        (err: Error) => err.message,
+      );
+      expect(message).to.equal('startCluster: preset objects[0]: no served kind "Deployment" in "apps/v1"');
+    });
+  });
+
   describe('without a preset', () => {
     it('is a bare API server: no nodes, and pods are never scheduled', async () => {
       await withCluster({}, async (cluster) => {
