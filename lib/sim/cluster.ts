@@ -10,7 +10,13 @@ import { serverSideApply } from './api/apply.ts';
 import { Registry } from './api/registry.ts';
 import { Store } from './api/store.ts';
 import { type Controller, SimRuntime } from './controllers/runtime.ts';
-import { installPreset, type PresetOption, presetControllers, resolvePreset } from './presets/index.ts';
+import {
+  installPreset,
+  type PresetOption,
+  presetControllers,
+  presetSettled,
+  resolvePreset,
+} from './presets/index.ts';
 import { seededRandom } from './random.ts';
 import { BUILT_IN_RESOURCES, installResourceBehaviour } from './resources/index.ts';
 import { FaultInjector, type FaultOptions } from './server/faults.ts';
@@ -39,7 +45,8 @@ export interface ClusterOptions {
   controllers?: Controller[];
   /**
    * A simulated cluster to start: `kind`, `cloud`, or a custom `{ nodes, storageClasses, latencies… }`.
-   * Its objects are created at start and its controllers run before `controllers`. Absent: a bare API server.
+   * Its objects are created at start and its controllers run before `controllers`; startCluster resolves
+   * once the preset's DaemonSet pods are Ready (like `kind create cluster --wait`). Absent: a bare API server.
    */
   preset?: PresetOption;
   /** Faults injected into HTTP requests (never into the controllers); off by default. */
@@ -118,6 +125,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   if (preset) installPreset(api, preset);
   const runtime = new SimRuntime(api, { timeScale, random });
   for (const controller of [...presetRun, ...(options.controllers ?? [])]) controller.start(runtime);
+  if (preset) {
+    try {
+      await presetSettled(runtime, preset);
+    } catch (err) {
+      runtime.stop();
+      throw err;
+    }
+  }
 
   const token =
     options.token === false ? undefined : (options.token ?? randomBytes(24).toString('base64url'));

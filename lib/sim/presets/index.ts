@@ -5,6 +5,7 @@
  */
 import type { Api } from '../api/api.ts';
 import type { KObject } from '../api/types.ts';
+import type { SimRuntime } from '../controllers/runtime.ts';
 import { presetObjects } from './objects.ts';
 import type { Preset } from './types.ts';
 
@@ -35,4 +36,51 @@ export function installPreset(api: Api, preset: Preset): void {
     }
     api.create(rt, obj.metadata?.namespace, obj, { fieldManager: 'kubexpect-preset' });
   }
+}
+
+/** Realistic time a preset's DaemonSets get to become ready at start (scaled by the time scale). */
+const SETTLE_MS = 120_000;
+
+/**
+ * Resolves once every DaemonSet of the preset has a ready pod on each node it wants, like
+ * `kind create cluster --wait`: pods a test creates afterwards then meet the same cluster every run.
+ */
+export function presetSettled(runtime: SimRuntime, preset: Preset): Promise<void> {
+  const api = runtime.api;
+  const wanted = (preset.daemonSets ?? []).map((ds) => ({ namespace: ds.namespace, name: ds.name }));
+  if (wanted.length === 0) return Promise.resolve();
+  const rt = api.resource('apps', 'daemonsets');
+  const settled = () =>
+    wanted.every(({ namespace, name }) => {
+      const ds = api.find(rt, namespace, name);
+      const status = (ds?.status ?? {}) as {
+        observedGeneration?: number;
+        desiredNumberScheduled?: number;
+        numberReady?: number;
+      };
+      return (
+        !!ds &&
+        status.observedGeneration === ds.metadata.generation &&
+        status.desiredNumberScheduled !== undefined &&
+        status.numberReady === status.desiredNumberScheduled
+      );
+    });
+  const deadline = Date.now() + Math.max(1000, runtime.scaled(SETTLE_MS));
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (settled()) resolve();
+      else if (Date.now() > deadline || runtime.isStopped) {
+        const state = wanted.map(({ namespace, name }) => {
+          const s = (api.find(rt, namespace, name)?.status ?? {}) as Record<string, unknown>;
+          return `${namespace}/${name} ${String(s.numberReady ?? 0)}/${String(s.desiredNumberScheduled ?? '?')} ready`;
+        });
+        reject(
+          new Error(
+            `startCluster: the preset's DaemonSets did not become ready in time: ${state.join(', ')}`,
+          ),
+        );
+      } else setTimeout(check, 2);
+    };
+    check();
+  });
 }

@@ -38,6 +38,19 @@ describe('cluster presets', () => {
     });
     after(() => cluster.stop());
 
+    it('is ready when startCluster resolves: every kindnet and kube-proxy pod Ready', async () => {
+      const fresh = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 9 });
+      try {
+        const pods = (await clientsFor(fresh).core.listNamespacedPod({ namespace: 'kube-system' })).items;
+        const ready = pods.filter((p) =>
+          p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        );
+        expect([pods.length, ready.length]).to.deep.equal([8, 8]);
+      } finally {
+        await fresh.stop();
+      }
+    });
+
     it('has a tainted control plane and three workers labelled as kind labels them', async () => {
       const nodes = (await core.listNode()).items;
       expect(nodes.map((n) => n.metadata?.name)).to.deep.equal([
