@@ -266,6 +266,25 @@ describe('cnpgController in the kind and cloud presets', function () {
     expect(await env.pvcUid('pg-1')).to.equal(pvcUid);
   });
 
+  it('fails over when the primary pod stops being Ready', async () => {
+    env = await Env.start('kind', 14);
+    await env.createCluster('pg', { instances: 2, storage: { size: '1Gi' } });
+    await env.healthy('pg', 2);
+    await env.core.patchNamespacedPod(
+      {
+        namespace: 'default',
+        name: 'pg-1',
+        body: { metadata: { annotations: { 'sim.kubexpect.io/ready': 'false' } } },
+      },
+      mergePatch,
+    );
+    await until('pg-2 primary', async () => {
+      const v = await env!.read('pg');
+      return v.status?.currentPrimary === 'pg-2' && v.status.targetPrimary === 'pg-2';
+    });
+    expect((await env.read('pg')).status?.instancesStatus).to.deep.include({ healthy: ['pg-2'] });
+  });
+
   it('fails over when the primary node goes down, and the old primary returns as a replica when the node is back', async () => {
     env = await Env.start('kind', 12);
     await env.createCluster('pg', { instances: 3, storage: { size: '1Gi' } });
