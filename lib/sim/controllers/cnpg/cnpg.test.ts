@@ -665,6 +665,24 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       expect((await readCluster(ns, 'rp')).status?.currentPrimary).to.equal('rp-1');
     });
 
+    it('deletes and recreates an instance pod the kubelet marked Failed (Evicted)', async () => {
+      const { ns } = await bootstrap('ev', { instances: 2, storage: { size: '1Gi' } });
+      const before = await core.readNamespacedPod({ namespace: ns, name: 'ev-2' });
+      await core.patchNamespacedPodStatus(
+        { namespace: ns, name: 'ev-2', body: { status: { phase: 'Failed', reason: 'Evicted' } } },
+        mergePatch,
+      );
+      await until('ev-2 recreated', async () => {
+        const p = await core.readNamespacedPod({ namespace: ns, name: 'ev-2' });
+        return p.metadata?.uid !== before.metadata?.uid && p;
+      });
+      await healthy(ns, 'ev', 2);
+      const events = await core.listNamespacedEvent({ namespace: ns });
+      expect(events.items.map((e) => `${e.reason}: ${e.message}`)).to.include(
+        "DeletePod: Deleted 'Failed' pod: 'ev-2'",
+      );
+    });
+
     it('scales down through the scale subresource, removing the highest replica and its PVC', async () => {
       const { ns } = await bootstrap('sc', { instances: 3, storage: { size: '1Gi' } });
       const scale = (await custom.getNamespacedCustomObjectScale({
