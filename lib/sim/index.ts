@@ -44,6 +44,7 @@ export {
   type KubeletOptions,
   kubelet,
   SIM_EXIT_CODE,
+  SIM_IMAGE_PULL,
   SIM_READY,
   SIM_RUN_SECONDS,
 } from './controllers/kubelet.ts';

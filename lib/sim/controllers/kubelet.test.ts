@@ -221,6 +221,39 @@ describe('simulated kubelet (kind preset)', () => {
     });
   });
 
+  it('backs off pulling an image that cannot be pulled, and starts once it can', async () => {
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody(
+        'nopull',
+        { containers: [{ name: 'web', image: 'nginx:nope' }] },
+        { 'sim.kubexpect.io/image-pull': 'fail' },
+      ),
+    });
+    const waiting = await until('the pull to back off', async () => {
+      const p = await core.readNamespacedPod({ namespace, name: 'nopull' });
+      const w = p.status?.containerStatuses?.[0]?.state?.waiting;
+      return w?.reason === 'ImagePullBackOff' ? w : undefined;
+    });
+    const cause =
+      'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:nope": ' +
+      'failed to resolve reference "docker.io/library/nginx:nope": docker.io/library/nginx:nope: not found';
+    expect(waiting.message).to.equal(`Back-off pulling image "nginx:nope": ErrImagePull: ${cause}`);
+    const events = await core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.name=nopull' });
+    expect(events.items.map((e) => `${e.type} ${e.reason}: ${e.message}`)).to.include.members([
+      `Warning Failed: Failed to pull image "nginx:nope": ${cause}`,
+      'Warning Failed: Error: ErrImagePull',
+      'Normal BackOff: Back-off pulling image "nginx:nope"',
+      'Warning Failed: Error: ImagePullBackOff',
+    ]);
+    await core.patchNamespacedPod({
+      namespace,
+      name: 'nopull',
+      body: [{ op: 'remove', path: '/metadata/annotations/sim.kubexpect.io~1image-pull' }],
+    });
+    await readyPod('nopull');
+  });
+
   it('runs a restartPolicy Never pod to Succeeded', async () => {
     await core.createNamespacedPod({ namespace, body: podBody('once', { restartPolicy: 'Never' }) });
     const pod = await until('pod once to succeed', async () => {

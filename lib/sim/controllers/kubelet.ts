@@ -42,6 +42,8 @@ export interface KubeletOptions {
 /** Annotations a spec can set on a pod to steer its simulated containers. */
 export const SIM_EXIT_CODE = 'sim.kubexpect.io/exit-code';
 export const SIM_RUN_SECONDS = 'sim.kubexpect.io/run-seconds';
+/** "fail" makes every image pull of the pod fail (ErrImagePull, ImagePullBackOff) until it is removed. */
+export const SIM_IMAGE_PULL = 'sim.kubexpect.io/image-pull';
 /** "false" makes the pod's readiness probes fail (Ready=False) until it is removed or set to "true". */
 export const SIM_READY = 'sim.kubexpect.io/ready';
 
@@ -381,13 +383,64 @@ export function kubelet(options: KubeletOptions): Controller {
           create();
           return;
         }
+        pull(run, c, step, present, 0, () => {
+          nodeImages.add(normalizedImage(image));
+          create();
+        });
+      }
+
+      /**
+       * Pulls an image, with the kubelet's events. A pod annotated `sim.kubexpect.io/image-pull: fail`
+       * cannot pull: ErrImagePull, then ImagePullBackOff with the kubelet's doubling back-off (10 s
+       * to 5 min), retried until the annotation is gone.
+       */
+      function pull(
+        run: PodRun,
+        c: ContainerRun,
+        step: string,
+        present: boolean,
+        attempt: number,
+        then: () => void,
+      ): void {
+        const pod = current(run);
+        if (!pod) return;
+        const image = c.spec.image;
         runtime.events.record(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, source(run));
         // Layers already on the node make a re-pull (policy Always) quick.
-        const pullMs = draw(run, lat.imagePull, 'pull', step) * (present ? 0.1 : 1);
+        const pullMs = draw(run, lat.imagePull, 'pull', step, String(attempt)) * (present ? 0.1 : 1);
         schedule(run, pullMs, () => {
           const p = current(run);
           if (!p) return;
-          nodeImages.add(normalizedImage(image));
+          if (p.metadata.annotations?.[SIM_IMAGE_PULL] === 'fail') {
+            const ref = normalizedImage(image);
+            const cause = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+            runtime.events.record(
+              p,
+              'Warning',
+              'Failed',
+              `Failed to pull image "${image}": ${cause}`,
+              source(run),
+            );
+            runtime.events.record(p, 'Warning', 'Failed', 'Error: ErrImagePull', source(run));
+            c.state = { waiting: { reason: 'ErrImagePull', message: cause } };
+            writeStatus(run);
+            const backOffMs = Math.min(300_000, 10_000 * 2 ** attempt);
+            schedule(run, draw(run, lat.kubeletSync, 'backoff', step, String(attempt)), () => {
+              const q = current(run);
+              if (!q) return;
+              runtime.events.record(q, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, source(run));
+              runtime.events.record(q, 'Warning', 'Failed', 'Error: ImagePullBackOff', source(run));
+              c.state = {
+                waiting: {
+                  reason: 'ImagePullBackOff',
+                  message: `Back-off pulling image "${image}": ErrImagePull: ${cause}`,
+                },
+              };
+              writeStatus(run);
+              schedule(run, backOffMs, () => pull(run, c, step, present, attempt + 1, then));
+            });
+            return;
+          }
           const took = goDuration(pullMs);
           runtime.events.record(
             p,
@@ -396,7 +449,7 @@ export function kubelet(options: KubeletOptions): Controller {
             `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${imageSizeOf(image)} bytes.`,
             source(run),
           );
-          create();
+          then();
         });
       }
 
