@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { type Cluster, startCluster } from '../sim/index.ts';
-import { DSL_URL, runNestedSpecs } from './run-nested.ts';
+import { DSL_PATH, runNestedSpecs } from './run-nested.ts';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
 
-const spec = `import { It, OnEachCluster } from '${DSL_URL}';
+const spec = `import { It, OnEachCluster } from '${DSL_PATH}';
   OnEachCluster('nodes', (target) => {
     It('lists them', async () => {
       const nodes = (await target.conn.core.listNode()).items.map((n) => n.metadata.name).sort();
@@ -44,7 +44,7 @@ describe('OnEachCluster', () => {
 
   it('says when target.conn is used while the specs are being defined', async () => {
     await expect(
-      runNestedSpecs(`import { OnEachCluster } from '${DSL_URL}';
+      runNestedSpecs(`import { OnEachCluster } from '${DSL_PATH}';
         OnEachCluster('too early', (target) => { target.conn; });`),
     ).to.be.rejectedWith(
       'the cluster "embedded kind" is not connected yet: use target.conn inside BeforeAll, BeforeEach, It or AfterEach, not while the specs are being defined',

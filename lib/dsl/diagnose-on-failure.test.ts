@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, startCluster } from '../sim/index.ts';
 import { describeNamespaceState } from './namespace-state.ts';
-import { DSL_URL, runNestedSpecs } from './run-nested.ts';
+import { DSL_PATH, runNestedSpecs } from './run-nested.ts';
 
 describe('failure diagnostics of a namespace', () => {
   let cluster: Cluster;
@@ -81,7 +81,7 @@ describe('failure diagnostics of a namespace', () => {
     await writeFile(kubeconfig, cluster.kubeconfig);
     const clientUrl = new URL('../client/index.ts', import.meta.url).href;
     const result = await runNestedSpecs(`
-      import { BeforeAll, By, DiagnoseOnFailure, Describe, It } from '${DSL_URL}';
+      import { BeforeAll, By, DiagnoseOnFailure, Describe, It } from '${DSL_PATH}';
       import { connect } from '${clientUrl}';
       Describe('drain', () => {
         It('sees the pod go away', async () => {

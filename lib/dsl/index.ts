@@ -16,7 +16,7 @@ export {
   When,
 } from './nodes.ts';
 export type { DiagnosticSource } from './scope.ts';
-export { DSL_URL, type NestedRunOptions, type NestedRunResult, runNestedSpecs } from './run-nested.ts';
+export { DSL_PATH, type NestedRunOptions, type NestedRunResult, runNestedSpecs } from './run-nested.ts';
 export { By } from './steps.ts';
 export { type DiagnoseOptions, DiagnoseOnFailure } from './diagnose-on-failure.ts';
 export { describeNamespaceState } from './namespace-state.ts';

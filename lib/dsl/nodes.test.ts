@@ -2,12 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
-import { DSL_URL, runNestedSpecs } from './run-nested.ts';
+import { DSL_PATH, runNestedSpecs } from './run-nested.ts';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
 
-const header = `import { AfterAll, AfterEach, BeforeAll, BeforeEach, By, Context, DeferCleanup, Describe, It, Label, Ordered, Skip, SpecTimeout, When } from '${DSL_URL}';\n`;
+const header = `import { AfterAll, AfterEach, BeforeAll, BeforeEach, By, Context, DeferCleanup, Describe, It, Label, Ordered, Skip, SpecTimeout, When } from '${DSL_PATH}';\n`;
 
 describe('kubexpect/dsl nodes', () => {
   it('skips the rest of an Ordered container after a failure and says why', async () => {
@@ -59,7 +59,7 @@ describe('kubexpect/dsl nodes', () => {
 
   it('takes the failure report before any AfterEach or DeferCleanup runs', async () => {
     const result =
-      await runNestedSpecs(`import { AfterEach, DeferCleanup, DiagnoseOnFailure, Describe, It } from '${DSL_URL}';
+      await runNestedSpecs(`import { AfterEach, DeferCleanup, DiagnoseOnFailure, Describe, It } from '${DSL_PATH}';
       const order = [];
       Describe('diagnostics first', () => {
         AfterEach(() => { order.push('AfterEach'); });

@@ -5,6 +5,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
 
 export interface NestedRunResult {
@@ -23,8 +24,8 @@ export interface NestedRunOptions {
   readonly timeoutMs?: number;
 }
 
-/** Module URL of the DSL, for spec source to import. */
-export const DSL_URL = new URL('./index.ts', import.meta.url).href;
+/** The DSL's module path for spec source to import (a path, not a file URL, so a nested file reuses the modules already loaded). */
+export const DSL_PATH = fileURLToPath(new URL('./index.ts', import.meta.url));
 
 export async function runNestedSpecs(
   source: string,
