@@ -4,6 +4,7 @@
  * must say what happened instead (the pod was rescheduled to another node) and why (the storage).
  */
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import {
   Describe,
@@ -16,7 +17,8 @@ import {
   SpecTimeout,
 } from 'kubexpect/dsl';
 
-const url = (path: string) => new URL(path, import.meta.url).href;
+// Paths rather than file URLs, so the nested file reuses the modules this process already loaded.
+const url = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const wrongSpec = `
 import { eventuallyPod, drainNode } from '${url('../lib/index.ts')}';
