@@ -18,14 +18,14 @@ import {
 } from 'kubexpect/dsl';
 
 // Paths rather than file URLs, so the nested file reuses the modules this process already loaded.
-const url = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const modulePath = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const wrongSpec = `
-import { eventuallyPod, drainNode } from '${url('../lib/index.ts')}';
-import { createClusterFromFixture, primaryPod } from '${url('../lib/cnpg/index.ts')}';
-import { BeforeAll, By, DeferCleanup, Describe, It, useTestNamespace } from '${url('../lib/dsl/index.ts')}';
-import { connect } from '${url('../lib/client/index.ts')}';
-import { startCluster } from '${url('../lib/sim/index.ts')}';
+import { eventuallyPod, drainNode } from '${modulePath('../lib/index.ts')}';
+import { createClusterFromFixture, primaryPod } from '${modulePath('../lib/cnpg/index.ts')}';
+import { BeforeAll, By, DeferCleanup, Describe, It, useTestNamespace } from '${modulePath('../lib/dsl/index.ts')}';
+import { connect } from '${modulePath('../lib/client/index.ts')}';
+import { startCluster } from '${modulePath('../lib/sim/index.ts')}';
 
 Describe('single instance on storage that follows the pod', () => {
   let conn;
