@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates a kind cluster like CloudNativePG's e2e one (a control plane and three workers, from
 # fixtures/kind-config.yaml) and installs the CloudNativePG operator from its release manifest.
-# Needs Docker, kind (v0.20 or later, for node labels in the config), kubectl and network access.
+# Needs Docker, a recent kind (the config uses per-node `labels`), kubectl and network access.
 # Then run the sample specs against it:
 #   KUBECONFIG=.cache/kind.kubeconfig npm run test:kind
 set -euo pipefail
