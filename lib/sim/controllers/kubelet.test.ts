@@ -254,6 +254,36 @@ describe('simulated kubelet (kind preset)', () => {
     await readyPod('nopull');
   });
 
+  it('restarts a long-running container that exits, with CrashLoopBackOff in between', async () => {
+    await core.createNamespacedPod({
+      namespace,
+      body: podBody('crashy', {}, { 'sim.kubexpect.io/exit-code': '1', 'sim.kubexpect.io/run-seconds': '30' }),
+    });
+    const backingOff = await until('the container to back off', async () => {
+      const p = await core.readNamespacedPod({ namespace, name: 'crashy' });
+      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+    });
+    const cs = backingOff.status!.containerStatuses![0]!;
+    const podRef = `crashy_${namespace}(${backingOff.metadata?.uid})`;
+    expect(cs.state?.waiting?.message).to.equal(`back-off 10s restarting failed container=web pod=${podRef}`);
+    expect(cs.lastState?.terminated).to.deep.include({ exitCode: 1, reason: 'Error' });
+    expect(backingOff.status?.phase).to.equal('Running');
+    expect(backingOff.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('False');
+    const restarted = await until('the container to restart', async () => {
+      const p = await core.readNamespacedPod({ namespace, name: 'crashy' });
+      const c = p.status?.containerStatuses?.[0];
+      return c?.restartCount === 1 && c.state?.running ? c : undefined;
+    });
+    expect(restarted.containerID).to.not.equal(cs.containerID);
+    const events = await core.listNamespacedEvent({
+      namespace,
+      fieldSelector: 'involvedObject.name=crashy,reason=BackOff',
+    });
+    expect(events.items.map((e) => e.message)).to.deep.equal([
+      `Back-off restarting failed container web in pod ${podRef}`,
+    ]);
+  });
+
   it('runs a restartPolicy Never pod to Succeeded', async () => {
     await core.createNamespacedPod({ namespace, body: podBody('once', { restartPolicy: 'Never' }) });
     const pod = await until('pod once to succeed', async () => {

@@ -466,7 +466,10 @@ export function kubelet(options: KubeletOptions): Controller {
           applyReadiness(run, current(run));
         });
         const restartPolicy = podSpec(pod).restartPolicy ?? 'Always';
-        if (restartPolicy !== 'Always') scheduleCompletion(run, pod);
+        // Long-running containers run until told otherwise: an exit code makes them exit (and crash-loop).
+        if (restartPolicy !== 'Always' || pod.metadata.annotations?.[SIM_EXIT_CODE] !== undefined) {
+          scheduleCompletion(run, pod);
+        }
       }
 
       /** Readiness as the probes would report it: running containers are ready unless the pod says otherwise. */
@@ -495,7 +498,6 @@ export function kubelet(options: KubeletOptions): Controller {
         schedule(run, runMs, () => {
           if (run.stage !== 'running') return;
           const finishedAt = timestamp(api.now());
-          const restartPolicy = podSpec(pod).restartPolicy;
           for (const c of run.main) {
             const startedAt = c.state.running?.startedAt;
             c.state = {
@@ -510,23 +512,67 @@ export function kubelet(options: KubeletOptions): Controller {
             c.ready = false;
             c.started = false;
           }
-          if (exitCode !== 0 && restartPolicy === 'OnFailure') {
-            // The kubelet restarts the failed containers in place; the Job counts nothing until the pod ends.
-            for (const c of run.main) {
-              c.lastState = c.state;
-              c.restartCount += 1;
-              c.state = { running: { startedAt: finishedAt } };
-              c.started = true;
-            }
-            readinessConditions(run);
-            writeStatus(run);
-            afterStart(run);
+          const restartPolicy = podSpec(pod).restartPolicy ?? 'Always';
+          if (restartPolicy === 'Always' || (exitCode !== 0 && restartPolicy === 'OnFailure')) {
+            crashLoop(run);
             return;
           }
           run.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
           run.stage = 'finished';
           readinessConditions(run);
           writeStatus(run);
+        });
+      }
+
+      /**
+       * The kubelet restarts exited containers in place after a back-off that doubles from 10 s to
+       * 5 min (CrashLoopBackOff); the pod stays Running, not Ready, its restartCount growing.
+       */
+      function crashLoop(run: PodRun): void {
+        const pod = current(run);
+        if (!pod) return;
+        const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+        const restarts = run.main[0]?.restartCount ?? 0;
+        const backOffMs = Math.min(300_000, 10_000 * 2 ** restarts);
+        for (const c of run.main) {
+          c.lastState = c.state;
+          c.state = {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${goDuration(backOffMs)} restarting failed container=${c.spec.name} pod=${podRef}`,
+            },
+          };
+          runtime.events.record(
+            pod,
+            'Warning',
+            'BackOff',
+            `Back-off restarting failed container ${c.spec.name} in pod ${podRef}`,
+            source(run),
+          );
+        }
+        readinessConditions(run);
+        writeStatus(run);
+        schedule(run, backOffMs, () => {
+          const p = current(run);
+          if (!p) return;
+          const startedAt = timestamp(api.now());
+          run.main.forEach((c, i) => {
+            c.restartCount += 1;
+            c.containerID = `containerd://${stableHex(runtime, 32, run.key, String(run.incarnation), `main-${i}`, String(c.restartCount))}`;
+            runtime.events.record(
+              p,
+              'Normal',
+              'Pulled',
+              `Container image "${c.spec.image}" already present on machine`,
+              source(run),
+            );
+            runtime.events.record(p, 'Normal', 'Created', `Created container: ${c.spec.name}`, source(run));
+            runtime.events.record(p, 'Normal', 'Started', `Started container ${c.spec.name}`, source(run));
+            c.state = { running: { startedAt } };
+            c.started = true;
+          });
+          writeStatus(run);
+          afterStart(run);
         });
       }
 
