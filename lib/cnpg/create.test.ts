@@ -47,4 +47,18 @@ describe('createClusterFromFixture', () => {
       'createClusterFromFixture: the fixture text must hold exactly one postgresql.cnpg.io/v1 Cluster, found 0',
     );
   });
+
+  it('says which variable it could not fill when the cluster has no default class', async () => {
+    const fixture = new URL('../../fixtures/cnpg/cluster-three-instances.yaml', import.meta.url).pathname;
+    const bare = await startCluster({ seed: 12 });
+    const bareConn = await connect({ kubeconfig: bare.kubeconfig });
+    try {
+      await expect(createClusterFromFixture(bareConn, 'default', fixture)).to.be.rejectedWith(
+        /^createClusterFromFixture: the fixture uses \$\{E2E_DEFAULT_STORAGE_CLASS\} and the cluster's default class cannot be detected \(detectStorage: the cluster has no default StorageClass .*\); set E2E_DEFAULT_STORAGE_CLASS or pass it in \{ variables \}$/,
+      );
+    } finally {
+      bareConn.close();
+      await bare.stop();
+    }
+  });
 });

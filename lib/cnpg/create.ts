@@ -35,7 +35,13 @@ export async function createClusterFromFixture(
     /\$\{E2E_DEFAULT_STORAGE_CLASS\}/.test(fixture.includes('\n') ? fixture : await readText(fixture))
   ) {
     // Like CNPG's suite: detected from the cluster when the environment does not name it.
-    variables.E2E_DEFAULT_STORAGE_CLASS = (await detectStorage(conn)).storageClass;
+    try {
+      variables.E2E_DEFAULT_STORAGE_CLASS = (await detectStorage(conn)).storageClass;
+    } catch (err) {
+      throw new Error(
+        `createClusterFromFixture: the fixture uses \${E2E_DEFAULT_STORAGE_CLASS} and the cluster's default class cannot be detected (${(err as Error).message}); set E2E_DEFAULT_STORAGE_CLASS or pass it in { variables }`,
+      );
+    }
   }
   const applied = await applyFixture(conn, fixture, { namespace, variables });
   const clusters = applied.filter((o) => o.apiVersion === 'postgresql.cnpg.io/v1' && o.kind === 'Cluster');
