@@ -257,7 +257,11 @@ describe('simulated kubelet (kind preset)', () => {
   it('restarts a long-running container that exits, with CrashLoopBackOff in between', async () => {
     await core.createNamespacedPod({
       namespace,
-      body: podBody('crashy', {}, { 'sim.kubexpect.io/exit-code': '1', 'sim.kubexpect.io/run-seconds': '30' }),
+      body: podBody(
+        'crashy',
+        {},
+        { 'sim.kubexpect.io/exit-code': '1', 'sim.kubexpect.io/run-seconds': '30' },
+      ),
     });
     const backingOff = await until('the container to back off', async () => {
       const p = await core.readNamespacedPod({ namespace, name: 'crashy' });
