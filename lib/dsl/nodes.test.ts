@@ -216,4 +216,17 @@ describe('kubexpect/dsl nodes', () => {
       Describe('bad', () => { It('spec', Ordered, () => {}); });`),
     ).to.be.rejectedWith('It("spec"): Ordered decorates containers (Describe, Context, When), not specs');
   });
+
+  it("reports a failing BeforeAll, with its steps, as the container's failure", async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('setup', () => {
+        BeforeAll(() => { By('starting the cluster'); throw new Error('no cluster'); });
+        It('never runs', () => {});
+      });`);
+    expect(result.passed).to.deep.equal([]);
+    expect(result.failed.map((f) => f.title)).to.deep.equal(['setup "before all" hook for "never runs"']);
+    expect(result.failed[0]!.message).to.match(
+      /^no cluster\n\nFailure report: .*setup-beforeall\.md\n {2}during step 1 "starting the cluster" \(\+0\.\d\ds\)$/,
+    );
+  });
 });
