@@ -5,6 +5,7 @@ import { assertValidLabel } from './label-filter.ts';
 export type Decorator =
   | { readonly decorator: 'label'; readonly labels: readonly string[] }
   | { readonly decorator: 'ordered' }
+  | { readonly decorator: 'continueOnFailure' }
   | { readonly decorator: 'serial' }
   | { readonly decorator: 'timeout'; readonly ms: number };
 
@@ -17,6 +18,9 @@ export function Label(...labels: string[]): Decorator {
 
 /** The container's specs run in order; after a failure the rest are skipped and reported as such. */
 export const Ordered: Decorator = Object.freeze({ decorator: 'ordered' });
+
+/** With Ordered: a failure does not skip the rest of the container (Ginkgo's ContinueOnFailure). */
+export const ContinueOnFailure: Decorator = Object.freeze({ decorator: 'continueOnFailure' });
 
 /** The specs never run at the same time as other Serial specs, even under `mocha --parallel`. */
 export const Serial: Decorator = Object.freeze({ decorator: 'serial' });
@@ -35,6 +39,7 @@ export function SpecTimeout(duration: Duration): Decorator {
 export interface ParsedArgs<B> {
   readonly labels: readonly string[];
   readonly ordered: boolean;
+  readonly continueOnFailure: boolean;
   readonly serial: boolean;
   readonly timeoutMs: number | undefined;
   readonly body: B;
@@ -61,18 +66,25 @@ export function parseNodeArgs<B extends (...args: never[]) => unknown>(
   }
   const labels: string[] = [];
   let ordered = false;
+  let continueOnFailure = false;
   let serial = false;
   let timeoutMs: number | undefined;
   for (const d of rest.slice(0, -1)) {
     if (!isDecorator(d)) {
       throw new TypeError(
-        `${node}("${title}"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial, SpecTimeout(...)), got ${typeof d === 'function' ? 'a function' : JSON.stringify(d)}`,
+        `${node}("${title}"): between the title and the body only decorators are allowed (Label(...), Ordered, ContinueOnFailure, Serial, SpecTimeout(...)), got ${typeof d === 'function' ? 'a function' : JSON.stringify(d)}`,
       );
     }
     if (d.decorator === 'label') labels.push(...d.labels);
     else if (d.decorator === 'ordered') ordered = true;
+    else if (d.decorator === 'continueOnFailure') continueOnFailure = true;
     else if (d.decorator === 'serial') serial = true;
     else timeoutMs = d.ms;
   }
-  return { labels, ordered, serial, timeoutMs, body: body as B };
+  if (continueOnFailure && !ordered) {
+    throw new TypeError(
+      `${node}("${title}"): ContinueOnFailure only applies to an Ordered container; add Ordered`,
+    );
+  }
+  return { labels, ordered, continueOnFailure, serial, timeoutMs, body: body as B };
 }

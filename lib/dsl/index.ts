@@ -1,6 +1,6 @@
 /** kubexpect/dsl: Ginkgo-like structure for mocha specs. */
 export { DeferCleanup } from './cleanup.ts';
-export { type Decorator, Label, Ordered, Serial, SpecTimeout } from './decorators.ts';
+export { ContinueOnFailure, type Decorator, Label, Ordered, Serial, SpecTimeout } from './decorators.ts';
 export { type LabelFilter, parseLabelFilter } from './label-filter.ts';
 export {
   AfterAll,

@@ -7,7 +7,7 @@ import { DSL_PATH, runNestedSpecs } from './run-nested.ts';
 chai.use(chaiAsPromised);
 const { expect } = chai;
 
-const header = `import { AfterAll, AfterEach, BeforeAll, BeforeEach, By, Context, DeferCleanup, Describe, It, Label, Ordered, Skip, SpecTimeout, When } from '${DSL_PATH}';\n`;
+const header = `import { AfterAll, AfterEach, BeforeAll, BeforeEach, By, Context, ContinueOnFailure, DeferCleanup, Describe, It, Label, Ordered, Skip, SpecTimeout, When } from '${DSL_PATH}';\n`;
 
 describe('kubexpect/dsl nodes', () => {
   it('skips the rest of an Ordered container after a failure and says why', async () => {
@@ -24,6 +24,25 @@ describe('kubexpect/dsl nodes', () => {
       'drain uncordons the node (skipped: an earlier spec in this Ordered container failed: "drain drains the node")',
       'drain checks the PVCs (skipped: an earlier spec in this Ordered container failed: "drain drains the node")',
     ]);
+  });
+
+  it('keeps running an Ordered container marked ContinueOnFailure after a failure', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('drain', Ordered, ContinueOnFailure, () => {
+        It('fails', () => { throw new Error('no'); });
+        It('still runs', () => {});
+      });`);
+    expect(result.passed).to.deep.equal(['drain still runs']);
+    expect(result.pending).to.deep.equal([]);
+  });
+
+  it('refuses ContinueOnFailure without Ordered when the file loads', async () => {
+    await expect(
+      runNestedSpecs(`${header}
+      Describe('drain', ContinueOnFailure, () => { It('spec', () => {}); });`),
+    ).to.be.rejectedWith(
+      'Describe("drain"): ContinueOnFailure only applies to an Ordered container; add Ordered',
+    );
   });
 
   it('keeps running the rest of a container that is not Ordered after a failure', async () => {
@@ -206,7 +225,7 @@ describe('kubexpect/dsl nodes', () => {
     const run = runNestedSpecs(`${header}
       Describe('bad', () => { It('spec', 'disruptive', () => {}); });`);
     await expect(run).to.be.rejectedWith(
-      'It("spec"): between the title and the body only decorators are allowed (Label(...), Ordered, Serial, SpecTimeout(...)), got "disruptive"',
+      'It("spec"): between the title and the body only decorators are allowed (Label(...), Ordered, ContinueOnFailure, Serial, SpecTimeout(...)), got "disruptive"',
     );
   });
 

@@ -125,7 +125,7 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
           release = await acquireSerialLock();
         }
       });
-      if (orderedRoot === container) {
+      if (orderedRoot === container && !parsed.continueOnFailure) {
         beforeEach(function () {
           if (container.failure === undefined) return;
           const test = this.currentTest!;
