@@ -62,7 +62,10 @@ export async function instancePods(
 }
 
 export interface PrimaryPodOptions {
-  /** How long to wait for a pod to carry the primary label. Default the `short` budget. */
+  /**
+   * How long to wait for a pod to carry the primary label. Default the `newPrimaryAfterFailover`
+   * budget: time for the operator's next pass, and for the watch to list through transient errors.
+   */
   readonly timeout?: TimeoutSpec;
 }
 
@@ -96,7 +99,7 @@ export async function primaryPod(
     `primaryPod(${namespace}/${cluster})`,
     () => observeSet<k8s.V1Pod>(conn, PODS, namespace, { labelSelector: selector }),
     matcher,
-    { timeout: options.timeout ?? 'short', events: 0 },
+    { timeout: options.timeout ?? 'newPrimaryAfterFailover', events: 0 },
   );
 }
 
