@@ -42,7 +42,7 @@ describe('benchmarks at a tiny size', function () {
   });
 
   it('API load counts the requests of kubexpect and of polling for each number of assertions', async () => {
-    const result = await benchApiLoad({ concurrency: [1, 3], windowMs: 300, pollIntervalMs: 100 });
+    const result = await benchApiLoad({ concurrency: [1, 3], windowMs: 200, pollIntervalMs: 100 });
     expect(result.rows.map((r) => r.assertions)).to.deep.equal([1, 3]);
     for (const row of result.rows) {
       expect(row.kubexpectRequests).to.be.greaterThan(0);
@@ -70,7 +70,7 @@ describe('benchmarks at a tiny size', function () {
   });
 
   it('the embedded cluster reports GET, LIST, PATCH and watch-event rates with the client count', async () => {
-    const result = await benchServerThroughput({ clients: 2, watchers: 2, pods: 5, durationMs: 200 });
+    const result = await benchServerThroughput({ clients: 2, watchers: 2, pods: 5, durationMs: 100 });
     expect(result.rows.map((r) => r.operation.split(' ')[0])).to.deep.equal([
       'GET',
       'LIST',

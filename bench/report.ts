@@ -162,7 +162,7 @@ function renderBench(b: BenchResults): { body: string; targets: string[][] } {
 
   out.push('### 5. Suite', '');
   if (b.suite) {
-    const rows = [b.suite.specs, ...(b.suite.npmTest ? [b.suite.npmTest] : [])].map((r) => [
+    const rows = [b.suite.specs, ...(b.suite.npmTest ?? [])].map((r) => [
       `\`${r.command}\``,
       `${r.wallSeconds} s`,
       r.exitCode,
@@ -180,11 +180,22 @@ function renderBench(b: BenchResults): { body: string; targets: string[][] } {
       '',
     );
     if (b.suite.npmTest) {
-      const t = b.suite.npmTest;
+      const steps = b.suite.npmTest;
+      const total = Math.round(steps.reduce((a, x) => a + x.wallSeconds, 0) * 10) / 10;
+      const mocha = steps[steps.length - 1]!;
+      out.push(
+        `\`npm test\` runs the last three steps one after the other: ${total} s in all. Slowest test files in that mocha run (sum of their tests' durations):`,
+        '',
+        table(
+          ['file', 'seconds'],
+          (mocha.slowestFiles ?? []).map((f) => [`\`${f.file}\``, f.seconds]),
+        ),
+        '',
+      );
       targets.push([
         'whole default `npm test` under 2 minutes on this 2-core machine',
-        `${t.wallSeconds} s (exit ${t.exitCode})`,
-        met(t.wallSeconds < 120),
+        `${total} s (typecheck + lint + mocha; mocha exit ${mocha.exitCode})`,
+        met(total < 120),
       ]);
     }
   } else {

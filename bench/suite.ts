@@ -21,13 +21,15 @@ export interface SuiteRun {
   pending?: number;
   /** Sum of spec durations by the embedded preset named in the title, in seconds. */
   byPreset?: Record<string, number>;
+  /** The test files that took longest (sum of their test durations), slowest first. */
+  slowestFiles?: { file: string; seconds: number }[];
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 interface MochaJson {
   stats: { passes: number; failures: number; pending: number };
-  tests: { fullTitle: string; duration?: number }[];
+  tests: { fullTitle: string; duration?: number; file?: string }[];
 }
 
 /** Runs `args` (mocha options) with the JSON reporter and times it. */
@@ -53,6 +55,15 @@ export async function timeMocha(args: string[], timeoutMs: number): Promise<Suit
         byPreset[preset] = round((byPreset[preset] ?? 0) + (t.duration ?? 0) / 1000, 1);
       }
       run.byPreset = byPreset;
+      const byFile = new Map<string, number>();
+      for (const t of report.tests) {
+        const file = (t.file ?? 'unknown').replace(ROOT, '');
+        byFile.set(file, (byFile.get(file) ?? 0) + (t.duration ?? 0) / 1000);
+      }
+      run.slowestFiles = [...byFile]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([file, seconds]) => ({ file, seconds: round(seconds, 1) }));
     } catch {
       // No report (the run was killed): the wall time and exit code still say what happened.
     }
@@ -62,9 +73,16 @@ export async function timeMocha(args: string[], timeoutMs: number): Promise<Suit
   }
 }
 
-export async function timeNpmTest(timeoutMs: number): Promise<SuiteRun> {
-  const { wallSeconds, exitCode } = await timeCommand('npm', ['test', '--silent'], timeoutMs);
-  return { command: 'npm test', wallSeconds, exitCode };
+/** `npm test` is typecheck, lint, then mocha: each is timed on its own, mocha with its slowest files. */
+export async function timeNpmTest(timeoutMs: number): Promise<SuiteRun[]> {
+  const typecheck = await timeCommand('npm', ['run', '--silent', 'typecheck'], timeoutMs);
+  const lint = await timeCommand('npm', ['run', '--silent', 'lint'], timeoutMs);
+  const mocha = await timeMocha([], timeoutMs);
+  return [
+    { command: 'npm run typecheck', ...typecheck },
+    { command: 'npm run lint', ...lint },
+    { ...mocha, command: 'npx mocha' },
+  ];
 }
 
 function timeCommand(
@@ -90,7 +108,8 @@ function timeCommand(
 
 export interface SuiteResult {
   specs: SuiteRun;
-  npmTest?: SuiteRun;
+  /** The three steps of `npm test`, in order. */
+  npmTest?: SuiteRun[];
 }
 
 /** The sample specs on both presets, then (unless `withNpmTest` is false) the whole `npm test`. */

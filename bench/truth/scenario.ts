@@ -54,9 +54,11 @@ export function truthPreset(config: TruthConfig): Preset {
       },
     ],
     csiDrivers: movable ? [{ name: CEPH_RBD.name, attachRequired: true }] : [],
-    // Images are pulled once per node; keep that step short so the attach time leads the delay.
-    latencies: { imagePull: { min: 300, max: 900 } },
+    // Keep the fixed steps short (image pulls happen once per node; the kubelet's unmount before a
+    // detach, the sandbox) so the attach time drawn per configuration leads the reschedule delay.
+    latencies: { imagePull: { min: 300, max: 900 }, sandbox: { min: 200, max: 600 } },
     storage: {
+      unmount: { min: 200, max: 1000 },
       provisioners: [
         {
           ...CEPH_RBD,
@@ -262,6 +264,14 @@ export async function runScenario(h: Harness, spec: RunSpec): Promise<RunResult>
     // ("the pod goes Pending") on whether the run's behaviour was legitimate at all.
     const truthUntil = (t: number) => groundTruth(entries, originalUid, from, t).outcome;
     const end = Math.max(n.settledAt, e.settledAt);
+    // Keep recording until a new instance runs (or a minute, scaled), so its Pending time is known.
+    if (spec.kind !== 'stays' && h.config.storage === 'movable') {
+      await waitFor(
+        'a new instance to run',
+        () => (entries.some((x) => x.uid !== originalUid && x.phase === 'Running') ? true : undefined),
+        60_000 * h.config.timeScale,
+      ).catch(() => undefined);
+    }
     // Any instance other than the original that ran: how long it was Pending first.
     const fresh = entries.filter((x) => x.uid !== originalUid);
     const created = fresh.find((x) => x.type === 'ADDED');
