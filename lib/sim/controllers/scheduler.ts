@@ -111,6 +111,7 @@ export function scheduler(options: SchedulerOptions): Controller {
           assumed.delete(key);
           unschedulable.delete(key);
           ownWrites.delete(key);
+          attempts.delete(key);
           retryWaiting();
           return;
         }
