@@ -113,4 +113,46 @@ describe('simulated node lifecycle (kind preset)', () => {
     });
     expect(readyOf(back)?.reason).to.equal('KubeletReady');
   });
+
+  it('runs DaemonSet pods on a node that joins, and collects them once the node is deleted', async () => {
+    await core.createNode({
+      body: {
+        metadata: {
+          name: 'kind-worker4',
+          labels: { 'kubernetes.io/hostname': 'kind-worker4', 'kubernetes.io/os': 'linux' },
+        },
+        status: {
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+            },
+          ],
+          addresses: [{ type: 'InternalIP', address: '172.18.0.9' }],
+        },
+      },
+    });
+    const onNode = async () =>
+      (
+        await core.listNamespacedPod({
+          namespace: 'kube-system',
+          fieldSelector: 'spec.nodeName=kind-worker4',
+        })
+      ).items;
+    const running = await until('kindnet and kube-proxy to run on the new node', async () => {
+      const pods = await onNode();
+      return pods.length === 2 && pods.every((p) => p.status?.phase === 'Running') ? pods : undefined;
+    });
+    expect(running.map((p) => p.metadata?.name?.replace(/-[a-z0-9]{5}$/, '')).sort()).to.deep.equal([
+      'kindnet',
+      'kube-proxy',
+    ]);
+    await core.deleteNode({ name: 'kind-worker4' });
+    // The pod garbage collector waits out its (scaled) 40 s quarantine before deleting them.
+    await until('the orphaned pods to be deleted', async () =>
+      (await onNode()).length === 0 ? true : undefined,
+    );
+  });
 });
