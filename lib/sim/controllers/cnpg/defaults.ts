@@ -225,7 +225,10 @@ export function schemaErrors(spec: unknown): FieldError[] {
   const list = (path: string, v: unknown, items: 'object') => {
     if (v === undefined) return;
     if (!Array.isArray(v)) errors.push(typeError(path, v, 'array'));
-    else v.forEach((x, i) => !isPlainObject(x) && errors.push(typeError(`${path}[${i}]`, x, items)));
+    else
+      v.forEach((x, i) => {
+        if (!isPlainObject(x)) errors.push(typeError(`${path}[${i}]`, x, items));
+      });
   };
   const oneOf = (path: string, v: unknown, values: string[]) => {
     if (v === undefined) return;
