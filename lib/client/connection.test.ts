@@ -18,7 +18,7 @@ describe('connect', () => {
   let conn: Connection;
 
   before(async () => {
-    cluster = await startCluster({ seed: 4 });
+    cluster = await startCluster({ seed: 4, token: true });
     conn = await connect({ kubeconfig: cluster.kubeconfig });
   });
 

@@ -7,7 +7,7 @@ describe('startCluster', () => {
   let core: k8s.CoreV1Api;
 
   before(async () => {
-    cluster = await startCluster({ seed: 1 });
+    cluster = await startCluster({ seed: 1, token: true });
     const kc = new k8s.KubeConfig();
     kc.loadFromString(cluster.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);

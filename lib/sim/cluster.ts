@@ -29,10 +29,11 @@ export interface ClusterOptions {
   /** Seed for every random choice (names, uids, controller decisions). Default: random. */
   seed?: number;
   /**
-   * Bearer token clients must present. Default: a fresh random token, written into the kubeconfig.
-   * `false` turns authentication off.
+   * Bearer token clients must present, written into the kubeconfig: a string, or `true` for a fresh
+   * random one. Default: none, because kubectl sends credentials only to TLS servers and this one
+   * speaks plain HTTP on loopback; @kubernetes/client-node does send it.
    */
-  token?: string | false;
+  token?: string | boolean;
   /** How many changes watches can resume across before 410 Expired. Default 20,000. */
   historySize?: number;
   /** HTTP-level options: body limit, bookmark interval. */
@@ -135,7 +136,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
 
   const token =
-    options.token === false ? undefined : (options.token ?? randomBytes(24).toString('base64url'));
+    options.token === true
+      ? randomBytes(24).toString('base64url')
+      : typeof options.token === 'string'
+        ? options.token
+        : undefined;
   const front = new HttpFront(api, { ...options.http, token, extraRoutes: [openApiRoute(registry)] });
   const port = await front.listen(options.port ?? 0);
   front.interceptor = faults;

@@ -19,7 +19,7 @@ export function useSim(ns: string): SimFixture {
   const fixture = {} as SimFixture;
   before(async () => {
     setWatchCacheDefaults({ pollIntervalMs: 200 });
-    fixture.cluster = await startCluster({ seed: 7 });
+    fixture.cluster = await startCluster({ seed: 7, token: true });
     fixture.conn = await connect({ kubeconfig: fixture.cluster.kubeconfig });
     fixture.ns = ns;
     await fixture.conn.core.createNamespace({ body: { metadata: { name: ns } } });

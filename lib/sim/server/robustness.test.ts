@@ -11,7 +11,7 @@ describe('bad requests get the real answers', () => {
   let token: string;
 
   before(async () => {
-    cluster = await startCluster({ seed: 17, http: { maxBodyBytes: 4096 } });
+    cluster = await startCluster({ seed: 17, token: true, http: { maxBodyBytes: 4096 } });
     token = /token: (\S+)/.exec(cluster.kubeconfig)![1]!;
   });
 
