@@ -5,12 +5,12 @@
  * no longer qualify are deleted, and the status counts what kubectl shows.
  */
 import { createHash } from 'node:crypto';
-import { StatusError } from '../api/errors.ts';
 import type { KObject } from '../api/types.ts';
 import { type PodSpec, type Toleration, isTerminal, nodeSpec, podSpec, podStatus } from './kube-types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
 import { podFitsNodeAffinity, untoleratedTaint } from './node-matching.ts';
-import { controllerRef, isControlledBy, ownedBy } from './owners.ts';
+import { createOwnedPod, deleteOwnedPod } from './owned-pods.ts';
+import { controllerRef, isControlledBy } from './owners.ts';
 import { type Controller, type SimRuntime, keyOf, splitKey } from './runtime.ts';
 import { initStableRandom, stableSuffix } from './stable-random.ts';
 
@@ -77,7 +77,6 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
       initStableRandom(runtime);
       const api = runtime.api;
       const dsRt = api.resource('apps', 'daemonsets');
-      const podsRt = api.resource('', 'pods');
       const sets = runtime.informer('apps', 'daemonsets');
       const pods = runtime.informer('', 'pods');
       const nodes = runtime.informer('', 'nodes');
@@ -246,65 +245,30 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
             },
           },
         };
-        const revision = revisionOf(ds);
-        for (let attempt = 0; attempt < 10; attempt++) {
+        const nextSuffix = () => {
           const n = created.get(key) ?? 0;
           created.set(key, n + 1);
-          const podName = `${ds.metadata.name}-${stableSuffix(runtime, key, nodeName, String(n))}`;
-          try {
-            const pod = api.create(
-              podsRt,
-              ds.metadata.namespace,
-              {
-                metadata: {
-                  name: podName,
-                  generateName: `${ds.metadata.name}-`,
-                  namespace: ds.metadata.namespace,
-                  labels: {
-                    ...template.metadata?.labels,
-                    'controller-revision-hash': revision,
-                    'pod-template-generation': String(ds.metadata.generation ?? 1),
-                  },
-                  ...(template.metadata?.annotations
-                    ? { annotations: { ...template.metadata.annotations } }
-                    : {}),
-                  ownerReferences: [ownedBy(ds)],
-                },
-                spec,
-              },
-              { fieldManager: 'kube-controller-manager' },
-            );
-            runtime.events.record(
-              ds,
-              'Normal',
-              'SuccessfulCreate',
-              `Created pod: ${pod.metadata.name}`,
-              SOURCE,
-            );
-            return pod.metadata.name;
-          } catch (err) {
-            if (err instanceof StatusError && err.code === 409) continue;
-            throw err;
-          }
-        }
-        return undefined;
+          return stableSuffix(runtime, key, nodeName, String(n));
+        };
+        return createOwnedPod(
+          runtime,
+          ds,
+          {
+            labels: {
+              ...template.metadata?.labels,
+              'controller-revision-hash': revisionOf(ds),
+              'pod-template-generation': String(ds.metadata.generation ?? 1),
+            },
+            ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+            spec,
+          },
+          nextSuffix,
+          SOURCE,
+        );
       }
 
       function deletePod(ds: KObject, pod: KObject): void {
-        try {
-          api.delete(podsRt, pod.metadata.namespace, pod.metadata.name!, {
-            preconditions: { uid: pod.metadata.uid! },
-          });
-          runtime.events.record(
-            ds,
-            'Normal',
-            'SuccessfulDelete',
-            `Deleted pod: ${pod.metadata.name}`,
-            SOURCE,
-          );
-        } catch (err) {
-          if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
-        }
+        deleteOwnedPod(runtime, ds, pod, SOURCE);
       }
     },
   };

@@ -8,7 +8,8 @@ import { StatusError } from '../api/errors.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import { type PodSpec, isTerminal, podStatus } from './kube-types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
-import { controllerRef, isControlledBy, ownedBy } from './owners.ts';
+import { createOwnedPod, deleteOwnedPod } from './owned-pods.ts';
+import { controllerRef, isControlledBy } from './owners.ts';
 import { type Controller, type SimRuntime, keyOf, splitKey } from './runtime.ts';
 import { initStableRandom, stableSuffix } from './stable-random.ts';
 
@@ -68,7 +69,6 @@ export function jobController(options: JobControllerOptions): Controller {
       initStableRandom(runtime);
       const api = runtime.api;
       const jobsRt = api.resource('batch', 'jobs');
-      const podsRt = api.resource('', 'pods');
       const jobs = runtime.informer('batch', 'jobs');
       const pods = runtime.informer('', 'pods');
       /** Pods counted as succeeded or failed, by job uid: a deleted pod stays counted. */
@@ -250,61 +250,26 @@ export function jobController(options: JobControllerOptions): Controller {
 
       function createPod(key: string, job: KObject, spec: JobSpecShape): string | undefined {
         const template = spec.template ?? {};
-        const jobName = job.metadata.name!;
-        for (let attempt = 0; attempt < 10; attempt++) {
+        const nextSuffix = () => {
           const n = created.get(key) ?? 0;
           created.set(key, n + 1);
-          const podName = `${jobName}-${stableSuffix(runtime, key, String(n))}`;
-          try {
-            const pod = api.create(
-              podsRt,
-              job.metadata.namespace,
-              {
-                metadata: {
-                  name: podName,
-                  generateName: `${jobName}-`,
-                  namespace: job.metadata.namespace,
-                  labels: { ...template.metadata?.labels },
-                  ...(template.metadata?.annotations
-                    ? { annotations: { ...template.metadata.annotations } }
-                    : {}),
-                  ownerReferences: [ownedBy(job)],
-                },
-                spec: structuredClone(template.spec ?? {}),
-              },
-              { fieldManager: 'kube-controller-manager' },
-            );
-            runtime.events.record(
-              job,
-              'Normal',
-              'SuccessfulCreate',
-              `Created pod: ${pod.metadata.name}`,
-              SOURCE,
-            );
-            return pod.metadata.name;
-          } catch (err) {
-            if (err instanceof StatusError && err.code === 409) continue;
-            throw err;
-          }
-        }
-        return undefined;
+          return stableSuffix(runtime, key, String(n));
+        };
+        return createOwnedPod(
+          runtime,
+          job,
+          {
+            labels: { ...template.metadata?.labels },
+            ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+            spec: structuredClone(template.spec ?? {}),
+          },
+          nextSuffix,
+          SOURCE,
+        );
       }
 
       function deletePod(job: KObject, pod: KObject): void {
-        try {
-          api.delete(podsRt, pod.metadata.namespace, pod.metadata.name!, {
-            preconditions: { uid: pod.metadata.uid! },
-          });
-          runtime.events.record(
-            job,
-            'Normal',
-            'SuccessfulDelete',
-            `Deleted pod: ${pod.metadata.name}`,
-            SOURCE,
-          );
-        } catch (err) {
-          if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
-        }
+        deleteOwnedPod(runtime, job, pod, SOURCE);
       }
     },
   };
