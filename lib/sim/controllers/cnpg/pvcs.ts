@@ -5,6 +5,7 @@
  */
 import { StatusError } from '../../api/errors.ts';
 import type { KObject } from '../../api/types.ts';
+import { isDefaultStorageClass } from '../../resources/storageclasses.ts';
 import {
   ANNOTATION,
   commonLabels,
@@ -33,13 +34,7 @@ export function instanceOfPvc(pvc: KObject): string | undefined {
 function defaultStorageClass(pass: Pass): string | undefined {
   const rt = pass.kinds.storageClasses;
   if (!rt) return undefined;
-  const def = pass.api
-    .list(rt, undefined)
-    .items.find(
-      (sc) =>
-        sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ||
-        sc.metadata.annotations?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true',
-    );
+  const def = pass.api.list(rt, undefined).items.find(isDefaultStorageClass);
   return def?.metadata.name;
 }
 
