@@ -3,47 +3,22 @@
  * states a kubelet would report are written by the test through the server-side API; everything
  * else goes through kubectl, and the assertions read what a user would see.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import type { KObject } from './api/types.ts';
 import { type Cluster, startCluster } from './cluster.ts';
-import { kubectlPath } from './kubectl.ts';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type KubectlSession, kubectlSession } from './testing/kubectl-session.ts';
 
 describe('kubectl v1.35 against the embedded cluster', () => {
   let cluster: Cluster;
-  let dir: string;
-  let kubectl: string;
+  let kubectl: KubectlSession;
 
-  /** Runs kubectl with its own HOME, kubeconfig and discovery cache, so no state leaks between runs. */
-  function run(args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(
-        kubectl,
-        [...args, `--cache-dir=${join(dir, 'cache')}`],
-        {
-          env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') },
-          timeout: 30_000,
-        },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
+  const run = (args: string[]) => kubectl.run(args);
 
   async function manifest(name: string, text: string): Promise<string> {
-    const path = join(dir, name);
+    const path = join(kubectl.dir, name);
     await writeFile(path, text);
     return path;
   }
@@ -98,17 +73,15 @@ describe('kubectl v1.35 against the embedded cluster', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   before(async () => {
-    kubectl = await kubectlPath();
-    dir = await mkdtemp(join(tmpdir(), 'kubexpect-kubectl-'));
     // kubectl sends no bearer token over plain http, so this cluster runs without one.
     cluster = await startCluster({ seed: 21, token: false });
-    await cluster.writeKubeconfig(join(dir, 'kubeconfig'));
+    kubectl = await kubectlSession(cluster, 30_000);
     addNode('worker-1');
   });
 
   after(async () => {
     await cluster?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await kubectl?.close();
   });
 
   it('is the real kubectl v1.35', async () => {

@@ -1,21 +1,8 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
-import {
-  type Cluster,
-  type ClusterOptions,
-  cloudPreset,
-  kubectlPath,
-  type Preset,
-  startCluster,
-} from '../index.ts';
+import { type Cluster, type ClusterOptions, cloudPreset, type Preset, startCluster } from '../index.ts';
 import { clientsFor, until } from '../testing/clients.ts';
-
-const run = promisify(execFile);
+import { kubectlSession } from '../testing/kubectl-session.ts';
 
 async function withCluster<T>(options: ClusterOptions, body: (cluster: Cluster) => Promise<T>): Promise<T> {
   const cluster = await startCluster({ timeScale: 0.01, seed: 1, ...options });
@@ -83,17 +70,11 @@ describe('cluster presets', () => {
     });
 
     it('shows its nodes Ready to kubectl, with roles', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'kubexpect-presets-'));
+      const kubectl = await kubectlSession(cluster, 30_000);
       try {
-        const kubeconfig = await cluster.writeKubeconfig(join(dir, 'config'));
-        const { stdout } = await run(await kubectlPath(), [
-          '--kubeconfig',
-          kubeconfig,
-          'get',
-          'nodes',
-          '--no-headers',
-        ]);
-        const rows = stdout
+        const got = await kubectl.run(['get', 'nodes', '--no-headers']);
+        expect(got.stderr).to.equal('');
+        const rows = got.stdout
           .trim()
           .split('\n')
           .map((line) => line.split(/\s+/).slice(0, 3));
@@ -104,7 +85,7 @@ describe('cluster presets', () => {
           ['kind-worker3', 'Ready', '<none>'],
         ]);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await kubectl.close();
       }
     });
   });

@@ -3,51 +3,25 @@
  * Cluster from YAML, wait for its Ready condition, read the printer columns, select the primary by
  * label, and meet the primary PDB in `kubectl drain`.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
-import { kubectlPath } from '../../kubectl.ts';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type KubectlSession, kubectlSession } from '../../testing/kubectl-session.ts';
 
 describe('the simulated CloudNativePG operator through kubectl', function () {
   this.timeout(90000);
   let cluster: Cluster;
-  let dir: string;
-  let kubectl: string;
+  let kubectl: KubectlSession;
 
-  function run(args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(
-        kubectl,
-        [...args, `--cache-dir=${join(dir, 'cache')}`],
-        {
-          env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') },
-          timeout: 60_000,
-        },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
+  const run = (args: string[]) => kubectl.run(args);
 
   before(async () => {
-    kubectl = await kubectlPath();
-    dir = await mkdtemp(join(tmpdir(), 'kubexpect-cnpg-kubectl-'));
     // kubectl sends no bearer token over plain http, so this cluster runs without one.
     cluster = await startCluster({ preset: 'kind', timeScale: 0.02, seed: 31, token: false });
-    await cluster.writeKubeconfig(join(dir, 'kubeconfig'));
+    kubectl = await kubectlSession(cluster, 60_000);
     await writeFile(
-      join(dir, 'clusters.yaml'),
+      join(kubectl.dir, 'clusters.yaml'),
       [
         'apiVersion: postgresql.cnpg.io/v1',
         'kind: Cluster',
@@ -73,11 +47,11 @@ describe('the simulated CloudNativePG operator through kubectl', function () {
 
   after(async () => {
     await cluster?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await kubectl?.close();
   });
 
   it('creates Clusters from YAML and waits for their Ready condition', async () => {
-    const created = await run(['create', '-f', join(dir, 'clusters.yaml')]);
+    const created = await run(['create', '-f', join(kubectl.dir, 'clusters.yaml')]);
     expect(created.stderr).to.equal('');
     expect(created.stdout).to.equal(
       'cluster.postgresql.cnpg.io/pg created\ncluster.postgresql.cnpg.io/single created\n',
