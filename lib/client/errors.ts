@@ -46,12 +46,19 @@ export interface RecordedError {
   error: ClassifiedError;
 }
 
-interface StatusBody {
+/** A metav1.Status as the API server sends it with an error. */
+export interface StatusBody {
   kind?: string;
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; kind?: string; group?: string; retryAfterSeconds?: number };
+  details?: {
+    name?: string;
+    kind?: string;
+    group?: string;
+    retryAfterSeconds?: number;
+    causes?: { reason?: string; message?: string; field?: string }[];
+  };
 }
 
 const NETWORK_CODES = new Set([
@@ -79,7 +86,8 @@ export function redact(text: string): string {
     .replace(/\/\/[^/@\s]+:[^/@\s]+@/g, '//<redacted>@');
 }
 
-function parseStatus(body: unknown): StatusBody | undefined {
+/** The Status in an error's body (client-node gives it as a JSON string), if it holds one. */
+export function parseStatus(body: unknown): StatusBody | undefined {
   if (body && typeof body === 'object') return body as StatusBody;
   if (typeof body !== 'string' || body.trim() === '') return undefined;
   try {
@@ -208,6 +216,10 @@ export function classifyError(err: unknown, namespace?: string): ClassifiedError
   const message = redact(typeof e.message === 'string' ? e.message.split('\n')[0]! : String(err));
   if (e.name === 'AbortError')
     return { class: 'final', reason: 'Aborted', message: 'the operation was aborted' };
+  // client-node 2.x aborts a request (and a watch left without data for 30 s) with a DOMException
+  // named TimeoutError: the client gave up waiting, the server did not refuse anything.
+  if (e.name === 'TimeoutError')
+    return { class: 'transient', reason: 'Timeout', message: `client-side timeout: ${message}` };
   if (
     (netCode && NETWORK_CODES.has(netCode)) ||
     e.type === 'system' ||

@@ -5,6 +5,7 @@
  */
 import pRetry, { AbortError } from 'p-retry';
 import { type ClassifiedError, classifyError, KubeApiError } from './errors.ts';
+import { sleep } from './sleep.ts';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 6. */
@@ -32,23 +33,6 @@ class NotFoundSignal extends Error {
     super(classified.message);
   }
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /**
  * Runs `fn` under the policy. Resolves to its value, or to `undefined` when the object is not found

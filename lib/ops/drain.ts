@@ -6,7 +6,8 @@
  */
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import type { Connection } from '../client/connection.ts';
-import { classifyError, KubeApiError } from '../client/errors.ts';
+import { classifyError, KubeApiError, parseStatus } from '../client/errors.ts';
+import { sleep } from '../client/sleep.ts';
 import { resolveTimeout, type TimeoutSpec } from '../timeouts/index.ts';
 import { cordon } from './cordon.ts';
 import {
@@ -213,7 +214,7 @@ async function evictAndWait(
       break;
     } catch (err) {
       const c = classifyError(err, namespace);
-      const body = statusBody(err);
+      const body = parseStatus((err as { body?: unknown } | undefined)?.body);
       if (c.class === 'notFound') return { namespace, name, uid, outcome: 'not-found', refusals };
       const terminating = body?.details?.causes?.some((x) => x.reason === 'NamespaceTerminating');
       if (c.status === 403 && terminating && pod.metadata?.deletionTimestamp) break;
@@ -317,35 +318,4 @@ function combineFailures(
     return new DrainError(`drainNode ${node}: ${first.message}`, node, evicted, skipped);
   }
   return first as Error;
-}
-
-interface StatusBody {
-  message?: string;
-  details?: { causes?: { reason?: string; message?: string }[] };
-}
-
-function statusBody(err: unknown): StatusBody | undefined {
-  const body = (err as { body?: unknown })?.body;
-  if (typeof body === 'object' && body !== null) return body as StatusBody;
-  if (typeof body !== 'string') return undefined;
-  try {
-    return JSON.parse(body) as StatusBody;
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
