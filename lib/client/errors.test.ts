@@ -95,6 +95,15 @@ describe('classifyError', () => {
     });
     expect(c).to.deep.include({ class: 'transient', status: 410, reason: 'Expired' });
   });
+
+  it("treats client-node 2.x's client-side TimeoutError as transient", () => {
+    const c = classifyError(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    expect(c).to.deep.equal({
+      class: 'transient',
+      reason: 'Timeout',
+      message: 'client-side timeout: The operation was aborted due to timeout',
+    });
+  });
 });
 
 describe('redact', () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, startCluster } from '../sim/index.ts';
 import { acquireCache, openCaches, PODS, type WatchCache } from './index.ts';
+import { shortenWatchTimeout } from './testing/client-timeout.ts';
 import { FlakyProxy } from './testing/flaky-proxy.ts';
 
 const podBody = (name: string, labels: Record<string, string> = {}) => ({
@@ -132,6 +133,34 @@ describe('WatchCache', () => {
       );
     } finally {
       cache.release();
+    }
+  });
+
+  it("resumes from where it was when client-node's watch timeout (2.x: 30 s) aborts the watch, without relisting", async () => {
+    await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('timed') });
+    const timing = await connect({ kubeconfig: cluster.kubeconfig });
+    shortenWatchTimeout(timing.watcher, 150);
+    const cache = acquireCache(timing, PODS, 'obs', {}, { reconnectDelayMs: 20 });
+    try {
+      await until('sync', () => cache.synced && cache.mode === 'watching');
+      for (const phase of ['Running', 'Pending', 'Running']) {
+        // Each change goes to a watch opened after the previous one timed out.
+        const reconnects = cache.stats.reconnects;
+        await until('a timed-out watch resumed', () => cache.stats.reconnects > reconnects);
+        await setPhase(conn, 'obs', 'timed', phase);
+        await until(phase, () => cache.trajectory('timed').last?.phase === phase);
+      }
+      expect(cache.trajectory('timed').entries.map((e) => `${e.type} ${e.via} ${e.phase}`)).to.deep.equal([
+        'LISTED list Pending',
+        'MODIFIED watch Running',
+        'MODIFIED watch Pending',
+        'MODIFIED watch Running',
+      ]);
+      expect(cache.stats).to.deep.include({ lists: 1, relists: 0, polls: 0 });
+      expect(cache.lastError).to.equal(undefined);
+    } finally {
+      cache.release();
+      timing.close();
     }
   });
 

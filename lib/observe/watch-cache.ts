@@ -79,6 +79,11 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
   private timer: NodeJS.Timeout | undefined;
   private pollCount = 0;
   private watchStartedAt = 0;
+  /** Whether the current watch got its response (or an event): ends after that may be routine. */
+  private watchOpened = false;
+  private watchEvents = 0;
+  /** Consecutive routine ends of watches that lived under a second without an event. */
+  private quickEnds = 0;
   private refs = 0;
   private untrack: () => void = () => {};
   private readonly onEmpty: () => void;
@@ -338,12 +343,16 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     };
     const current = () => generation === this.watchGeneration && this.mode !== 'closed';
     this.watchStartedAt = Date.now();
+    this.watchOpened = false;
+    this.watchEvents = 0;
     this.conn.watcher
       .watch(
         path,
         query,
         (type: string, obj: T) => {
           if (!current()) return;
+          this.watchOpened = true;
+          this.watchEvents++;
           if (this.mode !== 'watching') {
             if (this.timer) clearTimeout(this.timer);
             this.timer = undefined;
@@ -364,6 +373,10 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
         },
         (err: unknown) => {
           if (!current()) return;
+          if (this.watchOpened && isRoutineEnd(err)) {
+            this.onRoutineEnd();
+            return;
+          }
           const classified: ClassifiedError = err
             ? classifyError(err, this.namespace)
             : { class: 'transient', reason: 'WatchClosed', message: 'the watch was closed by the server' };
@@ -377,6 +390,7 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
             return;
           }
           this.controller = controller;
+          this.watchOpened = true;
           this.mode = 'watching';
           if (this.timer) clearTimeout(this.timer);
           this.timer = undefined;
@@ -385,6 +399,33 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
           if (current()) this.onWatchEnd(classifyError(err, this.namespace), operation);
         },
       );
+  }
+
+  /**
+   * An open watch ended the ordinary way: the server closed the stream, or client-node 2.x aborted
+   * it with a TimeoutError (30 s without data). Nothing is wrong, so resume from the last
+   * resourceVersion at once: no relist, no error recorded, no gap in the trajectory. Watches that
+   * keep ending within a second without an event back off, so a server that closes every stream
+   * at once is not hammered.
+   */
+  private onRoutineEnd(): void {
+    this.watchGeneration++;
+    this.controller?.abort();
+    this.controller = undefined;
+    const healthy = this.watchEvents > 0 || Date.now() - this.watchStartedAt >= 1000;
+    this.quickEnds = healthy ? 0 : this.quickEnds + 1;
+    if (healthy) this.failures = 0;
+    this.mode = 'reconnecting';
+    this.stats.reconnects++;
+    if (this.quickEnds === 0) {
+      this.startWatch();
+      return;
+    }
+    const delay = Math.min(this.options.reconnectDelayMs * 2 ** (this.quickEnds - 1), 5000);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.startWatch();
+    }, delay);
   }
 
   private onWatchEnd(error: ClassifiedError, operation: string): void {
@@ -440,6 +481,11 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
       this.schedulePoll();
     }, this.options.pollIntervalMs);
   }
+}
+
+/** A clean end of stream, or client-node 2.x's client-side watch timeout. */
+function isRoutineEnd(err: unknown): boolean {
+  return !err || (err as { name?: unknown }).name === 'TimeoutError';
 }
 
 function errorOfKubeApiError(err: unknown, status: number | undefined): ClassifiedError {
