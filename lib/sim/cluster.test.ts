@@ -1,6 +1,7 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from './index.ts';
+import { clientsFor } from './testing/clients.ts';
 
 describe('startCluster', () => {
   let cluster: Cluster;
@@ -8,9 +9,7 @@ describe('startCluster', () => {
 
   before(async () => {
     cluster = await startCluster({ seed: 1, token: true });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    core = kc.makeApiClient(k8s.CoreV1Api);
+    core = clientsFor(cluster).core;
   });
 
   after(() => cluster.stop());

@@ -1,17 +1,7 @@
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
-
-async function refusal(call: Promise<unknown>): Promise<{ code: number; status: Record<string, unknown> }> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as { code?: number; body?: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, status: JSON.parse(e.body ?? '{}') };
-  }
-  throw new Error('expected the request to be refused');
-}
+import { clientsFor, refusal } from '../testing/clients.ts';
 
 describe('object lifecycle over HTTP', () => {
   let cluster: Cluster;
@@ -22,9 +12,7 @@ describe('object lifecycle over HTTP', () => {
 
   before(async () => {
     cluster = await startCluster({ seed: 13 });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    core = kc.makeApiClient(k8s.CoreV1Api);
+    core = clientsFor(cluster).core;
   });
 
   after(() => cluster.stop());

@@ -1,18 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
-
-/** The HTTP code and Status body of a refused client-node call. */
-async function refusal(call: Promise<unknown>): Promise<{ code: number; status: Record<string, unknown> }> {
-  try {
-    await call;
-  } catch (err) {
-    const e = err as { code?: number; body?: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, status: JSON.parse(e.body ?? '{}') };
-  }
-  throw new Error('expected the request to be refused');
-}
+import { clientsFor, refusal } from '../testing/clients.ts';
 
 const withContentType = (type: string) => k8s.setHeaderOptions('Content-Type', type);
 
@@ -25,10 +14,9 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
 
   before(async () => {
     cluster = await startCluster({ seed: 7 });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    core = kc.makeApiClient(k8s.CoreV1Api);
-    objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const clients = clientsFor(cluster);
+    core = clients.core;
+    objects = k8s.KubernetesObjectApi.makeApiClient(clients.kc);
     cluster.api.registry.add({
       group: 'example.com',
       version: 'v1',

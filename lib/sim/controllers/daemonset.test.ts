@@ -12,10 +12,7 @@ describe('simulated DaemonSet controller (kind preset)', () => {
 
   before(async () => {
     cluster = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 8 });
-    core = clientsFor(cluster).core;
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    apps = kc.makeApiClient(k8s.AppsV1Api);
+    ({ core, apps } = clientsFor(cluster));
   });
   after(async () => {
     const errors = ownControllerErrors(cluster.runtime);
@@ -116,10 +113,8 @@ describe('simulated DaemonSet controller (kind preset)', () => {
   it('rolls a template change out one node at a time', async () => {
     await apps.createNamespacedDaemonSet({ namespace, body: daemonSet('rolling') });
     await allReady('rolling', 3);
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
     let worst = 0;
-    const req = await new k8s.Watch(kc).watch(
+    const req = await new k8s.Watch(clientsFor(cluster).kc).watch(
       `/apis/apps/v1/namespaces/${namespace}/daemonsets`,
       { fieldSelector: 'metadata.name=rolling' },
       (_t: string, ds: k8s.V1DaemonSet) => {

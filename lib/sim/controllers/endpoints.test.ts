@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
+import { clientsFor } from '../testing/clients.ts';
 import { endpointsController } from './endpoints.ts';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -25,9 +26,7 @@ describe('endpointsController', () => {
 
   before(async () => {
     cluster = await startCluster({ controllers: [endpointsController()], timeScale: 0.01, seed: 4 });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    core = kc.makeApiClient(k8s.CoreV1Api);
+    core = clientsFor(cluster).core;
     await core.createNamespacedService({
       namespace: 'default',
       body: {

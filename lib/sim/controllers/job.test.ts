@@ -94,10 +94,8 @@ describe('simulated Job controller', () => {
       namespace,
       body: jobBody('batchy', { completions: 3, parallelism: 2 }),
     });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
     let maxActive = 0;
-    const req = await new k8s.Watch(kc).watch(
+    const req = await new k8s.Watch(clientsFor(cluster).kc).watch(
       `/apis/batch/v1/namespaces/${namespace}/jobs`,
       { fieldSelector: 'metadata.name=batchy' },
       (_t: string, j: k8s.V1Job) => {

@@ -19,10 +19,8 @@ function podBody(
 
 /** Every state a pod passes through, as (type, phase, ready, deleting, container state) rows. */
 async function recordPod(cluster: Cluster, namespace: string, name: string) {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(cluster.kubeconfig);
   const rows: { type: string; pod: k8s.V1Pod }[] = [];
-  const request = await new k8s.Watch(kc).watch(
+  const request = await new k8s.Watch(clientsFor(cluster).kc).watch(
     `/api/v1/namespaces/${namespace}/pods`,
     { fieldSelector: `metadata.name=${name}` },
     (type: string, pod: k8s.V1Pod) => rows.push({ type, pod }),

@@ -10,10 +10,7 @@ import { clientsFor, until } from '../testing/clients.ts';
 async function scenario(seed: number): Promise<Record<string, string[]>> {
   const cluster = await startCluster({ preset: 'kind', timeScale: 0.01, seed });
   try {
-    const { core, batch } = clientsFor(cluster);
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const { kc, core, apps, batch } = clientsFor(cluster);
     const states: Record<string, string[]> = {};
     const watch = await new k8s.Watch(kc).watch(
       '/api/v1/namespaces/default/pods',

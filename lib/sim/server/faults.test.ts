@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { type Cluster, startCluster } from '../index.ts';
+import { clientsFor } from '../testing/clients.ts';
 
 use(chaiAsPromised);
 
@@ -19,8 +20,7 @@ async function watchUntilEnd(
   path: string,
   query: Record<string, string>,
 ): Promise<{ events: { type: string; object: Record<string, unknown> }[]; err: unknown }> {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(cluster.kubeconfig);
+  const { kc } = clientsFor(cluster);
   const events: { type: string; object: Record<string, unknown> }[] = [];
   return new Promise((resolve) => {
     void new k8s.Watch(kc).watch(
@@ -133,9 +133,7 @@ describe('fault injection', () => {
   });
 
   it('lets an informer recover from closed watches and expired resumes by relisting', async () => {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const { kc, core } = clientsFor(cluster);
     await core.createNamespace({ body: { metadata: { name: 'flaky' } } });
     cluster.setFaults({ closeWatchesEverySeconds: 0.1, expireOnResume: true });
     let lists = 0;

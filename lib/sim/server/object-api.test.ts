@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
+import { clientsFor } from '../testing/clients.ts';
 
 /** The generic KubernetesObjectApi finds resources through discovery; these are its five verbs. */
 describe('KubernetesObjectApi against the embedded cluster', () => {
@@ -9,9 +10,7 @@ describe('KubernetesObjectApi against the embedded cluster', () => {
 
   before(async () => {
     cluster = await startCluster({ seed: 23 });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    objects = k8s.KubernetesObjectApi.makeApiClient(clientsFor(cluster).kc);
   });
 
   after(() => cluster.stop());

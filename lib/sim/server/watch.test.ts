@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
+import { clientsFor } from '../testing/clients.ts';
 
 interface Seen {
   type: string;
@@ -57,12 +58,6 @@ async function waitFor(what: string, predicate: () => boolean): Promise<void> {
   }
 }
 
-function clientFor(cluster: Cluster): { kc: k8s.KubeConfig; core: k8s.CoreV1Api } {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(cluster.kubeconfig);
-  return { kc, core: kc.makeApiClient(k8s.CoreV1Api) };
-}
-
 describe('watches with @kubernetes/client-node', () => {
   let cluster: Cluster;
   let kc: k8s.KubeConfig;
@@ -72,7 +67,7 @@ describe('watches with @kubernetes/client-node', () => {
 
   before(async () => {
     cluster = await startCluster({ seed: 3, http: { bookmarkIntervalMs: 50 } });
-    ({ kc, core } = clientFor(cluster));
+    ({ kc, core } = clientsFor(cluster));
   });
 
   after(async () => {
@@ -197,7 +192,7 @@ describe('watches with @kubernetes/client-node', () => {
     after(() => small.stop());
 
     it('answers a too-old resourceVersion with an ERROR 410 Expired event, then closes the stream', async () => {
-      const client = clientFor(small);
+      const client = clientsFor(small);
       const first = await client.core.createNamespacedConfigMap({
         namespace: 'default',
         body: { metadata: { name: 'old' } },
@@ -230,7 +225,7 @@ describe('makeInformer against the embedded cluster', () => {
 
   before(async () => {
     cluster = await startCluster({ seed: 5 });
-    ({ kc, core } = clientFor(cluster));
+    ({ kc, core } = clientsFor(cluster));
     await core.createNamespace({ body: { metadata: { name: 'inf' } } });
     await core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: 'before' } } });
     informer = k8s.makeInformer(kc, '/api/v1/namespaces/inf/configmaps', () =>

@@ -1,9 +1,11 @@
-/** @kubernetes/client-node APIs for a simulated cluster, and a polling wait, for the simulator's own tests. */
+/** @kubernetes/client-node APIs for a simulated cluster, a polling wait and refusal readers, for the simulator's own tests. */
 import * as k8s from '@kubernetes/client-node';
 import type { Cluster } from '../cluster.ts';
 
 export interface Clients {
+  kc: k8s.KubeConfig;
   core: k8s.CoreV1Api;
+  apps: k8s.AppsV1Api;
   storage: k8s.StorageV1Api;
   policy: k8s.PolicyV1Api;
   batch: k8s.BatchV1Api;
@@ -14,7 +16,9 @@ export function clientsFor(cluster: Cluster): Clients {
   const kc = new k8s.KubeConfig();
   kc.loadFromString(cluster.kubeconfig);
   return {
+    kc,
     core: kc.makeApiClient(k8s.CoreV1Api),
+    apps: kc.makeApiClient(k8s.AppsV1Api),
     storage: kc.makeApiClient(k8s.StorageV1Api),
     policy: kc.makeApiClient(k8s.PolicyV1Api),
     batch: kc.makeApiClient(k8s.BatchV1Api),
@@ -59,4 +63,18 @@ export async function statusOf(call: Promise<unknown>): Promise<number | undefin
   } catch (err) {
     return (err as { code?: number }).code;
   }
+}
+
+/** The HTTP code and Status body of a refused client-node call; fails when the call succeeds. */
+export async function refusal(
+  call: Promise<unknown>,
+): Promise<{ code: number; status: Record<string, unknown> }> {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as { code?: number; body?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, status: JSON.parse(e.body ?? '{}') };
+  }
+  throw new Error('expected the request to be refused');
 }

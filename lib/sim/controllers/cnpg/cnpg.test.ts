@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
+import { clientsFor } from '../../testing/clients.ts';
 import { cnpgController } from './index.ts';
 import { FakeNodeAgents } from './test-agents.ts';
 
@@ -66,12 +67,7 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
 
   before(async () => {
     cluster = await startCluster({ controllers: [cnpgController()], timeScale: 0.01, seed: 11 });
-    kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    core = kc.makeApiClient(k8s.CoreV1Api);
-    batch = kc.makeApiClient(k8s.BatchV1Api);
-    policy = kc.makeApiClient(k8s.PolicyV1Api);
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    ({ kc, core, batch, policy, custom } = clientsFor(cluster));
     for (const name of ['worker-1', 'worker-2', 'worker-3']) {
       await core.createNode({
         body: {
@@ -1003,9 +999,7 @@ describe('cnpgController with the webhooks disabled', () => {
       timeScale: 0.01,
       seed: 12,
     });
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(cluster.kubeconfig);
-    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    custom = clientsFor(cluster).custom;
   });
 
   after(() => cluster.stop());
