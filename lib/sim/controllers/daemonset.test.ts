@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
-import { ownControllerErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from './own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 describe('simulated DaemonSet controller (kind preset)', () => {
@@ -14,11 +14,7 @@ describe('simulated DaemonSet controller (kind preset)', () => {
     cluster = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 8 });
     ({ core, apps } = clientsFor(cluster));
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   const podsOf = async (app: string) =>
     (await core.listNamespacedPod({ namespace, labelSelector: `app=${app}` })).items;

@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, kindPreset, startCluster } from '../index.ts';
-import { ownControllerErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from './own-errors.ts';
 import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 describe('simulated garbage collector', () => {
@@ -15,11 +15,7 @@ describe('simulated garbage collector', () => {
     cluster = await startCluster({ preset, timeScale: 0.01, seed: 21 });
     core = clientsFor(cluster).core;
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   async function owner(name: string): Promise<k8s.V1OwnerReference> {
     const cm = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name } } });

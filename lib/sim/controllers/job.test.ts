@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
-import { ownControllerErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from './own-errors.ts';
 import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 function jobBody(
@@ -31,11 +31,7 @@ describe('simulated Job controller', () => {
     cluster = await startCluster({ preset: 'kind', timeScale: 0.005, seed: 3 });
     ({ core, batch } = clientsFor(cluster));
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   const finished = (name: string) =>
     until(`job ${name} to finish`, async () => {

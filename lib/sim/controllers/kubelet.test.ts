@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, kindPreset, startCluster } from '../index.ts';
-import { ownControllerErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from './own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 const TIME_SCALE = 0.01;
@@ -45,11 +45,7 @@ describe('simulated kubelet (kind preset)', () => {
     });
     core = clientsFor(cluster).core;
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
   beforeEach(async () => {
     namespace = `kubelet-${++counter}`;
     await core.createNamespace({ body: { metadata: { name: namespace } } });

@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, kindPreset, startCluster } from '../index.ts';
-import { ownControllerErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from './own-errors.ts';
 import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 describe('simulated namespace controller', () => {
@@ -14,11 +14,7 @@ describe('simulated namespace controller', () => {
     cluster = await startCluster({ preset, timeScale: 0.01, seed: 4 });
     core = clientsFor(cluster).core;
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   it('empties a deleted namespace, reports what remains while it is Terminating, then removes it', async () => {
     const namespace = 'doomed';

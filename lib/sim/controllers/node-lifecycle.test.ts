@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, kindPreset, startCluster } from '../index.ts';
-import { ownControllerErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from './own-errors.ts';
 import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 const DOWN = 'sim.kubexpect.io/node-down';
@@ -16,11 +16,7 @@ describe('simulated node lifecycle (kind preset)', () => {
     cluster = await startCluster({ preset, timeScale: 0.01, seed: 13 });
     core = clientsFor(cluster).core;
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   const patchNode = (name: string, ops: object[]) => core.patchNode({ name, body: ops });
   const readyOf = (node: k8s.V1Node) => node.status?.conditions?.find((c) => c.type === 'Ready');

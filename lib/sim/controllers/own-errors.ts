@@ -1,4 +1,6 @@
 /** For the simulator's tests: what the controllers of this folder reported as failed reconciles. */
+import { expect } from 'chai';
+import type { Cluster } from '../cluster.ts';
 import type { SimRuntime } from './runtime.ts';
 
 const OWN = new Set([
@@ -17,4 +19,11 @@ export function ownControllerErrors(runtime: SimRuntime): string[] {
   return runtime.errors
     .filter((e) => OWN.has(e.controller))
     .map((e) => `${e.controller} ${e.key}: ${e.message}`);
+}
+
+/** Stops the cluster, then fails when those controllers reported failed reconciles while it ran. */
+export async function stopWithoutOwnErrors(cluster: Cluster): Promise<void> {
+  const errors = ownControllerErrors(cluster.runtime);
+  await cluster.stop();
+  expect(errors).to.deep.equal([]);
 }

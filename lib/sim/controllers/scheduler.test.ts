@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
-import { ownControllerErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from './own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 const TIME_SCALE = 0.01;
@@ -27,11 +27,7 @@ describe('simulated scheduler (kind preset)', () => {
     cluster = await startCluster({ preset: 'kind', timeScale: TIME_SCALE, seed: 11 });
     core = clientsFor(cluster).core;
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   beforeEach(async () => {
     namespace = `sched-${++counter}`;
@@ -254,11 +250,7 @@ describe('simulated scheduler (cloud preset)', () => {
     cluster = await startCluster({ preset: 'cloud', timeScale: TIME_SCALE, seed: 12 });
     core = clientsFor(cluster).core;
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   it('spreads pods over zones under a DoNotSchedule topology spread constraint and says why one waits', async () => {
     await core.patchNode({
@@ -337,11 +329,7 @@ describe('simulated scheduler (custom preset with one small node)', () => {
     });
     core = clientsFor(cluster).core;
   });
-  after(async () => {
-    const errors = ownControllerErrors(cluster.runtime);
-    await cluster.stop();
-    expect(errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutOwnErrors(cluster));
 
   it('reports a full node as Too many pods and binds the waiting pod once the running one finishes', async () => {
     await core.createNamespacedPod({
