@@ -164,6 +164,31 @@ describe('WatchCache', () => {
     }
   });
 
+  it('resumes from where it was when the server ends the watch stream, recording no error', async () => {
+    await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('closed') });
+    const cache = acquireCache(conn, PODS, 'obs', {}, { reconnectDelayMs: 20 });
+    cluster.setFaults({ closeWatchesEverySeconds: 0.15 });
+    try {
+      await until('sync', () => cache.synced && cache.mode === 'watching');
+      for (const phase of ['Running', 'Pending']) {
+        const reconnects = cache.stats.reconnects;
+        await until('a closed watch resumed', () => cache.stats.reconnects > reconnects);
+        await setPhase(conn, 'obs', 'closed', phase);
+        await until(phase, () => cache.trajectory('closed').last?.phase === phase);
+      }
+      expect(cache.trajectory('closed').entries.map((e) => `${e.type} ${e.via} ${e.phase}`)).to.deep.equal([
+        'LISTED list Pending',
+        'MODIFIED watch Running',
+        'MODIFIED watch Pending',
+      ]);
+      expect(cache.stats).to.deep.include({ lists: 1, relists: 0, polls: 0 });
+      expect(cache.lastError).to.equal(undefined);
+    } finally {
+      cluster.setFaults(undefined);
+      cache.release();
+    }
+  });
+
   describe('through a flaky connection', () => {
     let proxy: FlakyProxy;
     let flaky: Connection;
