@@ -244,7 +244,7 @@ function printManager(o: FieldOwner): string {
 }
 
 /** 409 Conflict with the real message and FieldManagerConflict causes. */
-export function applyConflict(conflicts: FieldConflict[]): StatusError {
+function applyConflict(conflicts: FieldConflict[]): StatusError {
   const causes: StatusCause[] = conflicts.map((c) => ({
     reason: 'FieldManagerConflict',
     message: `conflict with ${printManager(c.owner)}`,

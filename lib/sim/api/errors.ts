@@ -126,7 +126,7 @@ const FIELD_ERROR_TEXT: Record<FieldErrorType, string> = {
   FieldValueTypeInvalid: 'Invalid value',
 };
 
-export function fieldErrorMessage(e: FieldError): string {
+function fieldErrorMessage(e: FieldError): string {
   const head = FIELD_ERROR_TEXT[e.type];
   let body: string;
   if (e.type === 'FieldValueRequired' || e.type === 'FieldValueForbidden') {

@@ -21,7 +21,7 @@ export interface FieldMember {
 /** Members by path key (see `pathKey`). */
 export type FieldMembers = Map<string, FieldMember>;
 
-export const pathKey = (path: FieldPath): string => JSON.stringify(path);
+const pathKey = (path: FieldPath): string => JSON.stringify(path);
 export const keyPath = (key: string): FieldPath => JSON.parse(key) as string[];
 
 /** Metadata the server owns; never part of anyone's field set. */
@@ -41,7 +41,7 @@ const SERVER_METADATA = [
 type ListShape = { kind: 'keyed'; key: string } | { kind: 'set' } | { kind: 'atomic' };
 
 /** How a list merges: by a key (every item an object with a distinct scalar key), as a set, or whole. */
-export function listShape(field: string, list: readonly unknown[]): ListShape {
+function listShape(field: string, list: readonly unknown[]): ListShape {
   if (list.length === 0) return { kind: 'atomic' };
   const key = MERGE_KEYS[field];
   if (key) {

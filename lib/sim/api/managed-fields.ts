@@ -72,7 +72,7 @@ export function entriesOf(owners: FieldOwner[]): ManagedFieldsEntry[] | undefine
  * The entries a write starts from: those the client sent when it sent some (a single empty entry
  * clears them, as on the real server), else the stored ones. An empty list keeps the stored ones.
  */
-export function baseOwners(sent: unknown, stored: unknown): FieldOwner[] {
+function baseOwners(sent: unknown, stored: unknown): FieldOwner[] {
   if (Array.isArray(sent) && sent.length > 0) {
     if (sent.length === 1 && isPlainObject(sent[0]) && Object.keys(sent[0]).length === 0) return [];
     return ownersOf(sent);

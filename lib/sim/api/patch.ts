@@ -8,7 +8,7 @@ import { badRequest, invalid, StatusError, unsupportedMediaType } from './errors
 import { strategicMergePatch } from './strategic.ts';
 import { clone, isPlainObject, type KObject } from './types.ts';
 
-export const PATCH_TYPES = [
+const PATCH_TYPES = [
   'application/json-patch+json',
   'application/merge-patch+json',
   'application/strategic-merge-patch+json',
@@ -38,7 +38,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-export function jsonPatch(target: unknown, operations: unknown): unknown {
+function jsonPatch(target: unknown, operations: unknown): unknown {
   if (!Array.isArray(operations)) {
     throw badRequest('json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
   }

@@ -21,7 +21,7 @@ export interface DaemonSetControllerOptions {
 const SOURCE = { component: 'daemonset-controller' };
 
 /** The tolerations the DaemonSet controller adds to every pod it creates. */
-export function daemonSetTolerations(spec: PodSpec): Toleration[] {
+function daemonSetTolerations(spec: PodSpec): Toleration[] {
   const out = [...(spec.tolerations ?? [])];
   const add = (key: string, effect: string) => {
     if (!out.some((t) => t.key === key && t.effect === effect)) out.push({ key, operator: 'Exists', effect });

@@ -59,7 +59,7 @@ export interface DisruptionControllerOptions {
 }
 
 /** intstr.GetScaledValueFromIntOrPercent. */
-export function scaledValue(value: IntOrString, total: number, roundUp: boolean): number {
+function scaledValue(value: IntOrString, total: number, roundUp: boolean): number {
   if (typeof value === 'number') return value;
   const m = /^(\d+)%$/.exec(value);
   if (!m) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
@@ -78,7 +78,7 @@ function controllerOf(obj: KObject) {
 }
 
 /** How metav1.LabelSelector prints itself in Go (`%v`), as the UnmanagedPods event shows it. */
-export function goLabelSelector(s: LabelSelectorSpec | null | undefined): string {
+function goLabelSelector(s: LabelSelectorSpec | null | undefined): string {
   if (!s) return 'nil';
   const labels = Object.keys(s.matchLabels ?? {})
     .sort()

@@ -15,7 +15,7 @@ const OWN = new Set([
 ]);
 
 /** Errors of the scheduler, kubelet and workload/lifecycle controllers, as "controller key: message". */
-export function ownControllerErrors(runtime: SimRuntime): string[] {
+function ownControllerErrors(runtime: SimRuntime): string[] {
   return runtime.errors
     .filter((e) => OWN.has(e.controller))
     .map((e) => `${e.controller} ${e.key}: ${e.message}`);

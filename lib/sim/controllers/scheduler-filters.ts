@@ -63,7 +63,7 @@ export interface Evaluation {
 }
 
 /** Requests of a pod as the scheduler sums them (limits stand in for absent requests). */
-export function podRequests(spec: PodSpec): { cpu: number; memory: number } {
+function podRequests(spec: PodSpec): { cpu: number; memory: number } {
   let cpu = 0;
   let memory = 0;
   for (const c of spec.containers ?? []) {

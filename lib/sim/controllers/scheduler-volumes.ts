@@ -14,7 +14,7 @@ export const VOLUME_REASON = {
   pvMissing: 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)',
 } as const;
 
-export const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 
 interface ClaimShape {
   spec?: {

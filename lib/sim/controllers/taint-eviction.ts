@@ -15,11 +15,7 @@ const SOURCE = { component: 'taint-eviction-controller' };
  * Realistic ms from now until the pod must go (0: at once), or undefined when it may stay.
  * `elapsed(taint)` is the realistic time since the taint was added.
  */
-export function evictionDelay(
-  pod: KObject,
-  taints: Taint[],
-  elapsed: (taint: Taint) => number,
-): number | undefined {
+function evictionDelay(pod: KObject, taints: Taint[], elapsed: (taint: Taint) => number): number | undefined {
   const tolerations = podSpec(pod).tolerations ?? [];
   let delay: number | undefined;
   for (const taint of taints) {

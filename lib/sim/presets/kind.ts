@@ -11,7 +11,7 @@ export interface KindPresetOptions {
   workers?: number;
 }
 
-export function kindWorkerName(i: number): string {
+function kindWorkerName(i: number): string {
   return i === 1 ? 'kind-worker' : `kind-worker${i}`;
 }
 

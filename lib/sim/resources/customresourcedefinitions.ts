@@ -270,7 +270,7 @@ function customStorageKey(spec: CrdSpec): string {
 }
 
 /** The resource types a CRD serves, one per served version; all share the same stored objects. */
-export function customResourceTypes(crd: KObject): ResourceType[] {
+function customResourceTypes(crd: KObject): ResourceType[] {
   const spec = crdSpec(crd);
   const storageKey = customStorageKey(spec);
   return spec.versions

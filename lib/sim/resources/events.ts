@@ -166,7 +166,7 @@ export const events: ResourceType = builtIn(
 );
 
 /** A stored core event as events.k8s.io/v1 serves it. */
-export function toEventsV1(stored: KObject): KObject {
+function toEventsV1(stored: KObject): KObject {
   const e = stored as unknown as CoreEvent;
   const out: Record<string, unknown> = {
     apiVersion: 'events.k8s.io/v1',

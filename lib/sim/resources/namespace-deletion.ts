@@ -10,7 +10,7 @@ import { clone } from '../api/types.ts';
 
 const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
-export const namespaceFinalize: SubresourceHandler = {
+const namespaceFinalize: SubresourceHandler = {
   update(api, rt, _namespace, name, body, ctx) {
     if (body?.metadata?.name && body.metadata.name !== name) {
       throw badRequest(

@@ -13,7 +13,7 @@ import { clone, type KObject, timestamp } from '../api/types.ts';
 import { SUCCESS_CREATED, setPodCondition } from './pod-binding.ts';
 import type { PdbShape } from './poddisruptionbudgets.ts';
 
-export const EVICTION_VIOLATION_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
+const EVICTION_VIOLATION_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
 
 interface EvictionBody {
   metadata?: { name?: string; namespace?: string };

@@ -28,7 +28,7 @@ interface PodShape {
 const pod = (o: KObject) => o as unknown as PodShape;
 
 /** The STATUS column of `kubectl get pods`, reduced to what the simulator produces. */
-export function podStatusText(o: KObject): string {
+function podStatusText(o: KObject): string {
   const p = pod(o);
   if (o.metadata.deletionTimestamp) return 'Terminating';
   let reason = p.status?.reason || p.status?.phase || 'Pending';

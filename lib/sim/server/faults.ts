@@ -34,7 +34,7 @@ export interface FaultOptions {
 const ALL_CODES: readonly FaultCode[] = [500, 503, 429];
 
 /** Checks fault options, throwing a TypeError that says which value is wrong and what is accepted. */
-export function checkFaultOptions(options: FaultOptions): FaultOptions {
+function checkFaultOptions(options: FaultOptions): FaultOptions {
   const fail = (what: string): never => {
     throw new TypeError(`faults: ${what}`);
   };

@@ -61,7 +61,7 @@ function itemPath(rt: ResourceType): string {
 }
 
 /** One group-version's OpenAPI v3 document. */
-export function groupVersionDocument(
+function groupVersionDocument(
   registry: Registry,
   group: string,
   version: string,
@@ -128,7 +128,7 @@ function hashOf(doc: unknown): string {
 }
 
 /** The /openapi/v3 index: every served group-version with a URL that changes when its document does. */
-export function openApiIndex(registry: Registry): Record<string, unknown> {
+function openApiIndex(registry: Registry): Record<string, unknown> {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const { group, version } of registry.groupVersions()) {
     const doc = groupVersionDocument(registry, group, version);

@@ -51,7 +51,7 @@ export function columnDefinitions(rt: ResourceType) {
   ];
 }
 
-export function tableRow(rt: ResourceType, obj: KObject, now: Date, includeObject: string | undefined) {
+function tableRow(rt: ResourceType, obj: KObject, now: Date, includeObject: string | undefined) {
   const own = columnsOf(rt).map((c) => c.cell(obj, now));
   const cells = ownsNameColumn(rt) ? own : [obj.metadata.name ?? '', ...own];
   const object =

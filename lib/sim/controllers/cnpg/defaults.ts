@@ -9,7 +9,7 @@ import { DEFAULT_IMAGE } from './naming.ts';
 import type { ClusterSpec, StorageConfiguration } from './types.ts';
 
 /** The operator's global PostgreSQL defaults merged into spec.postgresql.parameters (pkg/postgres/configuration.go). */
-export const DEFAULT_PG_PARAMETERS: Readonly<Record<string, string>> = {
+const DEFAULT_PG_PARAMETERS: Readonly<Record<string, string>> = {
   archive_mode: 'on',
   archive_timeout: '5min',
   wal_level: 'logical',

@@ -13,7 +13,7 @@ import { isActive, isDeleting, isReady, isUnschedulable } from './state.ts';
 import { isInitialized, microNow, PHASE, registerPhase } from './status.ts';
 
 /** The lowest serial in [1, n] not in use among the instance names, else n+1 (v1.30 `generateNodeSerial`). */
-export function nextSerial(pass: Pass, instanceNames: string[]): number {
+function nextSerial(pass: Pass, instanceNames: string[]): number {
   const used = new Set(instanceNames.map((n) => serialOf(pass.name, n)));
   for (let i = 1; i <= instanceNames.length; i++) if (!used.has(i)) return i;
   return instanceNames.length + 1;

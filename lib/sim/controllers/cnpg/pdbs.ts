@@ -15,7 +15,7 @@ export interface WantedPdbs {
 }
 
 /** Which PDBs the operator keeps for a (defaulted) spec. */
-export function wantedPdbs(spec: ClusterSpec): WantedPdbs {
+function wantedPdbs(spec: ClusterSpec): WantedPdbs {
   const instances = spec.instances ?? 1;
   const enabled = spec.enablePDB !== false;
   const maintenanceReusingPvcs =

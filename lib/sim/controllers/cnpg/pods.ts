@@ -22,13 +22,13 @@ const PG_DATA_MOUNT = '/var/lib/postgresql/data';
 const PG_WAL_MOUNT = '/var/lib/postgresql/wal';
 
 /** The PostgreSQL major version of an image tag such as `18.4-system-trixie`. */
-export function pgMajorOf(image: string): string {
+function pgMajorOf(image: string): string {
   const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : '';
   return /^([0-9]+)/.exec(tag)?.[1] ?? '18';
 }
 
 /** Affinity as CreateGeneratedAntiAffinity plus the user's additions builds it. */
-export function buildAffinity(pass: Pass): Record<string, unknown> | undefined {
+function buildAffinity(pass: Pass): Record<string, unknown> | undefined {
   const a = pass.spec.affinity ?? {};
   const affinity: Record<string, unknown> = {};
   if (a.nodeAffinity) affinity.nodeAffinity = a.nodeAffinity;

@@ -22,7 +22,7 @@ import { claimNamesOf, controllerRef, isDeleting, jobRunning } from './state.ts'
 import { quantityBytes, requestedSize } from './defaults.ts';
 import type { StorageConfiguration } from './types.ts';
 
-export function pvcStatusOf(pvc: KObject): string | undefined {
+function pvcStatusOf(pvc: KObject): string | undefined {
   return pvc.metadata.annotations?.[ANNOTATION.pvcStatus];
 }
 
@@ -38,7 +38,7 @@ function defaultStorageClass(pass: Pass): string | undefined {
   return def?.metadata.name;
 }
 
-export function buildPvc(pass: Pass, serial: number, role: PvcRole): KObject {
+function buildPvc(pass: Pass, serial: number, role: PvcRole): KObject {
   const instance = instanceName(pass.name, serial);
   const storage: StorageConfiguration = (role === 'PG_WAL' ? pass.spec.walStorage : pass.spec.storage) ?? {};
   const template = storage.pvcTemplate ?? {};

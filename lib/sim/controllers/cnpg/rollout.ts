@@ -22,7 +22,7 @@ function imageOf(spec: unknown): string | undefined {
 }
 
 /** Why a pod needs to be recreated, or undefined when it matches what the operator would build now. */
-export function rolloutReason(pass: Pass, pod: PodShape): string | undefined {
+function rolloutReason(pass: Pass, pod: PodShape): string | undefined {
   const serial = serialOf(pass.name, pod.metadata.name!);
   if (serial === undefined) return undefined;
   const desired = buildInstancePod(pass, serial).metadata.annotations?.[ANNOTATION.podSpec];

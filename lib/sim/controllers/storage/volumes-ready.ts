@@ -39,7 +39,7 @@ export function attachRequired(driver: string, lookups: Pick<VolumeLookups, 'csi
 }
 
 /** The attachment a PV needs on a node, or undefined when it needs none (node-local, no attach). */
-export function requiredAttachment(
+function requiredAttachment(
   volume: Volume,
   node: string,
   lookups: Pick<VolumeLookups, 'csiDriver'>,
