@@ -21,6 +21,8 @@ export interface SuiteRun {
   pending?: number;
   /** Sum of spec durations by the embedded preset named in the title, in seconds. */
   byPreset?: Record<string, number>;
+  /** Titles of the tests that failed, with their files. */
+  failedTests?: string[];
   /** The test files that took longest (sum of their test durations), slowest first. */
   slowestFiles?: { file: string; seconds: number }[];
 }
@@ -30,6 +32,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 interface MochaJson {
   stats: { passes: number; failures: number; pending: number };
   tests: { fullTitle: string; duration?: number; file?: string }[];
+  failures: { fullTitle: string; file?: string }[];
 }
 
 /** Runs `args` (mocha options) with the JSON reporter and times it. */
@@ -55,6 +58,7 @@ export async function timeMocha(args: string[], timeoutMs: number): Promise<Suit
         byPreset[preset] = round((byPreset[preset] ?? 0) + (t.duration ?? 0) / 1000, 1);
       }
       run.byPreset = byPreset;
+      run.failedTests = report.failures.map((f) => `${(f.file ?? '').replace(ROOT, '')}: ${f.fullTitle}`);
       const byFile = new Map<string, number>();
       for (const t of report.tests) {
         const file = (t.file ?? 'unknown').replace(ROOT, '');

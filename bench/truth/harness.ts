@@ -99,6 +99,8 @@ export interface TruthReport {
     elastic: Tally & { wrongOutcomeKind: number };
     /** The same tallies per kind of run (positives and each negative control). */
     byKind: Record<RunKind, { naive: Tally; elastic: Tally }>;
+    /** kubexpect's tallies by how the matcher was called: either outcome, or expect: 'auto'. */
+    byExpect: Record<'either' | 'auto', Tally>;
   }[];
   /** Every wrong verdict of the elastic matcher, in full, for diagnosis. */
   elasticWrong: RunResult[];
@@ -158,7 +160,7 @@ async function runConfig(
     const third = plan.negativeShare / 3;
     const kind: RunKind =
       r < third ? 'stays' : r < 2 * third ? 'returns' : r < 3 * third ? 'uncordoned' : 'positive';
-    return { index, kind, assertBeforeDrain: random() < 0.5 };
+    return { index, kind, assertBeforeDrain: random() < 0.5, expect: random() < 0.5 ? 'auto' : 'either' };
   });
   const results: RunResult[] = [];
   try {
@@ -222,6 +224,7 @@ export async function runTruth(
   const elasticWrong: RunResult[] = [];
   const naiveWrongExamples: RunResult[] = [];
   const kindTallies = new Map<boolean, Record<RunKind, { naive: Tally; elastic: Tally }>>();
+  const expectTallies = new Map<boolean, Record<'either' | 'auto', Tally>>();
   let seed = plan.seed;
   for (const faults of plan.faults) {
     const perKind = Object.fromEntries(
@@ -231,6 +234,8 @@ export async function runTruth(
       ]),
     ) as Record<RunKind, { naive: Tally; elastic: Tally }>;
     kindTallies.set(faults, perKind);
+    const perExpect = { either: emptyTally(), auto: emptyTally() };
+    expectTallies.set(faults, perExpect);
     const work: [TruthConfig, number][] = [
       [
         {
@@ -253,6 +258,7 @@ export async function runTruth(
       for (const r of results) {
         count(perKind[r.kind].naive, r.naive.pass, legitimate(r.naive.truth));
         count(perKind[r.kind].elastic, r.elastic.pass, legitimate(r.elastic.truth));
+        count(perExpect[r.expect], r.elastic.pass, legitimate(r.elastic.truth));
         if (!elasticIsRight(r)) elasticWrong.push(r);
         else if (r.naive.pass !== legitimate(r.naive.truth) && naiveWrongExamples.length < 5)
           naiveWrongExamples.push(r);
@@ -274,7 +280,14 @@ export async function runTruth(
       add(elastic, c.elastic);
       elastic.wrongOutcomeKind += c.elastic.wrongOutcomeKind;
     }
-    return { faults, runs, naive, elastic, byKind: kindTallies.get(faults)! };
+    return {
+      faults,
+      runs,
+      naive,
+      elastic,
+      byKind: kindTallies.get(faults)!,
+      byExpect: expectTallies.get(faults)!,
+    };
   });
   return { plan, configs, totals, elasticWrong, naiveWrongExamples };
 }

@@ -79,21 +79,30 @@ export interface TruthEntry {
   unschedulable: boolean;
 }
 
-export type TruthOutcome = 'pending' | 'rescheduled' | 'returned' | 'stayed';
+/** `disallowed`: a legitimate outcome, but not the one the storage allows (for `expect: 'auto'`). */
+export type TruthOutcome = 'pending' | 'rescheduled' | 'returned' | 'stayed' | 'disallowed';
 
-/** What the simulator did within [from, until]: the first decisive state of a new instance. */
+/** Which outcome a run's assertion accepts: either, or the one the storage allows. */
+export type Expected = 'either' | 'pending' | 'rescheduled';
+
+/**
+ * What the simulator did within [start, until]: the first decisive state of a new instance. When
+ * only `rescheduled` is expected, an Unschedulable moment is not decisive (the pod may still move);
+ * when only `pending` is, a new instance bound elsewhere is `disallowed`.
+ */
 export function groundTruth(
   entries: readonly TruthEntry[],
   originalUid: string,
   drained: string,
   until: number,
+  expected: Expected = 'either',
 ): { outcome: TruthOutcome; at: number | undefined } {
   for (const e of entries) {
     if (e.at > until) break;
     if (e.uid === originalUid || e.type === 'DELETED') continue;
     if (e.node === drained) return { outcome: 'returned', at: e.at };
-    if (e.node) return { outcome: 'rescheduled', at: e.at };
-    if (e.unschedulable) return { outcome: 'pending', at: e.at };
+    if (e.node) return { outcome: expected === 'pending' ? 'disallowed' : 'rescheduled', at: e.at };
+    if (e.unschedulable && expected !== 'rescheduled') return { outcome: 'pending', at: e.at };
   }
   return { outcome: 'stayed', at: undefined };
 }
@@ -135,6 +144,11 @@ export interface RunSpec {
   kind: RunKind;
   /** Start the elastic assertion before the drain (awaiting `observing`) or right after it. */
   assertBeforeDrain: boolean;
+  /**
+   * `either`: toBeRescheduledOrPending({ from, baseline }); `auto`: with expect: 'auto', which asks
+   * the storage profile (lib/storage) which outcome this pod's storage allows, as the sample specs do.
+   */
+  expect: 'either' | 'auto';
 }
 
 export interface RunResult extends RunSpec {
@@ -236,6 +250,7 @@ export async function runScenario(h: Harness, spec: RunSpec): Promise<RunResult>
       eventuallyPod(h.conn, ns, name, { timeout: h.elasticBudgetMs, events: 0 }).toBeRescheduledOrPending({
         from,
         baseline,
+        ...(spec.expect === 'auto' ? { expect: 'auto' as const } : {}),
       });
     let early: ReturnType<typeof elasticOf> | undefined;
     if (spec.assertBeforeDrain) {
@@ -262,7 +277,10 @@ export async function runScenario(h: Harness, spec: RunSpec): Promise<RunResult>
     const [n, e] = await Promise.all([naive, elasticVerdict]);
     // The elastic matcher is judged on what happened before it settled; the naive assertion's claim
     // ("the pod goes Pending") on whether the run's behaviour was legitimate at all.
-    const truthUntil = (t: number) => groundTruth(entries, originalUid, from, t).outcome;
+    const allowed: Expected =
+      spec.expect === 'either' ? 'either' : h.config.storage === 'node-pinned' ? 'pending' : 'rescheduled';
+    const truthUntil = (t: number, expected: Expected = 'either') =>
+      groundTruth(entries, originalUid, from, t, expected).outcome;
     const end = Math.max(n.settledAt, e.settledAt);
     // Keep recording until a new instance runs (or a minute, scaled), so its Pending time is known.
     if (spec.kind !== 'stays' && h.config.storage === 'movable') {
@@ -282,7 +300,7 @@ export async function runScenario(h: Harness, spec: RunSpec): Promise<RunResult>
       faults: h.config.faults,
       drained: from,
       naive: { ...n, truth: truthUntil(end) },
-      elastic: { ...e, truth: truthUntil(e.settledAt) },
+      elastic: { ...e, truth: truthUntil(e.settledAt, allowed) },
       pendingWindowMs: created && ran ? Math.round((ran.at - created.at) / h.config.timeScale) : undefined,
     };
   } finally {

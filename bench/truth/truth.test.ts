@@ -29,6 +29,14 @@ describe('verdict truth', () => {
     expect(groundTruth(moved, 'old', 'a', 2.5).outcome).to.equal('stayed');
   });
 
+  it("judges expect: 'auto' runs by the outcome the storage allows", () => {
+    const pendingThenMoved = [entry(1, 'old', 'a'), entry(2, 'new', undefined, true), entry(3, 'new', 'b')];
+    expect(groundTruth(pendingThenMoved, 'old', 'a', 10, 'rescheduled').outcome).to.equal('rescheduled');
+    expect(groundTruth(pendingThenMoved, 'old', 'a', 10, 'pending').outcome).to.equal('pending');
+    const moved = [entry(1, 'old', 'a'), entry(2, 'new', 'b')];
+    expect(groundTruth(moved, 'old', 'a', 10, 'pending').outcome).to.equal('disallowed');
+  });
+
   it('finds no wrong kubexpect verdict in a small seeded run with faults and negative controls', async function () {
     this.timeout(120_000);
     const report = await runTruth({
