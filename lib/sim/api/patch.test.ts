@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
 import { clientsFor, refusal } from '../testing/clients.ts';
+import { authHeader } from '../testing/rest.ts';
 
 const withContentType = (type: string) => k8s.setHeaderOptions('Content-Type', type);
 
@@ -559,11 +560,6 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
     });
   });
 });
-
-function authHeader(cluster: Cluster): Record<string, string> {
-  const token = /token: (\S+)/.exec(cluster.kubeconfig)?.[1];
-  return token ? { Authorization: `Bearer ${token}` } : {};
-}
 
 function fetchApply(cluster: Cluster, path: string, body: unknown): Promise<Response> {
   return fetch(`${cluster.url}${path}`, {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
-import { type RestAnswer, restClient } from '../testing/rest.ts';
+import { authHeader, type RestAnswer, restClient } from '../testing/rest.ts';
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
@@ -76,7 +76,7 @@ describe('CustomResourceDefinitions', () => {
       spec: { size: 2 },
     });
     const res = await fetch(`${cluster.url}${widgets}`, {
-      headers: { accept: TABLE, authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}` },
+      headers: { accept: TABLE, ...authHeader(cluster) },
     });
     const table = (await res.json()) as {
       columnDefinitions: { name: string }[];
@@ -126,7 +126,7 @@ describe('CustomResourceDefinitions', () => {
 
   it('serves clusters.postgresql.cnpg.io from the start with the CNPG printer columns', async () => {
     const res = await fetch(`${cluster.url}/apis/postgresql.cnpg.io/v1/namespaces/default/clusters`, {
-      headers: { accept: TABLE, authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}` },
+      headers: { accept: TABLE, ...authHeader(cluster) },
     });
     const table = (await res.json()) as {
       columnDefinitions: { name: string }[];
@@ -225,7 +225,7 @@ describe('CustomResourceDefinitions', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: `Bearer ${/token: (\S+)/.exec(cluster.kubeconfig)![1]}`,
+        ...authHeader(cluster),
       },
       body: JSON.stringify({
         apiVersion: 'example.com/v1',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
-import { type RestAnswer, restClient } from '../testing/rest.ts';
+import { authHeader, type RestAnswer, restClient } from '../testing/rest.ts';
 
 describe('built-in kinds', () => {
   let cluster: Cluster;
@@ -146,12 +146,9 @@ describe('built-in kinds', () => {
     );
   });
   it('streams core events to events.k8s.io/v1 watchers in the events.k8s.io shape', async () => {
-    const token = /token: (\S+)/.exec(cluster.kubeconfig)![1];
     const res = await fetch(
       `${cluster.url}/apis/events.k8s.io/v1/namespaces/default/events?watch=true&resourceVersion=1`,
-      {
-        headers: { authorization: `Bearer ${token}` },
-      },
+      { headers: authHeader(cluster) },
     );
     const reader = res.body!.getReader();
     await call('POST', `${ns}/events`, {

@@ -3,13 +3,9 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { type Cluster, startCluster } from '../index.ts';
 import { clientsFor } from '../testing/clients.ts';
+import { authHeader } from '../testing/rest.ts';
 
 use(chaiAsPromised);
-
-function authHeader(cluster: Cluster): Record<string, string> {
-  const token = /token: (\S+)/.exec(cluster.kubeconfig)?.[1];
-  return token ? { Authorization: `Bearer ${token}` } : {};
-}
 
 const get = (cluster: Cluster, path: string) =>
   fetch(`${cluster.url}${path}`, { headers: authHeader(cluster) });

@@ -242,7 +242,8 @@ describe('the API server under random requests', () => {
   let token: string;
 
   before(async () => {
-    cluster = await startCluster({ seed: 99, http: { maxBodyBytes: 64 * 1024 } });
+    // A token, so that requests with and without one are both exercised.
+    cluster = await startCluster({ seed: 99, token: true, http: { maxBodyBytes: 64 * 1024 } });
     token = /token: (\S+)/.exec(cluster.kubeconfig)![1]!;
     const ns = cluster.api.resource('', 'namespaces');
     cluster.api.create(ns, undefined, { metadata: { name: 'fuzz' } });

@@ -7,6 +7,12 @@ export interface RestAnswer {
   body: any;
 }
 
+/** The Authorization header the cluster's kubeconfig implies: its bearer token, or none when it has none. */
+export function authHeader(cluster: Cluster): Record<string, string> {
+  const token = /token: (\S+)/.exec(cluster.kubeconfig)?.[1];
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 export function restClient(cluster: Cluster) {
   return async (
     method: string,
@@ -14,9 +20,7 @@ export function restClient(cluster: Cluster) {
     body?: unknown,
     contentType = 'application/json',
   ): Promise<RestAnswer> => {
-    const headers: Record<string, string> = { 'content-type': contentType };
-    const token = /token: (\S+)/.exec(cluster.kubeconfig)?.[1];
-    if (token) headers.authorization = `Bearer ${token}`;
+    const headers: Record<string, string> = { 'content-type': contentType, ...authHeader(cluster) };
     const res = await fetch(`${cluster.url}${path}`, {
       method,
       headers,
