@@ -24,7 +24,7 @@ export interface FilterOptions {
 /** Whether the DaemonSet that owns a pod still exists (looked up once per pod, as kubectl does). */
 export type DaemonSetExists = (namespace: string, name: string) => Promise<boolean>;
 
-export const MESSAGES = {
+const MESSAGES = {
   daemonSetFatal: 'DaemonSet-managed Pods (use ignoreDaemonSets to ignore)',
   daemonSetWarning: 'ignoring DaemonSet-managed Pods',
   localStorageFatal: 'Pods with local storage (use deleteEmptyDirData to override)',

@@ -281,7 +281,7 @@ async function pdbOf(conn: Connection, pod: V1Pod, cause: string | undefined): P
 }
 
 /** LabelSelector semantics: a missing selector selects nothing, an empty one everything. */
-export function selects(selector: V1LabelSelector | undefined, labels: Record<string, string>): boolean {
+function selects(selector: V1LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
