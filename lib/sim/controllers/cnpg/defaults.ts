@@ -5,6 +5,7 @@
  */
 import type { FieldError } from '../../api/errors.ts';
 import { clone, isPlainObject } from '../../api/types.ts';
+import { parseQuantity } from '../node-matching.ts';
 import { DEFAULT_IMAGE } from './naming.ts';
 import type { ClusterSpec, StorageConfiguration } from './types.ts';
 
@@ -82,27 +83,12 @@ export function withDefaults(input: ClusterSpec): ClusterSpec {
   return spec;
 }
 
+/** A storage size as this validation accepts it: digits and an optional binary or decimal suffix (no sign, exponent or milli). */
 const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-const FACTORS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
 
 /** Bytes of a storage quantity (`1Gi`, `500M`), or undefined when it is not one. */
 export function quantityBytes(q: string): number | undefined {
-  const m = QUANTITY.exec(q.trim());
-  return m ? Number(m[1]) * FACTORS[m[2] ?? '']! : undefined;
+  return QUANTITY.test(q.trim()) ? parseQuantity(q) : undefined;
 }
 
 /** The storage size a configuration asks for: `size`, else the pvcTemplate's request. */
