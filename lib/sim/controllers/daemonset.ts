@@ -6,7 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { KObject } from '../api/types.ts';
-import { type PodSpec, type Toleration, isTerminal, nodeSpec, podSpec, podStatus } from './kube-types.ts';
+import {
+  type PodSpec,
+  type Toleration,
+  isPodReady,
+  isTerminal,
+  nodeSpec,
+  podSpec,
+  podStatus,
+} from './kube-types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
 import { podFitsNodeAffinity, untoleratedTaint } from './node-matching.ts';
 import { createOwnedPod, deleteOwnedPod } from './owned-pods.ts';
@@ -64,10 +72,6 @@ function maxUnavailable(ds: KObject, desired: number): number {
       ? Math.floor((Number.parseInt(value, 10) * desired) / 100)
       : Number(value);
   return Number.isFinite(n) && n >= 1 ? n : 1;
-}
-
-function isReady(pod: KObject): boolean {
-  return (podStatus(pod).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 export function daemonSetController(options: DaemonSetControllerOptions): Controller {
@@ -173,15 +177,15 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
         for (const nodeName of eligible) {
           const live = (byNode.get(nodeName) ?? []).filter((p) => !isTerminal(p));
           const serving = live.filter((p) => !p.metadata.deletionTimestamp);
-          if (!serving.some(isReady)) unavailable++;
+          if (!serving.some(isPodReady)) unavailable++;
           for (const p of serving)
             if (p.metadata.labels?.['controller-revision-hash'] !== revision) old.push(p);
         }
         // Not-ready old pods go first: replacing them costs no availability.
-        old.sort((a, b) => Number(isReady(a)) - Number(isReady(b)));
+        old.sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)));
         let budget = maxUnavailable(ds, eligible.size) - unavailable;
         for (const p of old) {
-          if (isReady(p)) {
+          if (isPodReady(p)) {
             if (budget <= 0) break;
             budget--;
           }
@@ -194,7 +198,7 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
         const scheduledOn = new Set(live.map((p) => podSpec(p).nodeName).filter((n): n is string => !!n));
         const current = [...scheduledOn].filter((n) => eligible.has(n)).length;
         const misscheduled = [...scheduledOn].filter((n) => !eligible.has(n)).length;
-        const ready = live.filter((p) => eligible.has(podSpec(p).nodeName ?? '') && isReady(p)).length;
+        const ready = live.filter((p) => eligible.has(podSpec(p).nodeName ?? '') && isPodReady(p)).length;
         const status: Record<string, unknown> = {
           ...((ds.status ?? {}) as Record<string, unknown>),
           currentNumberScheduled: current,

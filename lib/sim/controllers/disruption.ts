@@ -10,6 +10,7 @@ import { isStatusError } from '../api/errors.ts';
 import { qualifiedResource } from '../api/errors.ts';
 import { fromLabelSelectorSpec, type LabelSelectorSpec, matchesLabels } from '../api/selectors.ts';
 import { type KObject, timestamp } from '../api/types.ts';
+import { isPodReady } from './kube-types.ts';
 import type { Controller, SimRuntime } from './runtime.ts';
 import { keyOf, splitKey } from './runtime.ts';
 
@@ -65,12 +66,6 @@ function scaledValue(value: IntOrString, total: number, roundUp: boolean): numbe
   if (!m) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
   const v = (Number(m[1]) * total) / 100;
   return roundUp ? Math.ceil(v) : Math.floor(v);
-}
-
-function isPodReady(pod: KObject): boolean {
-  return (
-    (pod as PodShape).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
-  );
 }
 
 function controllerOf(obj: KObject) {

@@ -6,7 +6,7 @@
  */
 import { StatusError } from '../api/errors.ts';
 import { type KObject, timestamp } from '../api/types.ts';
-import { type PodSpec, isTerminal, podStatus } from './kube-types.ts';
+import { type PodSpec, isPodReady, isTerminal, podStatus } from './kube-types.ts';
 import { type Latencies, drawLatency } from './latencies.ts';
 import { createOwnedPod, deleteOwnedPod } from './owned-pods.ts';
 import { controllerRef, isControlledBy } from './owners.ts';
@@ -57,10 +57,6 @@ const finished = (status: JobStatusShape) =>
   (status.conditions ?? []).some(
     (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
   );
-
-function isReady(pod: KObject): boolean {
-  return (podStatus(pod).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
 
 export function jobController(options: JobControllerOptions): Controller {
   return {
@@ -203,7 +199,7 @@ export function jobController(options: JobControllerOptions): Controller {
         expected.set(key, pending);
         const done = finished(status);
         status.active = done ? 0 : active.length + pending.size;
-        status.ready = done ? 0 : active.filter(isReady).length;
+        status.ready = done ? 0 : active.filter(isPodReady).length;
         status.succeeded = succeeded;
         status.failed = failed;
         status.terminating = live.length - active.length;

@@ -187,6 +187,11 @@ export function isTerminal(pod: KObject): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
+/** Whether the pod's Ready condition is True. */
+export function isPodReady(pod: KObject): boolean {
+  return (podStatus(pod).conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
 /** The claim names of a pod's persistentVolumeClaim volumes, in spec order. */
 export function claimNames(pod: KObject): string[] {
   return (podSpec(pod).volumes ?? [])
