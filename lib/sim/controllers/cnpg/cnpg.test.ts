@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
-import { clientsFor } from '../../testing/clients.ts';
+import { clientsFor, refusal } from '../../testing/clients.ts';
 import { cnpgController } from './index.ts';
 import { FakeNodeAgents } from './test-agents.ts';
 
@@ -192,44 +192,48 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
 
     it('refuses a Cluster without a storage size with the webhook message', async () => {
       const ns = await namespace();
-      const err = await createCluster(ns, 'nosize', { instances: 1 }).catch((e) => e);
+      const err = await refusal(createCluster(ns, 'nosize', { instances: 1 }));
       expect(err.code).to.equal(422);
-      expect(JSON.parse(err.body).message).to.equal(
+      expect(err.status.message).to.equal(
         'admission webhook "vcluster.cnpg.io" denied the request: Cluster.postgresql.cnpg.io "nosize" is invalid: spec.storage: Invalid value: {}: Size not configured. Please add it, or a storage request in the pvcTemplate.',
       );
     });
 
     it('refuses "on" for a boolean with the CRD schema message (YAML 1.2 reads it as a string)', async () => {
       const ns = await namespace();
-      const err = await createCluster(ns, 'onoff', {
-        instances: 1,
-        storage: { size: '1Gi' },
-        nodeMaintenanceWindow: { inProgress: 'on', reusePVC: true },
-      }).catch((e) => e);
+      const err = await refusal(
+        createCluster(ns, 'onoff', {
+          instances: 1,
+          storage: { size: '1Gi' },
+          nodeMaintenanceWindow: { inProgress: 'on', reusePVC: true },
+        }),
+      );
       expect(err.code).to.equal(422);
-      expect(JSON.parse(err.body).message).to.equal(
+      expect(err.status.message).to.equal(
         'Cluster.postgresql.cnpg.io "onoff" is invalid: spec.nodeMaintenanceWindow.inProgress: Invalid value: "string": spec.nodeMaintenanceWindow.inProgress in body must be of type boolean: "string"',
       );
     });
 
     it('refuses a non-list of tolerations and a non-string node selector value, naming both fields', async () => {
       const ns = await namespace();
-      const err = await createCluster(ns, 'types', {
-        instances: 1,
-        storage: { size: '1Gi' },
-        affinity: { tolerations: 'all', nodeSelector: { drain: true } },
-      }).catch((e) => e);
+      const err = await refusal(
+        createCluster(ns, 'types', {
+          instances: 1,
+          storage: { size: '1Gi' },
+          affinity: { tolerations: 'all', nodeSelector: { drain: true } },
+        }),
+      );
       expect(err.code).to.equal(422);
-      expect(JSON.parse(err.body).message).to.equal(
+      expect(err.status.message).to.equal(
         'Cluster.postgresql.cnpg.io "types" is invalid: [spec.affinity.nodeSelector.drain: Invalid value: "boolean": spec.affinity.nodeSelector.drain in body must be of type string: "boolean", spec.affinity.tolerations: Invalid value: "string": spec.affinity.tolerations in body must be of type array: "string"]',
       );
     });
 
     it('refuses 0 instances with the CRD schema message', async () => {
       const ns = await namespace();
-      const err = await createCluster(ns, 'zero', { instances: 0, storage: { size: '1Gi' } }).catch((e) => e);
+      const err = await refusal(createCluster(ns, 'zero', { instances: 0, storage: { size: '1Gi' } }));
       expect(err.code).to.equal(422);
-      expect(JSON.parse(err.body).message).to.equal(
+      expect(err.status.message).to.equal(
         'Cluster.postgresql.cnpg.io "zero" is invalid: spec.instances: Invalid value: 0: spec.instances in body should be greater than or equal to 1',
       );
     });
@@ -237,8 +241,8 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
     it('refuses to shrink the storage of an existing Cluster', async () => {
       const ns = await namespace();
       await createCluster(ns, 'shrink', { instances: 1, storage: { size: '2Gi' } });
-      const err = await custom
-        .patchNamespacedCustomObject(
+      const err = await refusal(
+        custom.patchNamespacedCustomObject(
           {
             group: GROUP,
             version: 'v1',
@@ -248,10 +252,10 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
             body: { spec: { storage: { size: '1Gi' } } },
           },
           mergePatch,
-        )
-        .catch((e) => e);
+        ),
+      );
       expect(err.code).to.equal(422);
-      expect(JSON.parse(err.body).message).to.contain("can't shrink existing storage from 2Gi to 1Gi");
+      expect(err.status.message).to.contain("can't shrink existing storage from 2Gi to 1Gi");
     });
   });
 
