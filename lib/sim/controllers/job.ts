@@ -146,6 +146,16 @@ export function jobController(options: JobControllerOptions): Controller {
           lastProbeTime: now,
           lastTransitionTime: now,
         });
+        /** Ends the Job Failed (FailureTarget, then Failed) and stops its running pods. */
+        const fail = (reason: string, message: string) => {
+          status.conditions = [
+            ...(status.conditions ?? []),
+            condition('FailureTarget', reason, message),
+            condition('Failed', reason, message),
+          ];
+          for (const p of active) deletePod(job, p);
+          runtime.events.record(job, 'Warning', reason, message, SOURCE);
+        };
         const complete =
           completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
         if (complete) {
@@ -161,33 +171,9 @@ export function jobController(options: JobControllerOptions): Controller {
           status.completionTime = now;
           runtime.events.record(job, 'Normal', 'Completed', 'Job completed', SOURCE);
         } else if (pastDeadline) {
-          status.conditions = [
-            ...(status.conditions ?? []),
-            condition('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline'),
-            condition('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline'),
-          ];
-          for (const p of active) deletePod(job, p);
-          runtime.events.record(
-            job,
-            'Warning',
-            'DeadlineExceeded',
-            'Job was active longer than specified deadline',
-            SOURCE,
-          );
+          fail('DeadlineExceeded', 'Job was active longer than specified deadline');
         } else if (failed > backoffLimit) {
-          status.conditions = [
-            ...(status.conditions ?? []),
-            condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
-            condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
-          ];
-          for (const p of active) deletePod(job, p);
-          runtime.events.record(
-            job,
-            'Warning',
-            'BackoffLimitExceeded',
-            'Job has reached the specified backoff limit',
-            SOURCE,
-          );
+          fail('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
         } else if (!spec.suspend) {
           const wanted =
             completions !== undefined ? Math.min(parallelism, completions - succeeded) : parallelism;
