@@ -274,31 +274,21 @@ export function volumeBinder(options: VolumeBinderOptions = {}): Controller {
         setClaimPhase(claim, 'Pending');
       };
 
+      const markLost = (claim: Claim, message: string) => {
+        if (claim.status?.phase === 'Lost') return;
+        setClaimPhase(claim, 'Lost');
+        record(claim, 'Warning', 'ClaimLost', message);
+      };
+
       const syncBoundClaim = (claim: Claim) => {
         const volumeName = claim.spec?.volumeName;
         if (!volumeName) {
-          if (claim.status?.phase !== 'Lost') {
-            setClaimPhase(claim, 'Lost');
-            record(
-              claim,
-              'Warning',
-              'ClaimLost',
-              'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!',
-            );
-          }
+          markLost(claim, 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
           return;
         }
         const volume = api.find(rs.volumes, undefined, volumeName) as Volume | undefined;
         if (!volume) {
-          if (claim.status?.phase !== 'Lost') {
-            setClaimPhase(claim, 'Lost');
-            record(
-              claim,
-              'Warning',
-              'ClaimLost',
-              'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
-            );
-          }
+          markLost(claim, 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
           return;
         }
         if (!volume.spec?.claimRef || volume.spec.claimRef.uid === claim.metadata.uid)
