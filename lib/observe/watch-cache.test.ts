@@ -189,6 +189,21 @@ describe('WatchCache', () => {
     }
   });
 
+  it('falls back to polling when every watch ends at once without an event, and still sees changes', async () => {
+    await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('cut') });
+    cluster.setFaults({ closeWatchesEverySeconds: 0.005 });
+    const cache = acquireCache(conn, PODS, 'obs', {}, { reconnectDelayMs: 5, pollIntervalMs: 50 });
+    try {
+      await until('polling', () => cache.mode === 'polling');
+      expect(cache.lastError?.error.message).to.equal('every watch ended at once, without an event');
+      await setPhase(conn, 'obs', 'cut', 'Running');
+      await until('Running', () => cache.trajectory('cut').last?.phase === 'Running');
+    } finally {
+      cluster.setFaults(undefined);
+      cache.release();
+    }
+  });
+
   describe('through a flaky connection', () => {
     let proxy: FlakyProxy;
     let flaky: Connection;

@@ -373,14 +373,11 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
         },
         (err: unknown) => {
           if (!current()) return;
-          if (this.watchOpened && isRoutineEnd(err)) {
+          if (isRoutineEnd(err, this.watchOpened)) {
             this.onRoutineEnd();
             return;
           }
-          const classified: ClassifiedError = err
-            ? classifyError(err, this.namespace)
-            : { class: 'transient', reason: 'WatchClosed', message: 'the watch was closed by the server' };
-          this.onWatchEnd(classified, operation);
+          this.onWatchEnd(classifyError(err, this.namespace), operation);
         },
       )
       .then(
@@ -406,7 +403,7 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
    * it with a TimeoutError (30 s without data). Nothing is wrong, so resume from the last
    * resourceVersion at once: no relist, no error recorded, no gap in the trajectory. Watches that
    * keep ending within a second without an event back off, so a server that closes every stream
-   * at once is not hammered.
+   * at once is not hammered, and after `watchFailuresBeforePolling` of them the cache polls.
    */
   private onRoutineEnd(): void {
     this.watchGeneration++;
@@ -415,6 +412,17 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     const healthy = this.watchEvents > 0 || Date.now() - this.watchStartedAt >= 1000;
     this.quickEnds = healthy ? 0 : this.quickEnds + 1;
     if (healthy) this.failures = 0;
+    if (this.quickEnds >= this.options.watchFailuresBeforePolling) {
+      // Watches that never last cannot be trusted to deliver changes: poll, as for failures.
+      this.quickEnds = 0;
+      this.record(
+        { class: 'transient', reason: 'WatchClosed', message: 'every watch ended at once, without an event' },
+        `watch ${this.description}`,
+      );
+      this.mode = 'polling';
+      this.schedulePoll();
+      return;
+    }
     this.mode = 'reconnecting';
     this.stats.reconnects++;
     if (this.quickEnds === 0) {
@@ -483,9 +491,12 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
   }
 }
 
-/** A clean end of stream, or client-node 2.x's client-side watch timeout. */
-function isRoutineEnd(err: unknown): boolean {
-  return !err || (err as { name?: unknown }).name === 'TimeoutError';
+/**
+ * A clean end of stream (client-node reports one only after a 200), or client-node 2.x's
+ * client-side timeout of a watch that had opened (before that, a timeout is a real failure).
+ */
+function isRoutineEnd(err: unknown, opened: boolean): boolean {
+  return !err || (opened && (err as { name?: unknown }).name === 'TimeoutError');
 }
 
 function errorOfKubeApiError(err: unknown, status: number | undefined): ClassifiedError {
