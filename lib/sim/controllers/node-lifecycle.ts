@@ -175,15 +175,7 @@ export function nodeLifecycle(options: NodeLifecycleOptions): Controller {
         }
       }
 
-      function markPodNotReady(pod: KObject): void {
-        const fresh = api.find(podsRt, pod.metadata.namespace, pod.metadata.name!);
-        if (!fresh) return;
-        const status: PodStatus = { ...podStatus(fresh) };
-        const ready = (status.conditions ?? []).find((c) => c.type === 'Ready');
-        if (!ready || ready.status === 'False') return;
-        status.conditions = (status.conditions ?? []).map((c) =>
-          c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: timestamp(api.now()) } : c,
-        );
+      function writePodStatus(fresh: KObject, status: PodStatus): void {
         api.update(
           podsRt,
           fresh.metadata.namespace,
@@ -194,6 +186,18 @@ export function nodeLifecycle(options: NodeLifecycleOptions): Controller {
             fieldManager: 'kube-controller-manager',
           },
         );
+      }
+
+      function markPodNotReady(pod: KObject): void {
+        const fresh = api.find(podsRt, pod.metadata.namespace, pod.metadata.name!);
+        if (!fresh) return;
+        const status: PodStatus = { ...podStatus(fresh) };
+        const ready = (status.conditions ?? []).find((c) => c.type === 'Ready');
+        if (!ready || ready.status === 'False') return;
+        status.conditions = (status.conditions ?? []).map((c) =>
+          c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: timestamp(api.now()) } : c,
+        );
+        writePodStatus(fresh, status);
         runtime.events.record(fresh, 'Warning', 'NodeNotReady', 'Node is not ready', {
           component: 'node-controller',
         });
@@ -261,16 +265,7 @@ export function nodeLifecycle(options: NodeLifecycleOptions): Controller {
           lastTransitionTime: timestamp(api.now()),
         });
         status.conditions = conditions;
-        api.update(
-          podsRt,
-          fresh.metadata.namespace,
-          fresh.metadata.name!,
-          { ...fresh, status },
-          {
-            subresource: 'status',
-            fieldManager: 'kube-controller-manager',
-          },
-        );
+        writePodStatus(fresh, status);
       }
     },
   };
