@@ -1,24 +1,10 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
-import { clientsFor } from '../testing/clients.ts';
+import { clientsFor, until } from '../testing/clients.ts';
 import { endpointsController } from './endpoints.ts';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe('endpointsController', () => {
   let cluster: Cluster;

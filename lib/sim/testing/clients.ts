@@ -27,12 +27,12 @@ export function clientsFor(cluster: Cluster): Clients {
 }
 
 /**
- * Polls `probe` until it answers something other than undefined, and answers that; fails after
- * `timeoutMs` naming what was awaited and the last thing seen (or the last error).
+ * Polls `probe` until it answers something other than undefined or false, and answers that; fails
+ * after `timeoutMs` naming what was awaited and the last thing seen (or the last error).
  */
 export async function until<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined | false>,
   timeoutMs = 5000,
   describe?: () => Promise<unknown>,
 ): Promise<T> {
@@ -41,7 +41,7 @@ export async function until<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== false) return value;
     } catch (err) {
       lastError = err;
     }
