@@ -11,3 +11,13 @@ export function seededRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The API server's alphabet for generated name suffixes: no vowels, no look-alike digits. */
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** `length` characters of that alphabet drawn from `random` (generateName suffixes, component ids). */
+export function randomNameSuffix(random: Random, length = 5): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += NAME_ALPHABET[Math.floor(random() * NAME_ALPHABET.length)];
+  return out;
+}

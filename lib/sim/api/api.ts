@@ -17,6 +17,7 @@ import {
   OPTIMISTIC_LOCK_MESSAGE,
   StatusError,
 } from './errors.ts';
+import { randomNameSuffix } from '../random.ts';
 import { DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
 import { validateObjectMeta } from './metadata.ts';
 import { forbiddenForce, type PatchType, patchObject } from './patch.ts';
@@ -130,8 +131,6 @@ export interface ApiOptions {
   now?: () => Date;
 }
 
-const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
 interface Matcher {
   labels: LabelSelector;
   fields: FieldRequirement[];
@@ -192,10 +191,7 @@ export class Api {
   }
 
   private nameSuffix(): string {
-    let out = '';
-    for (let i = 0; i < 5; i++)
-      out += NAME_SUFFIX_ALPHABET[Math.floor(this.random() * NAME_SUFFIX_ALPHABET.length)];
-    return out;
+    return randomNameSuffix(this.random);
   }
 
   private context(): StrategyContext {

@@ -4,7 +4,7 @@
  * two runs can interleave independent work differently; keying each draw keeps every object's own
  * trajectory (its name, node, latencies) identical for the same seed.
  */
-import { seededRandom } from '../random.ts';
+import { randomNameSuffix, seededRandom } from '../random.ts';
 import type { SimRuntime } from './runtime.ts';
 
 const bases = new WeakMap<SimRuntime, number>();
@@ -44,14 +44,9 @@ export function stableStream(runtime: SimRuntime, ...parts: string[]): () => num
   return seededRandom(hash(parts.join('\u0000'), baseOf(runtime)));
 }
 
-const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
 /** A 5-character name suffix in the API server's alphabet, determined by the seed and the parts. */
 export function stableSuffix(runtime: SimRuntime, ...parts: string[]): string {
-  const next = stableStream(runtime, 'name', ...parts);
-  let out = '';
-  for (let i = 0; i < 5; i++) out += NAME_SUFFIX_ALPHABET[Math.floor(next() * NAME_SUFFIX_ALPHABET.length)];
-  return out;
+  return randomNameSuffix(stableStream(runtime, 'name', ...parts));
 }
 
 /** `bytes` random bytes as hex, determined by the seed and the parts (container ids, digests). */

@@ -3,7 +3,7 @@
  * volumes can follow a pod (`mobility`), and how long its operations take. Presets pick and tune
  * entries; users add their own. Latencies are realistic milliseconds, scaled by the time scale.
  */
-import type { Random } from '../../random.ts';
+import { type Random, randomNameSuffix } from '../../random.ts';
 
 /**
  * How far a volume can follow its pod: `node` (pinned to the node it was created on, like
@@ -186,10 +186,7 @@ export function checkProvisioner(p: Provisioner): void {
 
 /** A seeded identity in the real `<provisioner>_<pod>_<uuid>` shape, for the events' source. */
 export function provisionerIdentity(p: Provisioner, random: Random): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const pick = (n: number) =>
-    Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-  return `${p.name}_${p.controllerName}-${pick(10)}-${pick(5)}_${uuid(random)}`;
+  return `${p.name}_${p.controllerName}-${randomNameSuffix(random, 10)}-${randomNameSuffix(random, 5)}_${uuid(random)}`;
 }
 
 export { uuid as seededUuid };
