@@ -188,5 +188,3 @@ export function checkProvisioner(p: Provisioner): void {
 export function provisionerIdentity(p: Provisioner, random: Random): string {
   return `${p.name}_${p.controllerName}-${randomNameSuffix(random, 10)}-${randomNameSuffix(random, 5)}_${uuid(random)}`;
 }
-
-export { uuid as seededUuid };
