@@ -187,6 +187,3 @@ export class SetExpectation<
     return this.toMatch(toHaveCount<T>(count));
   }
 }
-
-/** Exposed so subclasses in other files can reach the protected async entry. */
-export type { Expectation };
