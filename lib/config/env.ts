@@ -15,7 +15,7 @@ export const ENV_VARS = {
   KUBEXPECT_LABEL_FILTER:
     'a Ginkgo label filter (e.g. "disruptive && !slow") selecting which kubexpect/dsl specs run',
   KUBEXPECT_STEPS:
-    '"on" (default) or "off": whether By() steps are printed live (reports keep them either way)',
+    '"on" or "off": whether By() steps are printed live (default on, off under mocha --parallel; reports keep them either way)',
   KUBEXPECT_REPORT_DIR: 'directory for failure reports of kubexpect/dsl specs (default "reports")',
   KUBEXPECT_CLUSTER:
     '"embedded" (default: the sample specs start simulated clusters) or "kubeconfig" (use KUBECONFIG, e.g. kind)',

@@ -8,7 +8,7 @@ import { type LabelFilter, parseLabelFilter } from './label-filter.ts';
 export interface DslSettings {
   /** From KUBEXPECT_LABEL_FILTER; undefined when unset or blank. */
   readonly labelFilter: { readonly text: string; readonly matches: LabelFilter } | undefined;
-  /** KUBEXPECT_STEPS=off silences the live `STEP` lines (they are still kept for reports). */
+  /** KUBEXPECT_STEPS=off silences the live `STEP` lines (kept for reports either way); off by default under mocha --parallel. */
   readonly liveSteps: boolean;
   /** KUBEXPECT_REPORT_DIR, default `reports` (relative to the working directory). */
   readonly reportDir: string;
@@ -26,7 +26,9 @@ export function dslSettings(env: NodeJS.ProcessEnv = process.env): DslSettings {
       throw new TypeError(`KUBEXPECT_LABEL_FILTER: ${(err as Error).message}`);
     }
   }
-  const steps = (readEnv('KUBEXPECT_STEPS', env) ?? 'on').trim().toLowerCase();
+  const parallelWorker = readEnv('MOCHA_WORKER_ID', env) !== undefined;
+  // mocha --parallel buffers each file's output, so live lines would land far from their spec.
+  const steps = (readEnv('KUBEXPECT_STEPS', env) ?? (parallelWorker ? 'off' : 'on')).trim().toLowerCase();
   if (steps !== 'on' && steps !== 'off') {
     throw new TypeError(`KUBEXPECT_STEPS must be "on" or "off", got ${JSON.stringify(steps)}`);
   }
@@ -34,6 +36,6 @@ export function dslSettings(env: NodeJS.ProcessEnv = process.env): DslSettings {
     labelFilter,
     liveSteps: steps === 'on',
     reportDir: readEnv('KUBEXPECT_REPORT_DIR', env)?.trim() ?? 'reports',
-    parallelWorker: readEnv('MOCHA_WORKER_ID', env) !== undefined,
+    parallelWorker,
   };
 }
