@@ -5,8 +5,13 @@
  * that does not match, including one that came and went between ticks. Both end on the budget, an
  * AbortSignal, a final API error, or a verdict that says no future change can help.
  */
-import { type ResolvedTimeout, resolveTimeout, type TimeoutSpec } from '../timeouts/index.ts';
-import { type Duration, parseDuration } from '../timeouts/index.ts';
+import {
+  type Duration,
+  parseDuration,
+  type ResolvedTimeout,
+  resolveTimeout,
+  type TimeoutSpec,
+} from '../timeouts/index.ts';
 import { Assertion } from './assertion.ts';
 import { type FailureKind, KubeAssertionError } from './failure.ts';
 import type { Observation } from './observation.ts';

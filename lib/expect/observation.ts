@@ -4,8 +4,7 @@
  * needs (the trajectory table, the last API error, related events).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ClassifiedError, Connection } from '../client/index.ts';
-import { describeRecordedError } from '../client/index.ts';
+import { type ClassifiedError, type Connection, describeRecordedError } from '../client/index.ts';
 import {
   acquireCache,
   formatEntry,

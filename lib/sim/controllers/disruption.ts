@@ -6,13 +6,11 @@
  * compute a budget. The eviction subresource reads this status.
  */
 import type { Api } from '../api/api.ts';
-import { isStatusError } from '../api/errors.ts';
-import { qualifiedResource } from '../api/errors.ts';
+import { isStatusError, qualifiedResource } from '../api/errors.ts';
 import { fromLabelSelectorSpec, type LabelSelectorSpec, matchesLabels } from '../api/selectors.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import { isPodReady } from './kube-types.ts';
-import type { Controller, SimRuntime } from './runtime.ts';
-import { keyOf, splitKey } from './runtime.ts';
+import { type Controller, type SimRuntime, keyOf, splitKey } from './runtime.ts';
 
 const SOURCE = { component: 'controllermanager' };
 /** How long an eviction's entry in disruptedPods may wait for the pod's deletion (DeletionTimeout). */

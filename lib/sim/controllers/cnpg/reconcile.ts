@@ -2,7 +2,7 @@
  * One reconcile of a Cluster, in the order of the real operator's loop
  * (internal/controller/cluster_controller.go `reconcile`, `reconcileResources`, `reconcilePods`).
  */
-import { type Pass, mergePatchBetween } from './pass.ts';
+import { type CnpgKinds, mergePatchBetween, type Pass } from './pass.ts';
 import { FIELD_MANAGER } from './naming.ts';
 import { withDefaults, validateClusterSpec } from './defaults.ts';
 import { continueFailover, startFailoverIfNeeded } from './failover.ts';
@@ -42,7 +42,6 @@ import {
 import { switchoverFromDrainingNode } from './switchover.ts';
 import type { ClusterObject } from './types.ts';
 import type { SimRuntime } from '../runtime.ts';
-import type { CnpgKinds } from './pass.ts';
 
 /**
  * Writes the defaults into the spec when the webhook did not (webhooks disabled); true when it

@@ -7,8 +7,7 @@
  */
 import { type KObject, timestamp } from '../../api/types.ts';
 import { isDefaultStorageClass } from '../../resources/storageclasses.ts';
-import type { Controller, SimRuntime } from '../runtime.ts';
-import { keyOf, splitKey } from '../runtime.ts';
+import { type Controller, type SimRuntime, keyOf, splitKey } from '../runtime.ts';
 import {
   ANN_BETA_STORAGE_PROVISIONER,
   ANN_BIND_COMPLETED,

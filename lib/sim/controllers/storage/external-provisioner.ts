@@ -7,8 +7,7 @@
 import { isStatusError } from '../../api/errors.ts';
 import type { KObject } from '../../api/types.ts';
 import type { NodeSelectorTerm } from '../kube-types.ts';
-import type { Controller, SimRuntime } from '../runtime.ts';
-import { keyOf, splitKey } from '../runtime.ts';
+import { type Controller, type SimRuntime, keyOf, splitKey } from '../runtime.ts';
 import { initStableRandom, stableDraw, stableStream } from '../stable-random.ts';
 import { Deadlines } from './deadlines.ts';
 import {

@@ -6,8 +6,7 @@
  */
 import type { Api } from '../../api/api.ts';
 import type { KObject } from '../../api/types.ts';
-import type { Controller, SimRuntime } from '../runtime.ts';
-import { keyOf } from '../runtime.ts';
+import { type Controller, type SimRuntime, keyOf } from '../runtime.ts';
 import {
   type Claim,
   claimsOf,
