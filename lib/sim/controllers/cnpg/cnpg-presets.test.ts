@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
+import { until as waitUntil } from '../../testing/clients.ts';
 
 const GROUP = 'postgresql.cnpg.io';
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -18,26 +19,12 @@ interface ClusterView {
   };
 }
 
-async function until<T>(
+/** The shared poll, with this file's budget. */
+const until = <T>(
   what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 15000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 15));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
-  );
-}
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> => waitUntil(what, probe, timeoutMs);
 
 /** A preset cluster with the clients a spec would use. */
 class Env {

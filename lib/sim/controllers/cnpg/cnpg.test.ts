@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
-import { clientsFor, refusal } from '../../testing/clients.ts';
+import { clientsFor, refusal, until as waitUntil } from '../../testing/clients.ts';
 import { cnpgController } from './index.ts';
 import { FakeNodeAgents } from './test-agents.ts';
 
@@ -33,26 +33,9 @@ interface ClusterView {
   status?: ClusterStatusView;
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
-  );
-}
+/** The shared poll, with this file's budget. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> =>
+  waitUntil(what, probe, timeoutMs);
 
 describe('cnpgController on a bare API server (the test plays scheduler, kubelet, Job controller and local storage)', function () {
   this.timeout(30000);
