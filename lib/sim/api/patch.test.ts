@@ -251,6 +251,21 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
       metadata: { name, namespace: 'default', ...(labels ? { labels } : {}) },
       data,
     });
+    /** A ConfigMap as `kubectl apply` (client-side) leaves it: a: 1, with its last-applied annotation. */
+    const createClientSideApplied = (name: string) =>
+      core.createNamespacedConfigMap({
+        namespace: 'default',
+        fieldManager: 'kubectl-client-side-apply',
+        body: {
+          metadata: {
+            name,
+            annotations: {
+              'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(cm(name, { a: '1' })),
+            },
+          },
+          data: { a: '1' },
+        },
+      });
 
     it('creates an absent object with 201 and records the manager as its Apply owner', async () => {
       const name = fresh('applied');
@@ -345,18 +360,7 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
 
     it('lets the kubectl manager take over what a client-side kubectl apply set, updating its annotation', async () => {
       const name = fresh('csa');
-      const lastApplied = JSON.stringify(cm(name, { a: '1' }));
-      await core.createNamespacedConfigMap({
-        namespace: 'default',
-        fieldManager: 'kubectl-client-side-apply',
-        body: {
-          metadata: {
-            name,
-            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied },
-          },
-          data: { a: '1' },
-        },
-      });
+      await createClientSideApplied(name);
       const out = (await apply(cm(name, { a: '2' }), 'kubectl')) as k8s.V1ConfigMap;
       expect(out.data).to.deep.equal({ a: '2' });
       const annotation = out.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
@@ -365,18 +369,7 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
 
     it('still refuses another manager over fields a client-side kubectl apply set', async () => {
       const name = fresh('csa');
-      const lastApplied = JSON.stringify(cm(name, { a: '1' }));
-      await core.createNamespacedConfigMap({
-        namespace: 'default',
-        fieldManager: 'kubectl-client-side-apply',
-        body: {
-          metadata: {
-            name,
-            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied },
-          },
-          data: { a: '1' },
-        },
-      });
+      await createClientSideApplied(name);
       const { code, status } = await refusal(apply(cm(name, { a: '2' }), 'deployer'));
       expect(code).to.equal(409);
       expect(status.message).to.equal(

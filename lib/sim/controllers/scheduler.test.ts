@@ -40,6 +40,23 @@ describe('simulated scheduler (kind preset)', () => {
     }
   });
 
+  /** A 1Gi claim of the default class. */
+  const createClaim = (name: string) =>
+    core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+
+  /** A pod that mounts the claim. */
+  const createPodWithClaim = (pod: string, claim: string) =>
+    core.createNamespacedPod({
+      namespace,
+      body: podBody(pod, { volumes: [{ name: claim, persistentVolumeClaim: { claimName: claim } }] }),
+    });
+
   const cordon = (node: string, unschedulable: boolean) =>
     core.patchNode({ name: node, body: [{ op: 'add', path: '/spec/unschedulable', value: unschedulable }] });
 
@@ -142,15 +159,8 @@ describe('simulated scheduler (kind preset)', () => {
   });
 
   it('binds a pod with a WaitForFirstConsumer claim on the node its volume is provisioned for', async () => {
-    await core.createNamespacedPersistentVolumeClaim({
-      namespace,
-      body: {
-        metadata: { name: 'data' },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-      },
-    });
-    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
-    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    await createClaim('data');
+    await createPodWithClaim('db', 'data');
     const node = await nodeOf('db');
     const claim = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'data' });
     expect(claim.metadata?.annotations?.['volume.kubernetes.io/selected-node']).to.equal(node);
@@ -158,19 +168,12 @@ describe('simulated scheduler (kind preset)', () => {
   });
 
   it('keeps a pod whose local volume is pinned to a cordoned node Pending with a volume node affinity conflict', async () => {
-    await core.createNamespacedPersistentVolumeClaim({
-      namespace,
-      body: {
-        metadata: { name: 'data' },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-      },
-    });
-    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
-    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    await createClaim('data');
+    await createPodWithClaim('db', 'data');
     const node = await nodeOf('db');
     await cordon(node, true);
     await core.deleteNamespacedPod({ namespace, name: 'db', gracePeriodSeconds: 0 });
-    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    await createPodWithClaim('db', 'data');
     const seen = await unschedulableMessage('db');
     expect(seen.message).to.equal(
       '0/4 nodes are available: 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. ' +
@@ -222,8 +225,7 @@ describe('simulated scheduler (kind preset)', () => {
         },
       },
     });
-    const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
-    await core.createNamespacedPod({ namespace, body: podBody('db', { volumes }) });
+    await createPodWithClaim('db', 'data');
     expect(await nodeOf('db')).to.equal('kind-worker2');
     const claim = await until('the claim to be bound', async () => {
       const c = await core.readNamespacedPersistentVolumeClaim({ namespace, name: 'data' });
