@@ -30,12 +30,15 @@ export class KubeApiError extends Error {
   readonly reason: string | undefined;
   /** What kubexpect was doing, e.g. `get pod default/web-0`. */
   readonly operation: string;
+  /** The classification it was raised from ('transient' when retries ran out). */
+  readonly classified: ClassifiedError;
 
   constructor(operation: string, classified: ClassifiedError) {
     super(`${operation} failed: ${classified.message}`);
     this.status = classified.status;
     this.reason = classified.reason;
     this.operation = operation;
+    this.classified = classified;
   }
 }
 

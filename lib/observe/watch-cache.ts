@@ -499,16 +499,13 @@ function isRoutineEnd(err: unknown, opened: boolean): boolean {
   return !err || (opened && (err as { name?: unknown }).name === 'TimeoutError');
 }
 
+/** What a failed call means to the cache: retries that ran out are transient, anything else final. */
 function errorOfKubeApiError(err: unknown, status: number | undefined): ClassifiedError {
-  const e = err as { name?: string; message?: string; reason?: string };
-  if (e?.name === 'KubeApiError') {
-    const gaveUp = /\(gave up after retries\)$/.test(e.message ?? '');
-    return {
-      class: gaveUp ? 'transient' : 'final',
-      status,
-      reason: e.reason,
-      message: (e.message ?? '').replace(/^.*? failed: /, ''),
-    };
+  // By name rather than instanceof, so a KubeApiError from another copy of the client module counts too.
+  const classified = (err as { name?: string; classified?: ClassifiedError } | undefined)?.classified;
+  if ((err as { name?: string } | undefined)?.name === 'KubeApiError' && classified) {
+    const { class: kind, reason, message } = classified;
+    return { class: kind === 'transient' ? 'transient' : 'final', status, reason, message };
   }
   return classifyError(err);
 }
