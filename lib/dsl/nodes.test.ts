@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as chai from 'chai';
@@ -204,6 +205,16 @@ describe('kubexpect/dsl nodes', () => {
       'maintenance re-clones elsewhere (skipped: volumes of the default storage class can follow the pod)',
     ]);
     expect(result.failed).to.deep.equal([]);
+  });
+
+  it('writes no failure report for a skipped spec, and does not skip the rest of an Ordered container', async () => {
+    const result = await runNestedSpecs(`${header}
+      Describe('ordered', Ordered, () => {
+        It('does not apply here', () => { Skip('not on this storage'); });
+        It('still runs', () => {});
+      });`);
+    expect(result.passed).to.deep.equal(['ordered still runs']);
+    expect(existsSync(join(result.dir, 'reports'))).to.equal(false);
   });
 
   it("applies SpecTimeout to every spec of a container as mocha's timeout", async () => {

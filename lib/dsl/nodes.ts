@@ -49,8 +49,9 @@ function requireContainer(node: string): Container {
   return container;
 }
 
+/** What this.skip() throws: PendingError in mocha 11+, Pending before. */
 function isMochaPending(err: unknown): boolean {
-  return err instanceof Error && err.constructor.name === 'Pending';
+  return err instanceof Error && (err.name === 'PendingError' || err.constructor.name === 'Pending');
 }
 
 function specScopeFor(test: Mocha.Runnable, fallback: Container): Scope {
