@@ -34,6 +34,22 @@ describe('built-in kinds', () => {
     );
   });
 
+  it('rejects a PVC whose storage class name is a template left unsubstituted', async () => {
+    const answer = await call('POST', `${ns}/persistentvolumeclaims`, {
+      metadata: { name: 'data' },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the unsubstituted placeholder is the input under test
+        storageClassName: '${E2E_DEFAULT_STORAGE_CLASS}',
+        resources: { requests: { storage: '1Gi' } },
+      },
+    });
+    expect(answer.code).to.equal(422);
+    expect(answer.body.message).to.match(
+      /^PersistentVolumeClaim "data" is invalid: spec\.storageClassName: Invalid value: "\$\{E2E_DEFAULT_STORAGE_CLASS\}": a lowercase RFC 1123 subdomain must consist of/,
+    );
+  });
+
   it('rejects a PDB that sets both minAvailable and maxUnavailable', async () => {
     const answer = await call('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', {
       metadata: { name: 'pdb' },

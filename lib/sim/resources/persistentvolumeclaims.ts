@@ -1,4 +1,5 @@
 import type { FieldError } from '../api/errors.ts';
+import { isDnsSubdomain, SUBDOMAIN_HINT } from '../api/metadata.ts';
 import type { ResourceType } from '../api/resource.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
@@ -94,6 +95,16 @@ export const persistentvolumeclaims: ResourceType = builtIn(
       const storage = p.spec?.resources?.requests?.storage;
       if (storage === undefined || storage === '') {
         errors.push({ type: 'FieldValueRequired', field: 'spec.resources[storage]' });
+      }
+      const className = p.spec?.storageClassName;
+      // Like ValidateClassName: a template left unsubstituted (`${STORAGE_CLASS}`) is refused here.
+      if (className && !isDnsSubdomain(className)) {
+        errors.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.storageClassName',
+          value: className,
+          detail: SUBDOMAIN_HINT,
+        });
       }
       const mode = p.spec?.volumeMode;
       if (mode !== undefined && mode !== 'Filesystem' && mode !== 'Block') {
