@@ -10,7 +10,6 @@ import {
   detectStorage,
   drainNode,
   formatStorageVerdict,
-  labelNode,
   uncordon,
 } from 'kubexpect';
 import {
@@ -33,7 +32,7 @@ import {
 } from 'kubexpect/dsl';
 import { DRAIN_OPTIONS } from './support/drain.ts';
 import { cnpgFixture } from './support/fixtures.ts';
-import { schedulableNodes } from './support/nodes.ts';
+import { labelDrainNodes, schedulableNodes } from './support/nodes.ts';
 
 OnEachCluster(
   'E2E Drain Node: maintenance without PVC reuse',
@@ -53,10 +52,7 @@ OnEachCluster(
       }
       const namespace = await useTestNamespace(conn, { prefix: 'drain-pvc-off', watch: [CNPG_CLUSTERS] });
       const [first, second] = await schedulableNodes(conn, 2);
-      await By(`labelling ${first} drain=drain`, async () => {
-        await labelNode(conn, first!, { drain: 'drain' });
-        DeferCleanup(() => labelNode(conn, first!, { drain: null }));
-      });
+      await labelDrainNodes(conn, [first!]);
       const { metadata } = await By(`creating a three-instance cluster on ${first}`, () =>
         createClusterFromFixture(conn, namespace, cnpgFixture('cluster-drain-node-pvc-off.yaml')),
       );
@@ -65,10 +61,7 @@ OnEachCluster(
       expect(before.map((p) => p.spec?.nodeName)).to.deep.equal([first, first, first]);
       const pvcsBefore = await pvcIdentities(conn, namespace, cluster);
 
-      await By(`labelling ${second} drain=drain so the instances have somewhere to go`, async () => {
-        await labelNode(conn, second!, { drain: 'drain' });
-        DeferCleanup(() => labelNode(conn, second!, { drain: null }));
-      });
+      await labelDrainNodes(conn, [second!], 'so the instances have somewhere to go');
       await By(`draining ${first}`, async () => {
         DeferCleanup(() => uncordon(conn, first!));
         await drainNode(conn, first!, DRAIN_OPTIONS);

@@ -4,7 +4,7 @@
  * node before anything is evicted. Nothing is evicted here: every instance keeps its pod.
  */
 import { expect } from 'chai';
-import { labelNode, taintNode, untaintNode } from 'kubexpect';
+import { taintNode, untaintNode } from 'kubexpect';
 import {
   CNPG_CLUSTERS,
   createClusterFromFixture,
@@ -23,7 +23,7 @@ import {
   useTestNamespace,
 } from 'kubexpect/dsl';
 import { cnpgFixture } from './support/fixtures.ts';
-import { schedulableNodes } from './support/nodes.ts';
+import { labelDrainNodes, schedulableNodes } from './support/nodes.ts';
 
 const DRAIN_TAINT = 'karpenter.sh/disruption';
 
@@ -37,12 +37,7 @@ OnEachCluster(
       const { conn } = target;
       const namespace = await useTestNamespace(conn, { prefix: 'drain-taint', watch: [CNPG_CLUSTERS] });
       const nodes = (await schedulableNodes(conn, 3)).slice(0, 3);
-      await By(`labelling ${nodes.join(', ')} drain=drain`, async () => {
-        for (const node of nodes) {
-          await labelNode(conn, node, { drain: 'drain' });
-          DeferCleanup(() => labelNode(conn, node, { drain: null }));
-        }
-      });
+      await labelDrainNodes(conn, nodes);
       const { metadata } = await By('creating a three-instance cluster, one instance per node', () =>
         createClusterFromFixture(conn, namespace, cnpgFixture('cluster-drain-node-karpenter.yaml')),
       );

@@ -5,7 +5,7 @@
  * their node or moved with their volumes depends on the storage; the spec accepts both.
  */
 import { expect } from 'chai';
-import { drainNode, labelNode, uncordon } from 'kubexpect';
+import { drainNode, uncordon } from 'kubexpect';
 import {
   CNPG_CLUSTERS,
   createClusterFromFixture,
@@ -27,7 +27,7 @@ import {
 } from 'kubexpect/dsl';
 import { DRAIN_OPTIONS } from './support/drain.ts';
 import { cnpgFixture } from './support/fixtures.ts';
-import { schedulableNodes } from './support/nodes.ts';
+import { labelDrainNodes, schedulableNodes } from './support/nodes.ts';
 
 OnEachCluster(
   'E2E Drain Node: three instances',
@@ -41,12 +41,7 @@ OnEachCluster(
         const { conn } = target;
         const namespace = await useTestNamespace(conn, { prefix: 'drain-three', watch: [CNPG_CLUSTERS] });
         const nodes = (await schedulableNodes(conn, 2)).slice(0, 2);
-        await By(`labelling ${nodes.join(' and ')} drain=drain`, async () => {
-          for (const node of nodes) {
-            await labelNode(conn, node, { drain: 'drain' });
-            DeferCleanup(() => labelNode(conn, node, { drain: null }));
-          }
-        });
+        await labelDrainNodes(conn, nodes);
         const { metadata } = await By('creating a three-instance cluster on those nodes', () =>
           createClusterFromFixture(conn, namespace, cnpgFixture('cluster-drain-node.yaml')),
         );

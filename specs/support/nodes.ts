@@ -3,7 +3,8 @@
  * taints (CNPG's drain spec picks the same: "nodes without taints").
  */
 import type { V1Node } from '@kubernetes/client-node';
-import type { Connection } from 'kubexpect';
+import { type Connection, labelNode } from 'kubexpect';
+import { By, DeferCleanup } from 'kubexpect/dsl';
 
 function usable(node: V1Node): boolean {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
@@ -26,4 +27,17 @@ export async function schedulableNodes(conn: Connection, atLeast: number): Promi
     );
   }
   return names;
+}
+
+/**
+ * A step that labels `nodes` drain=drain (the fixtures' nodeSelector, as in CNPG's drain suite) and
+ * removes the label at cleanup. `purpose` ends the step's title.
+ */
+export function labelDrainNodes(conn: Connection, nodes: string[], purpose = ''): Promise<void> {
+  return By(`labelling ${nodes.join(', ')} drain=drain${purpose ? ` ${purpose}` : ''}`, async () => {
+    for (const node of nodes) {
+      await labelNode(conn, node, { drain: 'drain' });
+      DeferCleanup(() => labelNode(conn, node, { drain: null }));
+    }
+  });
 }
