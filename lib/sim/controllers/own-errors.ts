@@ -1,4 +1,4 @@
-/** For the simulator's tests: what the controllers of this folder reported as failed reconciles. */
+/** For the simulator's tests: what the controllers reported as failed reconciles. */
 import { expect } from 'chai';
 import type { Cluster } from '../cluster.ts';
 import type { SimRuntime } from './runtime.ts';
@@ -26,4 +26,11 @@ export async function stopWithoutOwnErrors(cluster: Cluster): Promise<void> {
   const errors = ownControllerErrors(cluster.runtime);
   await cluster.stop();
   expect(errors).to.deep.equal([]);
+}
+
+/** Stops the cluster, then fails when any controller reported a failed reconcile while it ran. */
+export async function stopWithoutControllerErrors(cluster: Cluster): Promise<void> {
+  await cluster.stop();
+  const errors = cluster.runtime.errors.map((e) => `${e.controller} ${e.key}: ${e.message}`);
+  expect(errors, 'errors the controllers met').to.deep.equal([]);
 }

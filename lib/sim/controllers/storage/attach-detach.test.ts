@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
 import { type Clients, clientsFor, until } from '../../testing/clients.ts';
 import { AWS_EBS, CEPH_RBD, storageControllers, volumesReadyFor } from './index.ts';
+import { stopWithoutControllerErrors } from '../own-errors.ts';
 
 const NS = 'default';
 
@@ -110,10 +111,7 @@ describe('storage: attach/detach and CSI attachers', () => {
     });
   });
 
-  after(async () => {
-    await cluster.stop();
-    expect(cluster.runtime.errors, 'errors the storage controllers met').to.deep.equal([]);
-  });
+  after(() => stopWithoutControllerErrors(cluster));
 
   it('registers every installed CSI driver on each node’s CSINode, with its topology keys', async () => {
     const csiNode = await until('the CSINode of worker-3', async () => {
@@ -403,10 +401,7 @@ describe('storage: detaching from nodes that cannot unmount', () => {
     });
   });
 
-  after(async () => {
-    await cluster.stop();
-    expect(cluster.runtime.errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutControllerErrors(cluster));
 
   it('keeps a disk attached to a node that is not Ready until the force-detach timeout', async () => {
     await strandedDisk('node-a', false);

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
 import { type Clients, clientsFor, statusOf, until } from '../../testing/clients.ts';
 import { storageControllers } from './index.ts';
+import { stopWithoutControllerErrors } from '../own-errors.ts';
 
 const NS = 'default';
 
@@ -90,10 +91,7 @@ describe('storage: PV binder and provisioners', () => {
     });
   });
 
-  after(async () => {
-    await cluster.stop();
-    expect(cluster.runtime.errors, 'errors the storage controllers met').to.deep.equal([]);
-  });
+  after(() => stopWithoutControllerErrors(cluster));
 
   it('keeps a WaitForFirstConsumer claim Pending with the waiting event until a node is selected', async () => {
     const created = await api.core.createNamespacedPersistentVolumeClaim({

@@ -6,6 +6,7 @@ import { kubelet } from '../kubelet.ts';
 import { resolveLatencies } from '../latencies.ts';
 import { scheduler } from '../scheduler.ts';
 import { storageControllers } from './index.ts';
+import { stopWithoutControllerErrors } from '../own-errors.ts';
 
 const NS = 'default';
 
@@ -110,10 +111,7 @@ describe('storage with the scheduler and the kubelet', () => {
     });
   });
 
-  after(async () => {
-    await cluster.stop();
-    expect(cluster.runtime.errors).to.deep.equal([]);
-  });
+  after(() => stopWithoutControllerErrors(cluster));
 
   it('runs a pod on a local-path claim provisioned on the node the scheduler chose', async () => {
     await claimAndPod('local-0', 'standard', 'worker-1');
