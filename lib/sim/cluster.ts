@@ -3,7 +3,7 @@
  * real clients (kubectl, @kubernetes/client-node) at it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Api } from './api/api.ts';
 import { serverSideApply } from './api/apply.ts';
@@ -156,7 +156,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     runtime,
     async writeKubeconfig(path: string) {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, kubeconfig, { mode: 0o600 });
+      // Written whole, then renamed: whoever waits for the file never reads half of it.
+      const partial = `${path}.${process.pid}.partial`;
+      await writeFile(partial, kubeconfig, { mode: 0o600 });
+      await rename(partial, path);
       return path;
     },
     requestCounts: () => Object.fromEntries(front.requestCounts),
