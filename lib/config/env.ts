@@ -19,6 +19,8 @@ export const ENV_VARS = {
   KUBEXPECT_REPORT_DIR: 'directory for failure reports of kubexpect/dsl specs (default "reports")',
   KUBEXPECT_CLUSTER:
     '"embedded" (default: the sample specs start simulated clusters) or "kubeconfig" (use KUBECONFIG, e.g. kind)',
+  KUBEXPECT_ALLOW_DISRUPTION:
+    'the name of a kubeconfig context that drain, cordon, taints, labels, evictions and deletes outside the namespaces of the run may disrupt although it is neither marked as a test cluster (ConfigMap kube-public/kubexpect-test-cluster) nor a kind context on loopback; it must equal the name of the current context',
   MOCHA_WORKER_ID:
     'set by mocha --parallel in its workers; Serial specs then take a lock shared by the workers',
 } as const;

@@ -22,7 +22,9 @@ import {
   type SkippedPod,
 } from './drain-errors.ts';
 import { type FilterOptions, filterPod, type PodVerdict } from './drain-filters.ts';
+import { checkConnection } from './check-connection.ts';
 import { checkNodeName } from './node-patch.ts';
+import { guardDisruption } from './target-guard.ts';
 
 export interface DrainOptions {
   /** Overall deadline: a budget name or a duration. Default: the `drainNode` budget. */
@@ -66,6 +68,7 @@ export async function drainNode(
   node: string,
   options: DrainOptions = {},
 ): Promise<DrainResult> {
+  checkConnection(conn, 'drainNode');
   checkNodeName(node, 'drainNode');
   const started = Date.now();
   const timeout = resolveTimeout(options.timeout ?? 'drainNode', 'drainNode timeout');
@@ -81,6 +84,7 @@ export async function drainNode(
     skipWaitForDeleteTimeoutSeconds: options.skipWaitForDeleteTimeoutSeconds ?? 0,
   };
 
+  await guardDisruption(conn, `drain node ${node}`);
   if (!(await conn.findNode(node))) {
     const nodes = await conn.call('list nodes', () => conn.core.listNode());
     const names = nodes.items.map((n) => n.metadata?.name).join(', ') || '(none)';

@@ -27,4 +27,11 @@ export {
 } from './namespaces.ts';
 export { labelNode } from './node-labels.ts';
 export { type Taint, type TaintEffect, taintNode, untaintNode } from './node-taints.ts';
+export {
+  DisruptionRefusedError,
+  guardDisruption,
+  TEST_CLUSTER_MARKER,
+  type TargetVerdict,
+  targetVerdict,
+} from './target-guard.ts';
 export { MissingTemplateVariablesError, substituteVariables } from './template.ts';

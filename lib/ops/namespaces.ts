@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from '../client/connection.ts';
 import { KubeApiError } from '../client/errors.ts';
 import { resolveTimeout, type TimeoutSpec } from '../timeouts/index.ts';
+import { checkConnection } from './check-connection.ts';
+import { recordRunNamespace } from './run-namespaces.ts';
 
 export interface TestNamespaceOptions {
   /** Name prefix; a dash and 5 random characters follow. Default `kubexpect`. */
@@ -32,6 +34,7 @@ export async function createTestNamespace(
   conn: Connection,
   options: TestNamespaceOptions = {},
 ): Promise<TestNamespace> {
+  checkConnection(conn, 'createTestNamespace');
   const prefix = options.prefix ?? 'kubexpect';
   if (typeof prefix !== 'string' || !LABEL.test(prefix) || prefix.length > 57) {
     throw new TypeError(
@@ -48,6 +51,7 @@ export async function createTestNamespace(
           },
         }),
       );
+      recordRunNamespace(conn, name);
       return { name, cleanup: (o) => deleteNamespace(conn, name, o) };
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 409 && attempt < 5) continue;

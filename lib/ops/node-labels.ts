@@ -1,7 +1,9 @@
 /** Node labels through the API (`kubectl label node`). */
 import type { V1Node } from '@kubernetes/client-node';
 import type { Connection } from '../client/connection.ts';
+import { checkConnection } from './check-connection.ts';
 import { checkNodeName, mergePatchNode } from './node-patch.ts';
+import { guardDisruption } from './target-guard.ts';
 
 /**
  * Sets labels on a node; a `null` value removes the label. Keys and values are checked here so a
@@ -12,6 +14,7 @@ export function labelNode(
   node: string,
   labels: Record<string, string | null>,
 ): Promise<V1Node> {
+  checkConnection(conn, 'labelNode');
   checkNodeName(node, 'labelNode');
   if (typeof labels !== 'object' || labels === null || Object.keys(labels).length === 0) {
     throw new TypeError('labelNode: give at least one label, e.g. { drain: "drain" } (null removes one)');
@@ -20,13 +23,20 @@ export function labelNode(
     checkLabelKey(key, 'labelNode');
     if (value !== null) checkLabelValue(key, value, 'labelNode');
   }
-  return mergePatchNode(conn, `label node ${node}`, node, { metadata: { labels } });
+  return guardDisruption(conn, `label node ${node}`).then(() =>
+    mergePatchNode(conn, `label node ${node}`, node, { metadata: { labels } }),
+  );
 }
 
 const NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 const PREFIX = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 
 export function checkLabelKey(key: string, what: string): void {
+  if (typeof key !== 'string') {
+    throw new TypeError(
+      `${what}: a label or taint key must be a string, got ${JSON.stringify(key) ?? typeof key}`,
+    );
+  }
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;

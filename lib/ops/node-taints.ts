@@ -2,7 +2,9 @@
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import type { Connection } from '../client/connection.ts';
 import { checkLabelKey, checkLabelValue } from './node-labels.ts';
+import { checkConnection } from './check-connection.ts';
 import { checkNodeName, updateNode } from './node-patch.ts';
+import { guardDisruption } from './target-guard.ts';
 
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 export interface Taint {
@@ -16,9 +18,10 @@ const same = (a: V1Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
 
 /** Adds a taint, or replaces the value of the taint with the same key and effect. */
 export function taintNode(conn: Connection, node: string, taint: Taint): Promise<V1Node> {
+  checkConnection(conn, 'taintNode');
   checkNodeName(node, 'taintNode');
   checkTaint(taint, 'taintNode');
-  return updateNode(conn, `taint node ${node}`, node, (n) => {
+  return guarded(conn, `taint node ${node}`, node, (n) => {
     const taints = (n.spec?.taints ?? []).filter((t) => !same(t, taint));
     const added: V1Taint = {
       key: taint.key,
@@ -36,6 +39,7 @@ export function untaintNode(
   key: string,
   effect?: TaintEffect,
 ): Promise<V1Node> {
+  checkConnection(conn, 'untaintNode');
   checkNodeName(node, 'untaintNode');
   checkLabelKey(key, 'untaintNode');
   if (effect !== undefined && !EFFECTS.includes(effect)) {
@@ -43,11 +47,15 @@ export function untaintNode(
       `untaintNode: effect must be one of ${EFFECTS.join(', ')}, got ${JSON.stringify(effect)}`,
     );
   }
-  return updateNode(conn, `untaint node ${node}`, node, (n) => {
+  return guarded(conn, `untaint node ${node}`, node, (n) => {
     const before = n.spec?.taints ?? [];
     const after = before.filter((t) => !(t.key === key && (effect === undefined || t.effect === effect)));
     return after.length === before.length ? undefined : { spec: { taints: after.length ? after : null } };
   });
+}
+
+function guarded(...args: Parameters<typeof updateNode>): Promise<V1Node> {
+  return guardDisruption(args[0], args[1]).then(() => updateNode(...args));
 }
 
 function checkTaint(taint: Taint, what: string): void {

@@ -22,6 +22,7 @@ import { BUILT_IN_RESOURCES, installResourceBehaviour } from './resources/index.
 import { FaultInjector, type FaultOptions } from './server/faults.ts';
 import { HttpFront, type HttpOptions } from './server/http.ts';
 import { openApiRoute } from './server/openapi.ts';
+import { testClusterMarker } from './test-cluster-marker.ts';
 
 export interface ClusterOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
@@ -111,6 +112,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   api.applyHandler = serverSideApply;
   for (const ns of DEFAULT_NAMESPACES)
     api.create(api.resource('', 'namespaces'), undefined, { metadata: { name: ns } });
+  api.create(api.resource('', 'configmaps'), 'kube-public', testClusterMarker());
   installResourceBehaviour(api);
 
   const timeScale = options.timeScale ?? 1;
