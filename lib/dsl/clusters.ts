@@ -6,7 +6,6 @@
  */
 import { type Connection, connect } from '../client/index.ts';
 import { readEnv } from '../config/env.ts';
-import { startCluster } from '../sim/index.ts';
 import { DeferCleanup } from './cleanup.ts';
 import type { Decorator } from './decorators.ts';
 import { BeforeAll, Describe } from './nodes.ts';
@@ -71,6 +70,8 @@ function connectEmbedded(target: Target, preset: EmbeddedPreset): void {
         else process.env.KUBEXPECT_SLOW_FACTOR = previousFactor;
       });
     }
+    // The embedded cluster loads only when a spec asks for one (kubexpect/dsl stays light on kind).
+    const { startCluster } = await import('../sim/index.ts');
     const cluster = await startCluster({ preset, timeScale: EMBEDDED_TIME_SCALE, seed: EMBEDDED_SEED });
     DeferCleanup(() => cluster.stop());
     const conn = await connect({ kubeconfig: cluster.kubeconfig });

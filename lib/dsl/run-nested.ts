@@ -25,7 +25,10 @@ export interface NestedRunOptions {
 }
 
 /** The DSL's module path for spec source to import (a path, not a file URL, so a nested file reuses the modules already loaded). */
-export const DSL_PATH = fileURLToPath(new URL('./index.ts', import.meta.url));
+export const DSL_PATH = fileURLToPath(
+  // index.ts beside the sources, index.js beside the compiled package.
+  new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './index.js', import.meta.url),
+);
 
 export async function runNestedSpecs(
   source: string,

