@@ -7,6 +7,8 @@ import * as k8s from '@kubernetes/client-node';
 import { readEnv } from '../config/env.ts';
 import { type ClassifiedError, KubeApiError, type RecordedError, redact } from './errors.ts';
 import { type CallOptions, callWithRetry, type RetryPolicy } from './retry.ts';
+import { currentRequestSignal } from './scope.ts';
+import { openWatch, type WatchEndHandler, type WatchEventHandler, type WatchOptions, type WatchQuery } from './watch.ts';
 
 export interface ConnectOptions {
   /** A kubeconfig file path, or the kubeconfig YAML itself. Default: KUBECONFIG, ~/.kube/config, in-cluster. */
@@ -34,8 +36,6 @@ export class Connection {
   readonly custom: k8s.CustomObjectsApi;
   /** Generic access to any kind by apiVersion/kind (create, read, patch, delete, list). */
   readonly objects: k8s.KubernetesObjectApi;
-  /** client-node's Watch, for the observe layer. */
-  readonly watcher: k8s.Watch;
   /** The context in use. */
   readonly context: string;
   /** The API server URL. */
@@ -50,14 +50,14 @@ export class Connection {
   constructor(kubeConfig: k8s.KubeConfig, retryPolicy: RetryPolicy = {}) {
     this.kubeConfig = kubeConfig;
     this.retryPolicy = retryPolicy;
-    this.core = kubeConfig.makeApiClient(k8s.CoreV1Api);
-    this.apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
-    this.batch = kubeConfig.makeApiClient(k8s.BatchV1Api);
-    this.policy = kubeConfig.makeApiClient(k8s.PolicyV1Api);
-    this.storage = kubeConfig.makeApiClient(k8s.StorageV1Api);
-    this.custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-    this.objects = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);
-    this.watcher = new k8s.Watch(kubeConfig);
+    const configuration = signalledConfiguration(kubeConfig);
+    this.core = new k8s.CoreV1Api(configuration);
+    this.apps = new k8s.AppsV1Api(configuration);
+    this.batch = new k8s.BatchV1Api(configuration);
+    this.policy = new k8s.PolicyV1Api(configuration);
+    this.storage = new k8s.StorageV1Api(configuration);
+    this.custom = new k8s.CustomObjectsApi(configuration);
+    this.objects = SignalledObjectApi.make(kubeConfig, configuration);
     this.context = kubeConfig.getCurrentContext();
     this.server = kubeConfig.getCurrentCluster()?.server ?? '';
     this.namespace = kubeConfig.getContextObject(this.context)?.namespace ?? 'default';
@@ -85,6 +85,20 @@ export class Connection {
         options.onTransient?.(error);
       },
     };
+  }
+
+  /**
+   * Opens a watch on `path` (a collection path) that the signal can end at any moment, even before
+   * the server answers. Resolves once the server answered 200; see openWatch.
+   */
+  watch(
+    path: string,
+    query: WatchQuery,
+    onEvent: WatchEventHandler,
+    onEnd: WatchEndHandler,
+    options: WatchOptions = {},
+  ): Promise<void> {
+    return openWatch(this.kubeConfig, path, query, onEvent, onEnd, options);
   }
 
   /** Records a transient error (watches and calls do this) so failure messages can show the last one. */
@@ -188,6 +202,39 @@ export class Connection {
     this.closed = true;
     for (const c of [...this.closeables]) c.close();
     this.closeables.clear();
+  }
+}
+
+/**
+ * The API clients' configuration: client-node's own (server, kubeconfig authentication) plus a
+ * middleware that hands each request the signal of the attempt it belongs to (see scope.ts), so
+ * a deadline or an abort ends the HTTP request itself, not only the wait for it.
+ */
+function signalledConfiguration(kc: k8s.KubeConfig): k8s.Configuration {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('connect: the kubeconfig has no current cluster');
+  return k8s.createConfiguration({
+    baseServer: new k8s.ServerConfiguration(server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [
+      {
+        pre: async (context) => {
+          const signal = currentRequestSignal();
+          if (signal) context.setSignal(signal);
+          return context;
+        },
+        post: async (context) => context,
+      },
+    ],
+  });
+}
+
+/** KubernetesObjectApi on the signalled configuration (its factory would build its own). */
+class SignalledObjectApi extends k8s.KubernetesObjectApi {
+  static make(kc: k8s.KubeConfig, configuration: k8s.Configuration): k8s.KubernetesObjectApi {
+    const api = new SignalledObjectApi(configuration);
+    api.setDefaultNamespace(kc);
+    return api;
   }
 }
 

@@ -9,3 +9,12 @@ export {
   redact,
 } from './errors.ts';
 export { type CallOptions, callWithRetry, type RetryPolicy } from './retry.ts';
+export {
+  type CallScope,
+  currentCallScope,
+  currentRequestSignal,
+  outsideCallScope,
+  REQUEST_TIMEOUT_MS,
+  withCallScope,
+} from './scope.ts';
+export { type WatchEndHandler, type WatchEventHandler, type WatchOptions, type WatchQuery } from './watch.ts';

@@ -1,14 +1,17 @@
 /**
  * One retry policy for every API call: transient errors are retried with backoff (honouring
  * Retry-After) and recorded; final errors stop at once as a KubeApiError; NotFound is returned to
- * the caller as a state.
+ * the caller as a state. Inside a call scope (a wait, a drain) transient errors are retried until
+ * the scope's deadline, not a fixed number of times; every attempt carries the scope's signal and
+ * its own request timeout, so no attempt outlives the deadline whatever the server does.
  */
 import pRetry, { AbortError } from 'p-retry';
 import { type ClassifiedError, classifyError, KubeApiError } from './errors.ts';
+import { type CallScope, currentCallScope, REQUEST_TIMEOUT_MS, withRequestSignal } from './scope.ts';
 import { sleep } from './sleep.ts';
 
 export interface RetryPolicy {
-  /** Retries after the first attempt. Default 6. */
+  /** Retries after the first attempt, outside a call scope. Default 6. Inside one: until its deadline. */
   retries?: number;
   /** First backoff delay in ms. Default 100. */
   minDelayMs?: number;
@@ -16,12 +19,17 @@ export interface RetryPolicy {
   maxDelayMs?: number;
   /** Longest Retry-After honoured, in ms (a server asking for more is capped). Default 10000. */
   maxRetryAfterMs?: number;
+  /** Longest single request attempt, in ms; a slower answer is a transient timeout. Default 15000. */
+  requestTimeoutMs?: number;
 }
 
 export interface CallOptions {
   /** The namespace the call addresses, so a missing namespace is told apart from a missing object. */
   namespace?: string;
+  /** Ends the call (and any retry) early. */
   signal?: AbortSignal;
+  /** The deadline to retry until; default the scope the call runs in (see withCallScope). */
+  scope?: CallScope;
   /** Called for every transient failure (including the last one). */
   onTransient?: (error: ClassifiedError) => void;
   policy?: RetryPolicy;
@@ -34,10 +42,55 @@ class NotFoundSignal extends Error {
   }
 }
 
+/** Rejects with the signal's reason when it aborts first: a request that ignores its signal still ends. */
+function raced<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let pending: Promise<T>;
+    try {
+      pending = withRequestSignal(signal, fn);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** One attempt: the outer signal plus a request timeout (a TimeoutError, classified transient). */
+async function attempt<T>(fn: () => Promise<T>, outer: AbortSignal | undefined, timeoutMs: number): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${timeoutMs}ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  timer.unref?.();
+  const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+  try {
+    return await raced(fn, signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function abortMessage(signal: AbortSignal): string {
+  const r = signal.reason as unknown;
+  return r instanceof Error && r.message ? r.message : 'the operation was aborted';
+}
+
 /**
  * Runs `fn` under the policy. Resolves to its value, or to `undefined` when the object is not found
  * (only when `notFoundIsState`), and rejects with a KubeApiError for final errors or when transient
- * errors outlast the retries.
+ * errors outlast the retries (or the scope's deadline).
  */
 export async function callWithRetry<T>(
   operation: string,
@@ -55,30 +108,49 @@ export async function callWithRetry<T>(
   options: CallOptions & { notFoundIsState?: boolean } = {},
 ): Promise<T | undefined> {
   const policy = options.policy ?? {};
+  const scope = options.scope ?? currentCallScope();
+  const signals = [options.signal, scope?.signal].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const requestTimeoutMs = policy.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  let lastTransient: ClassifiedError | undefined;
+  const aborted = () => {
+    const message = signal ? abortMessage(signal) : 'the operation was aborted';
+    // The deadline came while the server kept failing: say what it kept answering.
+    if (lastTransient && scope?.signal.aborted && !options.signal?.aborted) {
+      return new KubeApiError(operation, {
+        ...lastTransient,
+        message: `${lastTransient.message} (still failing when the deadline came: ${message})`,
+      });
+    }
+    return Object.assign(new Error(`${operation}: ${message}`), { name: 'AbortError' });
+  };
+  if (signal?.aborted) throw aborted();
   try {
     return await pRetry(
       async () => {
+        const left = scope ? scope.at - Date.now() : requestTimeoutMs;
         try {
-          return await fn();
+          return await attempt(fn, signal, Math.max(1, Math.min(requestTimeoutMs, left)));
         } catch (err) {
-          if (options.signal?.aborted) throw new AbortError(new Error('the operation was aborted'));
+          if (signal?.aborted) throw new AbortError(aborted());
           const classified = classifyError(err, options.namespace);
           if (classified.class === 'notFound') throw new AbortError(new NotFoundSignal(classified));
           if (classified.class === 'final') throw new AbortError(new KubeApiError(operation, classified));
+          lastTransient = classified;
           options.onTransient?.(classified);
           throw Object.assign(new Error(classified.message), { classified });
         }
       },
       {
-        retries: policy.retries ?? 6,
+        retries: scope ? Number.POSITIVE_INFINITY : (policy.retries ?? 6),
         minTimeout: policy.minDelayMs ?? 100,
         maxTimeout: policy.maxDelayMs ?? 2000,
         factor: 2,
         randomize: true,
-        signal: options.signal,
+        ...(signal ? { signal } : {}),
         async onFailedAttempt({ error }) {
           const wait = (error as { classified?: ClassifiedError }).classified?.retryAfterMs;
-          if (wait) await sleep(Math.min(wait, policy.maxRetryAfterMs ?? 10_000), options.signal);
+          if (wait) await sleep(Math.min(wait, policy.maxRetryAfterMs ?? 10_000), signal);
         },
       },
     );
@@ -88,6 +160,7 @@ export async function callWithRetry<T>(
       throw new KubeApiError(operation, err.classified);
     }
     if (err instanceof KubeApiError) throw err;
+    if (signal?.aborted) throw aborted();
     const classified = (err as { classified?: ClassifiedError }).classified;
     if (classified)
       throw new KubeApiError(operation, {

@@ -139,7 +139,7 @@ describe('WatchCache', () => {
   it("resumes from where it was when client-node's watch timeout (2.x: 30 s) aborts the watch, without relisting", async () => {
     await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('timed') });
     const timing = await connect({ kubeconfig: cluster.kubeconfig });
-    shortenWatchTimeout(timing.watcher, 150);
+    shortenWatchTimeout(timing, 150);
     const cache = acquireCache(timing, PODS, 'obs', {}, { reconnectDelayMs: 20 });
     try {
       await until('sync', () => cache.synced && cache.mode === 'watching');
@@ -300,7 +300,8 @@ describe('WatchCache', () => {
       await setPhase(conn, 'obs', 'p1', 'Running');
       await until('polled change', () => c.trajectory('p1').last?.phase === 'Running');
       expect(c.trajectory('p1').last?.via).to.equal('poll');
-      expect(c.lastError?.error.message).to.equal('503: Service Unavailable');
+      // The watch's error body is read, so the server's own Status message shows.
+      expect(c.lastError?.error.message).to.equal('503 ServiceUnavailable: injected failure 503');
     });
 
     it('retries a list that failed with 503 and gets in sync', async () => {

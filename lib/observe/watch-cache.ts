@@ -7,7 +7,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClassifiedError, Connection } from '../client/index.ts';
-import { classifyError } from '../client/index.ts';
+import { classifyError, outsideCallScope } from '../client/index.ts';
 import { apiVersionOf, collectionPath, type ResourceKind } from './resource.ts';
 import { type EntrySource, type EntryType, entryOf, Trajectory, type TrajectoryEntry } from './trajectory.ts';
 
@@ -74,6 +74,10 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
   private seq = 0;
   private resourceVersion: string | undefined;
   private controller: AbortController | undefined;
+  /** Aborted when the cache closes: every request it makes carries this signal. */
+  private readonly life = new AbortController();
+  private namespaceChecked = false;
+  private namespaceFailures = 0;
   private watchGeneration = 0;
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -128,7 +132,8 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     this.refs++;
     if (this.refs === 1 && this.stats.lists === 0 && this.mode === 'starting') {
       this.untrack = this.conn.track(this);
-      void this.start();
+      // The cache serves later waits too: its requests must not inherit this wait's deadline.
+      outsideCallScope(() => void this.start());
     }
     return this;
   }
@@ -182,6 +187,7 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     this.watchGeneration++;
     this.controller?.abort();
     this.controller = undefined;
+    this.life.abort(new Error(`the watch cache for ${this.description} was closed`));
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.untrack();
@@ -226,10 +232,16 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
 
   private async start(): Promise<void> {
     // Listing a namespace that does not exist answers an empty list: check it, to fail fast.
-    if (this.resource.namespaced && this.namespace) {
+    if (this.resource.namespaced && this.namespace && !this.namespaceChecked) {
+      const name = this.namespace;
+      const operation = `get namespace ${name} for ${this.description}`;
       try {
-        const ns = await this.conn.findNamespace(this.namespace);
+        const ns = await this.conn.find(operation, () => this.conn.core.readNamespace({ name }), {
+          signal: this.life.signal,
+          policy: { retries: 0 },
+        });
         if (this.mode === 'closed') return;
+        this.namespaceChecked = true;
         if (!ns) {
           this.fail({
             class: 'final',
@@ -243,9 +255,20 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
       } catch (err) {
         if (this.mode === 'closed') return;
         const status = (err as { status?: number }).status;
+        const classified = errorOfKubeApiError(err, status);
         // Not allowed to read namespaces (common RBAC): the list below is the real test.
-        if (status !== 403) {
-          this.fail(errorOfKubeApiError(err, status));
+        if (status === 403) this.namespaceChecked = true;
+        else if (classified.class === 'final') {
+          this.fail(classified);
+          return;
+        } else {
+          // A server that is down or slow now may answer later: try again while anyone waits.
+          this.namespaceFailures++;
+          const delay = Math.min(this.options.reconnectDelayMs * 2 ** (this.namespaceFailures - 1), 2000);
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            void this.start();
+          }, delay);
           return;
         }
       }
@@ -273,7 +296,11 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
         // client-node returns typed models (Dates); the cache holds JSON like the watch sends.
         return JSON.parse(JSON.stringify(list)) as ListShape<T>;
       },
-      { namespace: this.namespace, policy: { retries: 2, minDelayMs: 100, maxDelayMs: 1000 } },
+      {
+        namespace: this.namespace,
+        signal: this.life.signal,
+        policy: { retries: 2, minDelayMs: 100, maxDelayMs: 1000 },
+      },
     );
   }
 
@@ -345,11 +372,14 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     this.watchStartedAt = Date.now();
     this.watchOpened = false;
     this.watchEvents = 0;
-    this.conn.watcher
+    const controller = new AbortController();
+    this.controller = controller;
+    this.conn
       .watch(
         path,
         query,
-        (type: string, obj: T) => {
+        (type: string, object: unknown) => {
+          const obj = object as T;
           if (!current()) return;
           this.watchOpened = true;
           this.watchEvents++;
@@ -379,14 +409,14 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
           }
           this.onWatchEnd(classifyError(err, this.namespace), operation);
         },
+        { signal: AbortSignal.any([this.life.signal, controller.signal]) },
       )
       .then(
-        (controller) => {
+        () => {
           if (!current()) {
             controller.abort();
             return;
           }
-          this.controller = controller;
           this.watchOpened = true;
           this.mode = 'watching';
           if (this.timer) clearTimeout(this.timer);

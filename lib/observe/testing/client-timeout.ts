@@ -1,51 +1,48 @@
 /**
- * Makes a client-node Watch give up on a watch after `ms` without data, the way client-node 2.x
- * does after 30 s: the watch is aborted and `done` receives a DOMException named TimeoutError.
- * With 2.x the Watch's own timeout is shortened, so tests exercise the real code; 1.4 has no such
- * timeout, so it is reproduced around `watch()` with the same observable behaviour.
+ * Makes a connection give up on a watch after `ms` without data, the way client-node 2.x's Watch
+ * does after 30 s: the watch is aborted and its end handler receives a DOMException named
+ * TimeoutError. kubexpect's own watch has no such timeout, so this reproduces it around
+ * `conn.watch()` with the same observable behaviour, for the cache's routine-end handling.
  */
-import type { Watch } from '@kubernetes/client-node';
+import type { Connection } from '../../client/index.ts';
 
-type WatchFn = Watch['watch'];
-
-export function shortenWatchTimeout(watcher: Watch, ms: number): void {
+export function shortenWatchTimeout(conn: Connection, ms: number): void {
   if (!Number.isFinite(ms) || ms <= 0)
     throw new TypeError(`shortenWatchTimeout: ms must be positive, got ${ms}`);
-  const own = watcher as unknown as { requestTimeoutMs?: unknown };
-  if (typeof own.requestTimeoutMs === 'number') {
-    own.requestTimeoutMs = ms;
-    return;
-  }
-  const original: WatchFn = watcher.watch.bind(watcher);
-  watcher.watch = async (path, query, callback, done) => {
+  const original = conn.watch.bind(conn);
+  conn.watch = async (path, query, onEvent, onEnd, options = {}) => {
     let finished = false;
-    let controller: AbortController | undefined;
     let timer: NodeJS.Timeout | undefined;
+    const own = new AbortController();
     const finish = (err: unknown) => {
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
-      done(err);
+      onEnd(err);
     };
     const arm = () => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         finish(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-        controller?.abort();
+        own.abort();
       }, ms);
     };
     arm();
-    controller = await original(
+    const signal = options.signal ? AbortSignal.any([options.signal, own.signal]) : own.signal;
+    options.signal?.addEventListener('abort', () => {
+      finished = true;
+      if (timer) clearTimeout(timer);
+    });
+    await original(
       path,
       query,
-      (type, obj, raw) => {
+      (type, obj) => {
         if (finished) return;
         arm();
-        callback(type, obj, raw);
+        onEvent(type, obj);
       },
       finish,
+      { ...options, signal },
     );
-    if (finished) controller.abort();
-    return controller;
   };
 }
