@@ -375,6 +375,7 @@ export class Api {
     delete meta.deletionGracePeriodSeconds;
     if (meta.namespace === undefined) delete meta.namespace;
     rt.prepareForCreate?.(obj, this.context());
+    if (rt.ephemeral) return obj;
     this.recordManagedFields(rt, undefined, obj, ctx);
     this.validate(rt, obj, undefined);
     if (rt.namespaced && meta.namespace) this.checkNamespace(rt, meta.namespace, meta.name!);

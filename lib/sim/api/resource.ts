@@ -79,12 +79,19 @@ export interface ResourceType {
   gracePeriodSeconds?(obj: KObject, requested: number | undefined): number;
   /** Whether DELETE answers with the object (pods, PVs, PVCs) rather than a Success Status. */
   returnDeletedObject?: boolean;
+  /** Whether a create answers the prepared object without storing it (access reviews). */
+  ephemeral?: boolean;
   /** Whether strategic merge patch is accepted (built-in kinds); CRDs answer 415. */
   strategicMerge?: boolean;
   /** The top-level fields whose change bumps metadata.generation; default: all but metadata and status. */
   generationIgnores?: string[];
   /** Server-side printing columns; Name is always first and added by the printer. */
   columns?: TableColumn[];
+  /**
+   * The paths of fields the kind's schema does not declare (`spec.foo`), for fieldValidation. Custom
+   * kinds answer from their CRD schema; built-in kinds are checked against the real OpenAPI documents.
+   */
+  unknownFields?(obj: KObject): string[];
   /** An OpenAPI v3 schema for the kind, when one is known (CRDs carry theirs). */
   schema?: Record<string, unknown>;
   /** Whether the kind came from a CustomResourceDefinition. */

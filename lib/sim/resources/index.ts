@@ -1,18 +1,28 @@
 /** Every built-in resource the simulator serves, in discovery order, and the behaviour behind them. */
 import type { Api } from '../api/api.ts';
 import type { ResourceType } from '../api/resource.ts';
+import { clusterrolebindings } from './clusterrolebindings.ts';
+import { clusterroles } from './clusterroles.ts';
 import { CNPG_CLUSTER_CRD } from './cnpg-clusters.ts';
 import { configmaps } from './configmaps.ts';
+import { controllerrevisions } from './controllerrevisions.ts';
+import { cronjobs } from './cronjobs.ts';
 import { csidrivers } from './csidrivers.ts';
 import { csinodes } from './csinodes.ts';
 import { customresourcedefinitions, serveCustomResources } from './customresourcedefinitions.ts';
 import { daemonsets } from './daemonsets.ts';
+import { deployments } from './deployments.ts';
 import { endpoints } from './endpoints.ts';
+import { endpointslices } from './endpointslices.ts';
 import { events, eventsV1 } from './events.ts';
+import { ingresses } from './ingresses.ts';
 import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
+import { limitranges } from './limitranges.ts';
+import { mutatingwebhookconfigurations } from './mutatingwebhookconfigurations.ts';
 import { installNamespaceDeletion } from './namespace-deletion.ts';
 import { namespaces } from './namespaces.ts';
+import { networkpolicies } from './networkpolicies.ts';
 import { nodes } from './nodes.ts';
 import { persistentvolumeclaims } from './persistentvolumeclaims.ts';
 import { persistentvolumes } from './persistentvolumes.ts';
@@ -20,10 +30,19 @@ import { podBinding } from './pod-binding.ts';
 import { podEviction } from './pod-eviction.ts';
 import { poddisruptionbudgets } from './poddisruptionbudgets.ts';
 import { pods } from './pods.ts';
+import { priorityclasses } from './priorityclasses.ts';
+import { replicasets } from './replicasets.ts';
+import { scaleSubresource } from './replicated.ts';
+import { resourcequotas } from './resourcequotas.ts';
+import { rolebindings } from './rolebindings.ts';
+import { roles } from './roles.ts';
 import { secrets } from './secrets.ts';
+import { selfsubjectaccessreviews } from './selfsubjectaccessreviews.ts';
 import { serviceaccounts } from './serviceaccounts.ts';
 import { services } from './services.ts';
+import { statefulsets } from './statefulsets.ts';
 import { storageclasses } from './storageclasses.ts';
+import { validatingwebhookconfigurations } from './validatingwebhookconfigurations.ts';
 import { volumeattachments } from './volumeattachments.ts';
 
 export const BUILT_IN_RESOURCES: ResourceType[] = [
@@ -38,8 +57,15 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
   endpoints,
   secrets,
   serviceaccounts,
+  resourcequotas,
+  limitranges,
   daemonsets,
+  deployments,
+  replicasets,
+  statefulsets,
+  controllerrevisions,
   jobs,
+  cronjobs,
   poddisruptionbudgets,
   storageclasses,
   csidrivers,
@@ -48,6 +74,17 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
   leases,
   eventsV1,
   customresourcedefinitions,
+  roles,
+  clusterroles,
+  rolebindings,
+  clusterrolebindings,
+  selfsubjectaccessreviews,
+  mutatingwebhookconfigurations,
+  validatingwebhookconfigurations,
+  endpointslices,
+  priorityclasses,
+  networkpolicies,
+  ingresses,
 ];
 
 /**
@@ -58,6 +95,8 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
 export function installResourceBehaviour(api: Api): void {
   api.handleSubresource('', 'pods', 'binding', podBinding);
   api.handleSubresource('', 'pods', 'eviction', podEviction);
+  for (const plural of ['deployments', 'replicasets', 'statefulsets'])
+    api.handleSubresource('apps', plural, 'scale', scaleSubresource);
   installNamespaceDeletion(api);
   serveCustomResources(api);
   api.create(

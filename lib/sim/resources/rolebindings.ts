@@ -1,0 +1,17 @@
+import type { ResourceType } from '../api/resource.ts';
+import { builtIn } from './define.ts';
+import { BINDING_COLUMNS, BINDING_SHAPE, RBAC_GROUP, validateBinding } from './rbac.ts';
+
+export const rolebindings: ResourceType = builtIn(
+  {
+    group: RBAC_GROUP,
+    version: 'v1',
+    kind: 'RoleBinding',
+    plural: 'rolebindings',
+    singular: 'rolebinding',
+    namespaced: true,
+    validate: (o, old) => validateBinding(o, old, ['Role', 'ClusterRole']),
+    columns: BINDING_COLUMNS,
+  },
+  BINDING_SHAPE,
+);

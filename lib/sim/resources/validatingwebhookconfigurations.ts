@@ -1,0 +1,25 @@
+import type { ResourceType } from '../api/resource.ts';
+import { age, builtIn } from './define.ts';
+import { arr, obj, str } from './shape.ts';
+
+/** Stored and listed as the real server does; the simulator never calls the webhooks. */
+export const validatingwebhookconfigurations: ResourceType = builtIn(
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'ValidatingWebhookConfiguration',
+    plural: 'validatingwebhookconfigurations',
+    singular: 'validatingwebhookconfiguration',
+    namespaced: false,
+    categories: ['api-extensions'],
+    columns: [
+      {
+        name: 'Webhooks',
+        type: 'integer',
+        cell: (o) => ((o.webhooks as unknown[] | undefined) ?? []).length,
+      },
+      { name: 'Age', type: 'string', cell: age },
+    ],
+  },
+  { webhooks: arr(obj({ name: str, clientConfig: obj(), rules: arr(obj()) })) },
+);
