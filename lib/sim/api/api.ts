@@ -18,6 +18,13 @@ import {
   StatusError,
 } from './errors.ts';
 import { randomNameSuffix } from '../random.ts';
+import {
+  decodeContinue,
+  encodeContinue,
+  parseResourceVersion,
+  tooLargeResourceVersion,
+  validateListOptions,
+} from './list-options.ts';
 import { DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
 import { validateObjectMeta } from './metadata.ts';
 import { forbiddenForce, type PatchType, patchObject } from './patch.ts';
@@ -59,6 +66,7 @@ export interface ListOptions {
   limit?: number;
   continue?: string;
   resourceVersion?: string;
+  resourceVersionMatch?: string;
 }
 
 export interface WatchOptions {
@@ -260,38 +268,55 @@ export class Api {
     });
   }
 
+  /**
+   * Lists with the real server's resourceVersion semantics: unset, "0" or NotOlderThan answer the
+   * current state (the HTTP layer first waits for a future version, as the watch cache does); Exact,
+   * or a version with a limit and no match, answer the state at that version. Every page of a paged
+   * list is served from the first page's snapshot: its continue token carries that version, so an
+   * object created between pages does not appear, and a token older than the kept history is 410.
+   */
   list(rt: ResourceType, namespace: string | undefined, options: ListOptions = {}): ObjectList {
     this.checkVerb(rt, 'list');
+    validateListOptions(options);
     const m = this.matcher(rt, namespace, options.labelSelector, options.fieldSelector);
-    let items = this.store.list(resourceKey(rt), m.namespace).filter((o) => this.matches(rt, m, o));
-    const listRv = String(this.store.resourceVersion);
-    const meta: ObjectList['metadata'] = { resourceVersion: listRv };
+    const key = resourceKey(rt);
+    const current = this.store.resourceVersion;
+    let at: number | undefined;
+    let start: string | undefined;
     if (options.continue) {
-      let token: { rv?: unknown; after?: unknown };
-      try {
-        token = JSON.parse(Buffer.from(options.continue, 'base64url').toString('utf8'));
-        if (typeof token?.after !== 'string') throw new Error('bad token');
-      } catch {
-        throw badRequest('invalid continue token');
-      }
-      // Every page of a list reports the resourceVersion of its first page, as the real server does.
-      if (typeof token.rv === 'string' && /^\d+$/.test(token.rv)) {
-        if (Number(token.rv) < this.store.oldestResumableVersion) {
-          throw expired(
-            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-          );
-        }
-        meta.resourceVersion = token.rv;
-      }
-      const after = token.after as string;
-      items = items.filter((o) => keyOf(o) > after);
+      ({ rv: at, start } = decodeContinue(options.continue));
+    } else if (options.resourceVersion && options.resourceVersion !== '0') {
+      const rv = parseResourceVersion(options.resourceVersion);
+      if (rv > current) throw tooLargeResourceVersion(rv, current);
+      const exact =
+        options.resourceVersionMatch === 'Exact' ||
+        (options.resourceVersionMatch === undefined && (options.limit ?? 0) > 0);
+      if (exact) at = rv;
     }
+    let items: KObject[];
+    if (at === undefined || at >= current) {
+      items = this.store.list(key, m.namespace);
+    } else {
+      const past = this.store.listAt(key, at, m.namespace);
+      if (!past) {
+        throw expired(
+          options.continue
+            ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'
+            : 'The resourceVersion for the provided list is too old.',
+        );
+      }
+      items = past;
+    }
+    items = items.filter((o) => this.matches(rt, m, o));
+    if (start !== undefined) items = items.filter((o) => keyOf(o) >= start);
+    const listRv = at ?? current;
+    const meta: ObjectList['metadata'] = { resourceVersion: String(listRv) };
     if (options.limit && options.limit > 0 && items.length > options.limit) {
       const remaining = items.length - options.limit;
       items = items.slice(0, options.limit);
-      const token = { rv: meta.resourceVersion, after: keyOf(items[items.length - 1]!) };
-      meta.continue = Buffer.from(JSON.stringify(token)).toString('base64url');
-      meta.remainingItemCount = remaining;
+      meta.continue = encodeContinue(listRv, `${keyOf(items[items.length - 1]!)}\u0000`);
+      // The real server counts the rest only without selectors (storage.PrepareContinueToken).
+      if (!options.labelSelector && !options.fieldSelector) meta.remainingItemCount = remaining;
     }
     return {
       apiVersion: apiVersionOf(rt),
@@ -687,22 +712,18 @@ export class Api {
     let requested: number | undefined;
     const rvParam = options.resourceVersion;
     if (rvParam !== undefined && rvParam !== '' && rvParam !== '0') {
-      requested = Number(rvParam);
-      if (!Number.isInteger(requested) || requested < 0) {
-        throw badRequest(
-          `Invalid value for resourceVersion: ${JSON.stringify(rvParam)}: must be a non-negative integer`,
-        );
-      }
-      if (requested > this.store.resourceVersion) {
-        throw new StatusError(
-          504,
-          'Timeout',
-          `Timeout: Too large resource version: ${requested}, current: ${this.store.resourceVersion}`,
-          {
-            causes: [{ reason: 'ResourceVersionTooLarge', message: `Too large resource version` }],
-            retryAfterSeconds: 1,
-          },
-        );
+      requested = parseResourceVersion(rvParam);
+      // A watch-list must see its version (the HTTP layer waited for it); a plain watch from a future
+      // version just streams the changes after it, as the watch cache does.
+      if (options.sendInitialEvents === true && requested > this.store.resourceVersion) {
+        sink({
+          type: 'ERROR',
+          object: tooLargeResourceVersion(
+            requested,
+            this.store.resourceVersion,
+          ).toStatus() as unknown as KObject,
+        });
+        return { stop: () => {} };
       }
     }
     const withKind = (obj: KObject): KObject => ({
@@ -711,8 +732,10 @@ export class Api {
       kind: rt.kind,
     });
     let stopped = false;
+    const replayState = options.sendInitialEvents === true || requested === undefined;
+    const after = replayState ? 0 : requested!;
     const deliver = (change: Change) => {
-      if (stopped) return;
+      if (stopped || change.rv <= after) return;
       const now = this.matches(rt, m, change.object);
       const before = change.previous ? this.matches(rt, m, change.previous) : false;
       if (change.type === 'ADDED' && now) sink({ type: 'ADDED', object: withKind(change.object) });
@@ -724,7 +747,6 @@ export class Api {
         else if (before) sink({ type: 'DELETED', object: withKind(change.object) });
       }
     };
-    const replayState = options.sendInitialEvents === true || requested === undefined;
     if (replayState) {
       for (const obj of this.store.list(key, m.namespace)) {
         if (this.matches(rt, m, obj)) sink({ type: 'ADDED', object: withKind(obj) });
@@ -745,10 +767,12 @@ export class Api {
     } else {
       const changes = this.store.changesSince(key, requested!);
       if (!changes) {
+        // The watch cache's words (apiserver pkg/storage/cacher/watch_cache.go): the asked version,
+        // then the oldest one it can resume from.
         sink({
           type: 'ERROR',
           object: expired(
-            `too old resource version: ${requested} (${this.store.oldestResumableVersion + 1})`,
+            `too old resource version: ${requested} (${this.store.oldestVersion(key)})`,
           ).toStatus() as unknown as KObject,
         });
         return { stop: () => {} };

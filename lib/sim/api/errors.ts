@@ -171,8 +171,9 @@ export const methodNotAllowed = (
   message = 'the server does not allow this method on the requested resource',
 ) => new StatusError(405, 'MethodNotAllowed', message);
 
+/** Like the real server's NotFound handler (NewNotFound of an empty resource), with empty `details`: kubectl debug reads them. */
 export const pathNotFound = () =>
-  new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 
 export const unsupportedMediaType = (accepted: string[]) =>
   new StatusError(

@@ -1,7 +1,8 @@
 /**
  * The versioned in-memory store behind every resource: one cluster-wide, monotonically increasing
- * resourceVersion (like etcd's revision), a bounded change log for watches that resume from a
- * version, and fan-out to live watchers. It knows nothing of kinds; the Api layer adds semantics.
+ * resourceVersion (like etcd's revision), a bounded change log per resource (like the API server's
+ * watch cache) for watches that resume from a version and for lists served at a past version, and
+ * fan-out to live watchers. It knows nothing of kinds; the Api layer adds semantics.
  */
 import { clone, type KObject } from './types.ts';
 
@@ -20,8 +21,26 @@ export interface Change {
 export type ChangeListener = (change: Change) => void;
 
 export interface StoreOptions {
-  /** How many changes the log keeps for resuming watches; older versions answer 410 Expired. */
+  /** Most changes the log keeps per resource; older versions answer 410 Expired. Default 20,000. */
   historySize?: number;
+  /**
+   * How long a change stays resumable once its resource has more than a hundred newer ones. Default
+   * 75 s, the watch cache's event freshness window (apiserver pkg/storage/cacher: capacity from 100,
+   * events younger than DefaultEventFreshDuration are never evicted, older ones are when it is full).
+   */
+  historyWindowMs?: number;
+  /** Clock for the window, in milliseconds. Default Date.now. */
+  now?: () => number;
+}
+
+/** Changes always kept per resource, however old (the watch cache's lower-bound capacity). */
+const MIN_HISTORY = 100;
+
+interface ResourceLog {
+  /** Changes newer than `floor`, oldest first. */
+  changes: Change[];
+  /** The newest version whose change was dropped: a resume from an older version is impossible. */
+  floor: number;
 }
 
 function objectKey(namespace: string | undefined, name: string): string {
@@ -31,12 +50,26 @@ function objectKey(namespace: string | undefined, name: string): string {
 export class Store {
   private revision = 1;
   private readonly objects = new Map<string, Map<string, KObject>>();
-  private readonly log: Change[] = [];
+  private readonly logs = new Map<string, ResourceLog>();
   private readonly historySize: number;
+  private readonly historyWindowMs: number;
+  private readonly now: () => number;
+  private readonly recordedAt = new WeakMap<Change, number>();
   private readonly listeners = new Map<string, Set<ChangeListener>>();
+  private revisionWaiters: { rv: number; resolve: () => void }[] = [];
 
   constructor(options: StoreOptions = {}) {
     this.historySize = options.historySize ?? 20_000;
+    this.historyWindowMs = options.historyWindowMs ?? 75_000;
+    this.now = options.now ?? Date.now;
+    if (!Number.isInteger(this.historySize) || this.historySize < 1) {
+      throw new TypeError(
+        `Store: historySize must be a whole number ≥ 1, got ${String(options.historySize)}`,
+      );
+    }
+    if (!(this.historyWindowMs >= 0)) {
+      throw new TypeError(`Store: historyWindowMs must be ≥ 0, got ${String(options.historyWindowMs)}`);
+    }
   }
 
   /** The current cluster-wide resourceVersion. */
@@ -44,9 +77,28 @@ export class Store {
     return this.revision;
   }
 
-  /** The oldest version a watch can resume from without 410 Expired. */
-  get oldestResumableVersion(): number {
-    return this.log.length === 0 ? this.revision : this.log[0]!.rv - 1;
+  /** The oldest version of a resource a watch can resume from, or a list be served at, without 410 Expired. */
+  oldestVersion(resource: string): number {
+    return this.logs.get(resource)?.floor ?? 0;
+  }
+
+  /** Resolves true once the store reaches `rv`, or false after `timeoutMs`. */
+  waitForRevision(rv: number, timeoutMs: number): Promise<boolean> {
+    if (this.revision >= rv) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        rv,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.revisionWaiters = this.revisionWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.revisionWaiters.push(waiter);
+    });
   }
 
   private bucket(resource: string): Map<string, KObject> {
@@ -120,8 +172,31 @@ export class Store {
   }
 
   private record(change: Change): void {
-    this.log.push(change);
-    if (this.log.length > this.historySize) this.log.splice(0, this.log.length - this.historySize);
+    let log = this.logs.get(change.resource);
+    if (!log) {
+      log = { changes: [], floor: 0 };
+      this.logs.set(change.resource, log);
+    }
+    const now = this.now();
+    this.recordedAt.set(change, now);
+    log.changes.push(change);
+    const keep = Math.min(MIN_HISTORY, this.historySize);
+    let drop = Math.max(0, log.changes.length - this.historySize);
+    while (
+      log.changes.length - drop > keep &&
+      now - (this.recordedAt.get(log.changes[drop]!) ?? now) > this.historyWindowMs
+    ) {
+      drop++;
+    }
+    if (drop > 0) {
+      log.floor = log.changes[drop - 1]!.rv;
+      log.changes.splice(0, drop);
+    }
+    if (this.revisionWaiters.length > 0) {
+      const ready = this.revisionWaiters.filter((w) => w.rv <= this.revision);
+      this.revisionWaiters = this.revisionWaiters.filter((w) => w.rv > this.revision);
+      for (const w of ready) w.resolve();
+    }
     const listeners = this.listeners.get(change.resource);
     if (!listeners) return;
     for (const listener of [...listeners]) listener(change);
@@ -129,8 +204,33 @@ export class Store {
 
   /** Changes to a resource strictly after `rv`, oldest first; undefined when `rv` is older than the log. */
   changesSince(resource: string, rv: number): Change[] | undefined {
-    if (rv < this.oldestResumableVersion) return undefined;
-    return this.log.filter((c) => c.rv > rv && c.resource === resource);
+    if (rv < this.oldestVersion(resource)) return undefined;
+    return (this.logs.get(resource)?.changes ?? []).filter((c) => c.rv > rv);
+  }
+
+  /**
+   * The objects of a resource as they were at version `rv` (the current ones with every later change
+   * undone), sorted like list; undefined when the log no longer reaches back to `rv`.
+   */
+  listAt(resource: string, rv: number, namespace?: string): KObject[] | undefined {
+    const later = this.changesSince(resource, rv);
+    if (!later) return undefined;
+    if (later.length === 0 || rv >= this.revision) return this.list(resource, namespace);
+    const state = new Map<string, KObject>();
+    for (const [key, obj] of this.objects.get(resource) ?? []) state.set(key, obj);
+    for (let i = later.length - 1; i >= 0; i--) {
+      const c = later[i]!;
+      const key = objectKey(c.object.metadata.namespace, c.object.metadata.name!);
+      if (c.type === 'ADDED') state.delete(key);
+      else if (c.previous) state.set(key, c.previous);
+    }
+    const out: KObject[] = [];
+    for (const key of [...state.keys()].sort()) {
+      const obj = state.get(key)!;
+      if (namespace && obj.metadata.namespace !== namespace) continue;
+      out.push(clone(obj));
+    }
+    return out;
   }
 
   /** Subscribes to live changes of one resource. Returns the unsubscribe function. */

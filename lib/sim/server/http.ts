@@ -17,11 +17,13 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from '../api/errors.ts';
+import { RESOURCE_VERSION_WAIT_MS } from '../api/list-options.ts';
 import { forbiddenForce, patchObject, patchTypeOf } from '../api/patch.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
 import { type Schema, unknownFields } from '../resources/crd-schema.ts';
 import { decodeProtobufBody } from './protobuf.ts';
+import { queryBool } from './query.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
 
@@ -232,7 +234,7 @@ export class HttpFront {
       return;
     }
     if (!this.authorized(req)) throw unauthorized();
-    const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const isWatch = queryBool(url.searchParams, 'watch') === true;
     const info: RequestInfo = { method, path, query: url.searchParams, headers: req.headers, isWatch };
     await this.options.intercept?.before?.(info);
     for (const route of this.options.extraRoutes ?? []) {
@@ -345,18 +347,24 @@ export class HttpFront {
       if (name === undefined) {
         if (info.isWatch) {
           this.count('watch');
+          if (queryBool(query, 'sendInitialEvents') === true) {
+            await this.untilResourceVersion(query.get('resourceVersion') ?? undefined);
+          }
           this.watch(req, res, target, query, info, table, includeObject);
           return;
         }
         this.count('list');
         const limitParam = query.get('limit');
-        const list = api.list(rt, namespace, {
+        const options = {
           labelSelector: query.get('labelSelector') ?? undefined,
           fieldSelector: query.get('fieldSelector') ?? undefined,
           limit: limitParam ? Number(limitParam) : undefined,
-          continue: query.get('continue') ?? undefined,
+          continue: query.get('continue') || undefined,
           resourceVersion: query.get('resourceVersion') ?? undefined,
-        });
+          resourceVersionMatch: query.get('resourceVersionMatch') || undefined,
+        };
+        if (!options.continue) await this.untilResourceVersion(options.resourceVersion);
+        const list = api.list(rt, namespace, options);
         if (table)
           this.send(res, 200, toTable(rt, list.items, list.metadata, now, includeObject), TABLE_CONTENT_TYPE);
         else this.send(res, 200, list);
@@ -452,7 +460,7 @@ export class HttpFront {
         fieldManager: type === 'application/apply-patch+yaml' ? requestedManager : fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
-        force: forceParam === null ? undefined : forceParam === 'true',
+        force: queryBool(query, 'force'),
       });
       this.send(res, out.created ? 201 : 200, out.object);
       return;
@@ -508,6 +516,15 @@ export class HttpFront {
     throw methodNotAllowed();
   }
 
+  /**
+   * Waits (at most the watch cache's 3 s) for the store to reach a resourceVersion a list or a
+   * watch-list asks for; the list then answers 504 Too large resource version if it never came.
+   */
+  private async untilResourceVersion(rv: string | undefined): Promise<void> {
+    if (!rv || !/^\d+$/.test(rv) || Number(rv) <= this.api.store.resourceVersion) return;
+    await this.api.store.waitForRevision(Number(rv), RESOURCE_VERSION_WAIT_MS);
+  }
+
   private watch(
     req: IncomingMessage,
     res: ServerResponse,
@@ -519,14 +536,13 @@ export class HttpFront {
   ): void {
     const { rt, namespace } = target;
     const api = this.api;
-    const sendInitial = query.get('sendInitialEvents');
     const options: WatchOptions = {
       labelSelector: query.get('labelSelector') ?? undefined,
       fieldSelector: query.get('fieldSelector') ?? undefined,
       resourceVersion: query.get('resourceVersion') ?? undefined,
       resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
-      sendInitialEvents: sendInitial === null ? undefined : sendInitial === 'true',
-      allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
+      sendInitialEvents: queryBool(query, 'sendInitialEvents'),
+      allowWatchBookmarks: queryBool(query, 'allowWatchBookmarks') === true,
     };
     const events: WatchEvent[] = [];
     let streaming = false;
