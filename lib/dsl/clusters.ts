@@ -1,7 +1,9 @@
 /**
  * OnEachCluster: one spec text, run against every embedded preset (each in its own simulated
  * cluster, started for the container and stopped after it), or against the cluster KUBECONFIG
- * names when KUBEXPECT_CLUSTER=kubeconfig. The spec never learns which preset it runs on: what
+ * names when KUBEXPECT_CLUSTER=kubeconfig, or against a fresh real control plane per preset
+ * (kubexpect/controlplane: kube-apiserver, etcd, scheduler, controller-manager, kwok nodes) when
+ * KUBEXPECT_CLUSTER=controlplane. The spec never learns which preset it runs on: what
  * differs between clusters must come from the cluster itself (storage profiles).
  */
 import { type Connection, connect } from '../client/index.ts';
@@ -9,6 +11,8 @@ import { readEnv } from '../config/env.ts';
 import { DeferCleanup } from './cleanup.ts';
 import type { Decorator } from './decorators.ts';
 import { BeforeAll, Describe } from './nodes.ts';
+import { currentScope } from './scope.ts';
+import { announceTarget } from './target-banner.ts';
 
 /** The presets the sample specs run on: node-pinned storage (`kind`) and storage that follows the pod (`cloud`). */
 export const EMBEDDED_PRESETS = ['kind', 'cloud'] as const;
@@ -34,12 +38,14 @@ export interface ClusterTarget {
   readonly conn: Connection;
 }
 
-export type TargetMode = 'embedded' | 'kubeconfig';
+export type TargetMode = 'embedded' | 'kubeconfig' | 'controlplane';
 
 export function targetMode(): TargetMode {
   const mode = readEnv('KUBEXPECT_CLUSTER')?.trim() ?? 'embedded';
-  if (mode !== 'embedded' && mode !== 'kubeconfig') {
-    throw new TypeError(`KUBEXPECT_CLUSTER must be "embedded" or "kubeconfig", got ${JSON.stringify(mode)}`);
+  if (mode !== 'embedded' && mode !== 'kubeconfig' && mode !== 'controlplane') {
+    throw new TypeError(
+      `KUBEXPECT_CLUSTER must be "embedded", "kubeconfig" or "controlplane", got ${JSON.stringify(mode)}`,
+    );
   }
   return mode;
 }
@@ -80,6 +86,26 @@ function connectEmbedded(target: Target, preset: EmbeddedPreset): void {
       target.attach(undefined);
       conn.close();
     });
+    await announceTarget(conn, 'embedded');
+  });
+}
+
+/** Start-up of a real control plane can take minutes on a busy machine: the hook's mocha timeout. */
+const CONTROLPLANE_START_MS = 240_000;
+
+/** A fresh real control plane per container (kubexpect/controlplane, loaded only here). */
+function connectControlPlane(target: Target, preset: EmbeddedPreset): void {
+  BeforeAll(async () => {
+    currentScope('OnEachCluster').mochaContext?.timeout(CONTROLPLANE_START_MS + 30_000);
+    const { startControlPlane } = await import('../controlplane/index.ts');
+    const plane = await startControlPlane({ preset, startTimeoutMs: CONTROLPLANE_START_MS });
+    DeferCleanup(() => plane.stop());
+    const conn = await connect({ kubeconfig: plane.kubeconfig });
+    target.attach(conn);
+    DeferCleanup(() => {
+      target.attach(undefined);
+      conn.close();
+    });
   });
 }
 
@@ -92,6 +118,7 @@ function connectKubeconfig(target: Target): void {
       target.attach(undefined);
       conn.close();
     });
+    await announceTarget(conn, `${conn.context} ${conn.server}`);
   });
 }
 
@@ -116,6 +143,14 @@ export function OnEachCluster(
   if (targetMode() === 'kubeconfig') {
     const target = new Target('kubeconfig');
     define('KUBECONFIG cluster', target, () => connectKubeconfig(target));
+    return;
+  }
+  if (targetMode() === 'controlplane') {
+    // The same node names and default storage behaviour as the embedded preset of that name.
+    for (const preset of EMBEDDED_PRESETS) {
+      const target = new Target(`controlplane ${preset}`);
+      define(`controlplane ${preset}`, target, () => connectControlPlane(target, preset));
+    }
     return;
   }
   for (const preset of EMBEDDED_PRESETS) {

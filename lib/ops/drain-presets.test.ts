@@ -70,7 +70,12 @@ describe('drainNode on the embedded presets', () => {
     const before = await runningOn(conn, (await dbPod(conn, 'db-1')).metadata?.name ?? '');
     const node = before.spec?.nodeName ?? '';
 
-    const result = await drainNode(conn, node, { force: true, timeout: '20s', pollIntervalMs: 20 });
+    const result = await drainNode(conn, node, {
+      force: true,
+      ownNamespaces: [NS],
+      timeout: '20s',
+      pollIntervalMs: 20,
+    });
     expect(result.evicted.map((e) => [e.name, e.outcome])).to.deep.equal([['db-1', 'gone']]);
     expect(result.skipped.map((s) => s.reason)).to.deep.equal(['daemonset', 'daemonset']);
 
@@ -96,7 +101,7 @@ describe('drainNode on the embedded presets', () => {
     const prediction = await expectedDrainOutcome(conn, NS, before, { node });
     expect(prediction.expected).to.equal('rescheduled');
 
-    await drainNode(conn, node, { force: true, timeout: '20s', pollIntervalMs: 20 });
+    await drainNode(conn, node, { force: true, ownNamespaces: [NS], timeout: '20s', pollIntervalMs: 20 });
     await dbPod(conn, 'db-1');
     const after = await runningOn(conn, 'db-1');
     expect(after.spec?.nodeName).to.not.equal(node);
@@ -126,6 +131,7 @@ describe('drainNode on the embedded presets', () => {
     });
     const err = await drainNode(conn, pod.spec?.nodeName ?? '', {
       force: true,
+      ownNamespaces: [NS],
       timeout: '300ms',
       retryDelayMs: 50,
     }).catch((e) => e);

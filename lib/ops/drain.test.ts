@@ -4,7 +4,8 @@ import chaiAsPromised from 'chai-as-promised';
 import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, startCluster } from '../sim/index.ts';
 import { cordon, uncordon, uncordonAll } from './cordon.ts';
-import { drainNode } from './drain.ts';
+import { type DrainOptions, drainNode } from './drain.ts';
+import { createTestNamespace } from './namespaces.ts';
 import { DrainBlockedError, DrainTimeoutError, EvictionRefusedError } from './drain-errors.ts';
 
 use(chaiAsPromised);
@@ -171,12 +172,65 @@ describe('cordon, uncordon and drainNode', () => {
       pollIntervalMs: 20,
       deleteEmptyDirData: true,
       force: true,
+      ownNamespaces: [NS],
     });
     expect(result.evicted.map((e) => e.name).sort()).to.deep.equal(['cache', 'lonely']);
     expect(result.warnings).to.have.members([
       'deleting Pods with local storage: default/cache',
       'deleting Pods that declare no controller: default/lonely',
     ]);
+  });
+
+  it("never force-deletes an unmanaged pod outside the run's namespaces, but evicts managed ones there", async () => {
+    await makePod(conn, { name: 'cache', owner: owned('ReplicaSet', 'cache-rs'), emptyDir: true });
+    await makePod(conn, { name: 'ledger-0', emptyDir: true });
+    const options = { timeout: '5s', pollIntervalMs: 20, deleteEmptyDirData: true, force: true } as const;
+    const err = await drainNode(conn, 'worker', options).catch((e) => e);
+    expect(err).to.be.instanceOf(DrainBlockedError);
+    expect(err.message).to.equal(
+      "drainNode worker: cannot delete Pods outside this run's namespaces that no controller would recreate (force applies only to the run's namespaces and ownNamespaces; delete them yourself if they may go): default/ledger-0; nothing was evicted and the node stays cordoned",
+    );
+    expect(await conn.findPod(NS, 'ledger-0')).to.not.equal(undefined);
+    await conn.core.deleteNamespacedPod({ namespace: NS, name: 'ledger-0' });
+    const result = await drainNode(conn, 'worker', options);
+    expect(result.evicted.map((e) => e.name)).to.deep.equal(['cache']);
+  });
+
+  it('force-deletes unmanaged pods in a namespace createTestNamespace made', async () => {
+    const ns = await createTestNamespace(conn, { prefix: 'drain' });
+    await conn.core.createNamespacedPod({
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'lonely' },
+        spec: {
+          nodeName: 'worker',
+          terminationGracePeriodSeconds: 0,
+          containers: [{ name: 'c', image: 'x' }],
+        },
+      },
+    });
+    const result = await drainNode(conn, 'worker', { timeout: '5s', pollIntervalMs: 20, force: true });
+    expect(result.evicted.map((e) => `${e.namespace}/${e.name}`)).to.deep.equal([`${ns.name}/lonely`]);
+  });
+
+  it('rejects unknown, mistyped and out-of-range options at the call', async () => {
+    const bad = (options: object) => drainNode(conn, 'worker', options as DrainOptions).catch((e) => e);
+    const messages = await Promise.all([
+      bad({ forcee: true }),
+      bad({ gracePeriodSeconds: 'abc' }),
+      bad({ pollIntervalMs: -5 }),
+      bad({ onProgress: 'log' }),
+    ]);
+    expect(messages.map((e) => [e.name, e.message])).to.deep.equal([
+      ['TypeError', 'drainNode: unknown option forcee; did you mean force?'],
+      [
+        'TypeError',
+        'drainNode: option gracePeriodSeconds must be a whole number of seconds, 0 or more, got "abc"',
+      ],
+      ['TypeError', 'drainNode: option pollIntervalMs must be a positive number of milliseconds, got -5'],
+      ['TypeError', 'drainNode: option onProgress must be a function, got "log"'],
+    ]);
+    expect((await conn.getNode('worker')).spec?.unschedulable).to.equal(undefined);
   });
 
   it('retries evictions a PodDisruptionBudget refuses, and evicts once the budget allows', async () => {

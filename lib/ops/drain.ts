@@ -22,8 +22,10 @@ import {
   type SkippedPod,
 } from './drain-errors.ts';
 import { type FilterOptions, filterPod, type PodVerdict } from './drain-filters.ts';
+import { checkDrainOptions } from './drain-options.ts';
 import { checkConnection } from './check-connection.ts';
 import { checkNodeName } from './node-patch.ts';
+import { isRunNamespace } from './run-namespaces.ts';
 import { guardDisruption } from './target-guard.ts';
 
 export interface DrainOptions {
@@ -33,8 +35,14 @@ export interface DrainOptions {
   readonly ignoreDaemonSets?: boolean;
   /** Evict pods with emptyDir volumes (their data is lost). Default false: such pods block the drain. */
   readonly deleteEmptyDirData?: boolean;
-  /** Evict pods no controller manages (they are not recreated). Default false: such pods block the drain. */
+  /**
+   * Evict pods no controller manages (they are not recreated). Default false: such pods block the
+   * drain. Applies only in the run's own namespaces (createTestNamespace's, and `ownNamespaces`):
+   * an unmanaged pod anywhere else always blocks, since deleting it would lose it for good.
+   */
   readonly force?: boolean;
+  /** Namespaces `force` may delete unmanaged pods in, besides those createTestNamespace made on this connection. */
+  readonly ownNamespaces?: readonly string[];
   /** Grace period for evicted pods; default: each pod's own. */
   readonly gracePeriodSeconds?: number;
   /** Only pods matching this label selector. */
@@ -70,6 +78,7 @@ export async function drainNode(
 ): Promise<DrainResult> {
   checkConnection(conn, 'drainNode');
   checkNodeName(node, 'drainNode');
+  checkDrainOptions(options);
   const started = Date.now();
   const timeout = resolveTimeout(options.timeout ?? 'drainNode', 'drainNode timeout');
   const deadline: Deadline = {
@@ -94,8 +103,10 @@ export async function drainNode(
   options.onProgress?.({ type: 'cordoned', node });
 
   const pods = await podsOnNode(conn, node, options.podSelector);
+  const own = (namespace: string) =>
+    isRunNamespace(conn, namespace) || (options.ownNamespaces ?? []).includes(namespace);
   const verdicts = await Promise.all(
-    pods.map(async (pod) => ({ pod, verdict: await filterPod(pod, filters, daemonSetExists(conn)) })),
+    pods.map(async (pod) => ({ pod, verdict: await verdictFor(conn, pod, filters, own) })),
   );
   const blocked = verdicts.flatMap(({ pod, verdict }) =>
     verdict.action === 'block' ? [{ ...nameOf(pod), message: verdict.message }] : [],
@@ -120,6 +131,22 @@ export async function drainNode(
   const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
   if (failures.length > 0) throw combineFailures(node, failures, deadline, evicted, skipped);
   return { node, evicted, skipped, warnings, elapsedMs: Date.now() - started };
+}
+
+const OUTSIDE_UNMANAGED =
+  "Pods outside this run's namespaces that no controller would recreate (force applies only to the run's namespaces and ownNamespaces; delete them yourself if they may go)";
+
+/** kubectl's filters; outside the run's own namespaces, force never deletes a pod for good. */
+async function verdictFor(
+  conn: Connection,
+  pod: V1Pod,
+  filters: FilterOptions,
+  own: (namespace: string) => boolean,
+): Promise<PodVerdict> {
+  const verdict = await filterPod(pod, filters, daemonSetExists(conn));
+  if (!filters.force || verdict.action === 'block' || own(pod.metadata?.namespace ?? '')) return verdict;
+  const unforced = await filterPod(pod, { ...filters, force: false }, daemonSetExists(conn));
+  return unforced.action === 'block' ? { action: 'block', message: OUTSIDE_UNMANAGED } : verdict;
 }
 
 /** The node's pods, page by page (kubectl lists with limit=500). */
