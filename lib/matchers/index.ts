@@ -55,3 +55,29 @@ export { toExist } from './to-exist.ts';
 export { toHavePhase } from './to-have-phase.ts';
 export { toKeepUid } from './to-keep-uid.ts';
 export { toSatisfy } from './to-satisfy.ts';
+export { deploymentAvailable } from './deployment-available.ts';
+export { deploymentRolledOut } from './deployment-rolled-out.ts';
+export { jobComplete } from './job-complete.ts';
+export { type JobFailure, type JobFailureExpectation, jobFailed } from './job-failed.ts';
+export { statefulSetReady } from './statefulset-ready.ts';
+export { statefulSetRolledOut } from './statefulset-rolled-out.ts';
+export {
+  consistentlyDeployment,
+  consistentlyJob,
+  consistentlyStatefulSet,
+  DeploymentExpectation,
+  eventuallyDeployment,
+  eventuallyJob,
+  eventuallyStatefulSet,
+  JobExpectation,
+  StatefulSetExpectation,
+} from './workload-entry-points.ts';
+export {
+  DEPLOYMENTS,
+  deploymentRef,
+  EVENTS,
+  JOBS,
+  jobRef,
+  STATEFULSETS,
+  statefulSetRef,
+} from './workload-refs.ts';

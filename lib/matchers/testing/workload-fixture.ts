@@ -1,0 +1,205 @@
+/**
+ * Test plumbing for the workload and any-object matcher tests: create Jobs, Deployments,
+ * StatefulSets and a custom resource over the API, and write their status the way their
+ * controllers would (the matchers read status, so this is what they judge on a real cluster too).
+ */
+import type {
+  V1Deployment,
+  V1DeploymentStatus,
+  V1Job,
+  V1JobStatus,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import type { SimFixture } from './sim-fixture.ts';
+
+const template = (app: string) => ({
+  metadata: { labels: { app } },
+  spec: { containers: [{ name: 'c', image: 'busybox' }] },
+});
+
+export async function createJob(f: SimFixture, name: string): Promise<V1Job> {
+  return f.conn.batch.createNamespacedJob({
+    namespace: f.ns,
+    body: {
+      metadata: { name },
+      spec: {
+        backoffLimit: 1,
+        template: { ...template(name), spec: { ...template(name).spec, restartPolicy: 'Never' } },
+      },
+    },
+  });
+}
+
+type Condition = { type: string; status?: string; reason?: string; message?: string };
+
+const stamp = (c: Condition) => ({
+  status: 'True',
+  lastProbeTime: new Date(),
+  lastTransitionTime: new Date(),
+  ...c,
+});
+
+/** Writes a Job's status: counts and conditions (True unless said otherwise), as the Job controller would. */
+export async function setJobStatus(
+  f: SimFixture,
+  name: string,
+  status: Omit<V1JobStatus, 'conditions'> & { conditions?: Condition[] },
+): Promise<V1Job> {
+  const job = await f.conn.batch.readNamespacedJob({ namespace: f.ns, name });
+  job.status = {
+    startTime: job.status?.startTime ?? new Date(),
+    ...status,
+    conditions: status.conditions?.map(stamp) as V1JobStatus['conditions'],
+  };
+  return f.conn.batch.replaceNamespacedJobStatus({ namespace: f.ns, name, body: job });
+}
+
+export async function createDeployment(f: SimFixture, name: string, replicas = 3): Promise<V1Deployment> {
+  return f.conn.apps.createNamespacedDeployment({
+    namespace: f.ns,
+    body: {
+      metadata: { name },
+      spec: { replicas, selector: { matchLabels: { app: name } }, template: template(name) },
+    },
+  });
+}
+
+/** Writes a Deployment's status (observedGeneration defaults to the current generation). */
+export async function setDeploymentStatus(
+  f: SimFixture,
+  name: string,
+  status: Omit<V1DeploymentStatus, 'conditions'> & { conditions?: Condition[] },
+): Promise<V1Deployment> {
+  const d = await f.conn.apps.readNamespacedDeployment({ namespace: f.ns, name });
+  d.status = {
+    observedGeneration: d.metadata?.generation,
+    ...status,
+    conditions: status.conditions?.map((c) => ({
+      ...stamp(c),
+      lastUpdateTime: new Date(),
+    })) as V1DeploymentStatus['conditions'],
+  };
+  return f.conn.apps.replaceNamespacedDeploymentStatus({ namespace: f.ns, name, body: d });
+}
+
+export async function createStatefulSet(
+  f: SimFixture,
+  name: string,
+  options: { replicas?: number; updateStrategy?: NonNullable<V1StatefulSet['spec']>['updateStrategy'] } = {},
+): Promise<V1StatefulSet> {
+  return f.conn.apps.createNamespacedStatefulSet({
+    namespace: f.ns,
+    body: {
+      metadata: { name },
+      spec: {
+        replicas: options.replicas ?? 3,
+        serviceName: name,
+        selector: { matchLabels: { app: name } },
+        template: template(name),
+        updateStrategy: options.updateStrategy,
+      },
+    },
+  });
+}
+
+/** Writes a StatefulSet's status (observedGeneration defaults to the current generation). */
+export async function setStatefulSetStatus(
+  f: SimFixture,
+  name: string,
+  status: Partial<NonNullable<V1StatefulSet['status']>>,
+): Promise<V1StatefulSet> {
+  const s = await f.conn.apps.readNamespacedStatefulSet({ namespace: f.ns, name });
+  s.status = { observedGeneration: s.metadata?.generation, replicas: 0, ...status };
+  return f.conn.apps.replaceNamespacedStatefulSetStatus({ namespace: f.ns, name, body: s });
+}
+
+/** A namespaced custom resource with a status subresource: `widgets.example.com/v1`, kind Widget. */
+export const WIDGET = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget' } as const;
+
+export async function createWidgetCrd(f: SimFixture): Promise<void> {
+  await f.conn.objects.create({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${WIDGET.plural}.${WIDGET.group}` },
+    spec: {
+      group: WIDGET.group,
+      names: { kind: WIDGET.kind, plural: WIDGET.plural },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: WIDGET.version,
+          served: true,
+          storage: true,
+          // client-node's serializer knows the schema fields by their TypeScript names.
+          schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } },
+          subresources: { status: {} },
+        },
+      ],
+    },
+  } as never);
+}
+
+export interface Widget {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; generation?: number; uid?: string };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+export async function createWidget(
+  f: SimFixture,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<Widget> {
+  return (await f.conn.custom.createNamespacedCustomObject({
+    group: WIDGET.group,
+    version: WIDGET.version,
+    namespace: f.ns,
+    plural: WIDGET.plural,
+    body: { apiVersion: `${WIDGET.group}/${WIDGET.version}`, kind: WIDGET.kind, metadata: { name }, spec },
+  })) as Widget;
+}
+
+/** Changes a Widget's spec (the API server bumps metadata.generation). */
+export async function setWidgetSpec(
+  f: SimFixture,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<Widget> {
+  const w = await readWidget(f, name);
+  return (await f.conn.custom.replaceNamespacedCustomObject({
+    group: WIDGET.group,
+    version: WIDGET.version,
+    namespace: f.ns,
+    plural: WIDGET.plural,
+    name,
+    body: { ...w, spec },
+  })) as Widget;
+}
+
+export async function setWidgetStatus(
+  f: SimFixture,
+  name: string,
+  status: Record<string, unknown>,
+): Promise<Widget> {
+  const w = await readWidget(f, name);
+  return (await f.conn.custom.replaceNamespacedCustomObjectStatus({
+    group: WIDGET.group,
+    version: WIDGET.version,
+    namespace: f.ns,
+    plural: WIDGET.plural,
+    name,
+    body: { ...w, status },
+  })) as Widget;
+}
+
+async function readWidget(f: SimFixture, name: string): Promise<Widget> {
+  return (await f.conn.custom.getNamespacedCustomObject({
+    group: WIDGET.group,
+    version: WIDGET.version,
+    namespace: f.ns,
+    plural: WIDGET.plural,
+    name,
+  })) as Widget;
+}
