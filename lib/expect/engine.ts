@@ -5,17 +5,23 @@
  * that does not match, including one that came and went between ticks. Both end on the budget, an
  * AbortSignal, a final API error, or a verdict that says no future change can help.
  */
+import { withCallScope } from '../client/index.ts';
 import {
+  type Deadline,
+  DeadlineExceededError,
   type Duration,
+  graceDeadline,
   parseDuration,
   type ResolvedTimeout,
   resolveTimeout,
+  startDeadline,
   type TimeoutSpec,
 } from '../timeouts/index.ts';
 import { Assertion } from './assertion.ts';
 import { type FailureKind, KubeAssertionError } from './failure.ts';
 import type { Observation } from './observation.ts';
 import { type ProgressOptions, type ProgressSettings, progressLine, progressSettings } from './progress.ts';
+import { runnerTimeoutHint } from './runner-timeout.ts';
 import type { MatcherDefinition, Verdict } from './verdict.ts';
 
 export interface WaitOptions {
@@ -38,6 +44,7 @@ export interface HoldOptions extends Omit<WaitOptions, 'timeout'> {
 
 /** Options checked and resolved up front, so bad input throws at the call, not after a wait. */
 export interface ResolvedWait {
+  readonly mode: 'eventually' | 'consistently';
   budget: ResolvedTimeout;
   pollMs: number;
   signal: AbortSignal | undefined;
@@ -47,11 +54,24 @@ export interface ResolvedWait {
 
 const OPTION_NAMES = new Set(['timeout', 'for', 'poll', 'signal', 'progress', 'events']);
 
+/** An AbortSignal, also from another realm or polyfill: what the engine needs of one. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (value instanceof AbortSignal) return true;
+  const v = value as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.aborted === 'boolean' &&
+    typeof v.addEventListener === 'function' &&
+    typeof v.removeEventListener === 'function'
+  );
+}
+
 export function resolveWait(
   options: WaitOptions & { for?: TimeoutSpec },
   mode: 'eventually' | 'consistently',
 ): ResolvedWait {
-  if (options === null || typeof options !== 'object')
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
     throw new TypeError(`${mode}: options must be an object`);
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.has(key)) {
@@ -72,28 +92,76 @@ export function resolveWait(
   if (pollMs < 10) throw new TypeError('poll: the safety tick must be at least 10ms');
   const events = options.events ?? 5;
   if (!Number.isInteger(events) || events < 0) throw new TypeError('events: expected a non-negative integer');
-  return { budget, pollMs, signal: options.signal, progress: progressSettings(options.progress), events };
+  if (options.signal !== undefined && !isAbortSignal(options.signal)) {
+    throw new TypeError(
+      `signal: expected an AbortSignal (e.g. new AbortController().signal or AbortSignal.timeout(ms)), got ${describeValue(options.signal)}`,
+    );
+  }
+  const wait: ResolvedWait = {
+    mode,
+    budget,
+    pollMs,
+    signal: options.signal,
+    progress: progressSettings(options.progress),
+    events,
+  };
+  resolvedWaits.add(wait);
+  return wait;
 }
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : `an object without aborted/addEventListener`;
+  return `${typeof v} ${String(v).slice(0, 40)}`;
+}
+
+/** A matcher that needs an asynchronous look at the cluster first (expect: 'auto' asks the storage profile). */
+export type LaterMatcher<S, R> = () => Promise<MatcherDefinition<S, R>>;
 
 interface RunContext<S, R> {
   mode: 'eventually' | 'consistently';
+  description: string;
   open: () => Observation<S>;
-  matcher: MatcherDefinition<S, R>;
+  matcher: MatcherDefinition<S, R> | LaterMatcher<S, R>;
   wait: ResolvedWait;
 }
 
-function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => void): Promise<R> {
-  const { mode, matcher, wait } = ctx;
-  const started = Date.now();
-  const deadline = started + wait.budget.ms;
+/** Resolves or rejects like `promise`, or rejects with the signal's reason when it aborts first. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => void): Promise<R> {
+  const { mode, wait } = ctx;
+  // The one deadline of this wait: every API call made for it (list, watch, lookups, events) runs under it.
+  const deadline: Deadline = startDeadline(wait.budget, [cancel, wait.signal]);
+  const started = deadline.startedAt;
+  const runnerHint = runnerTimeoutHint(wait.budget);
+  if (runnerHint) process.stderr.write(`kubexpect: ${ctx.description}: ${runnerHint}\n`);
   let observation: Observation<S>;
   try {
-    observation = ctx.open();
+    observation = withCallScope(deadline, ctx.open);
   } catch (err) {
+    deadline.dispose();
     return Promise.reject(err);
   }
   return new Promise<R>((resolve, reject) => {
     let done = false;
+    let matcher: MatcherDefinition<S, R> | undefined = typeof ctx.matcher === 'function' ? undefined : ctx.matcher;
     let last: { state: S; verdict: Verdict<R> } | undefined;
     const timers: NodeJS.Timeout[] = [];
     const progress = wait.progress;
@@ -103,8 +171,8 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
       done = true;
       for (const t of timers) clearTimeout(t);
       unsubscribe();
-      signal.removeEventListener('abort', onAbort);
-      wait.signal?.removeEventListener('abort', onUserAbort);
+      deadline.signal.removeEventListener('abort', onDeadline);
+      deadline.dispose();
       observation.close();
     };
 
@@ -116,7 +184,6 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
 
     const finishFail = (kind: FailureKind, reason: string, abortReason?: string) => {
       if (done) return;
-      const elapsedMs = Date.now() - started;
       const lastState = last
         ? observation.describe(last.state)
         : observation.synced
@@ -127,33 +194,54 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
       const subject = observation.subject;
       // Stop listening now; the events read happens after, and the cache can close.
       cleanup();
-      const eventsPromise =
+      const wantEvents =
         // Events explain a state; an abort or an unobservable object has none worth reading.
-        wait.events > 0 && (kind === 'timeout' || kind === 'violated' || kind === 'final')
-          ? observation.events(wait.events).catch(() => [])
-          : Promise.resolve(undefined);
-      void eventsPromise.then((events) => {
+        wait.events > 0 && (kind === 'timeout' || kind === 'violated' || kind === 'final');
+      void readEvents(wantEvents).then(({ events, eventsError }) => {
         reject(
           new KubeAssertionError({
             kind,
             subject,
-            expectation: matcher.expectation,
+            expectation: matcher?.expectation ?? `to pass ${ctx.description}`,
             mode,
-            elapsedMs,
+            // Measured when the failure is made, after the events read: the time the wait really took.
+            elapsedMs: Date.now() - started,
             budgetLabel: wait.budget.label,
             reason,
             lastState,
             trajectory: kind === 'unobservable' ? undefined : trajectory,
             lastError,
-            events: events ?? undefined,
+            events,
+            eventsError,
             abortReason,
+            runnerHint,
           }),
         );
       });
     };
 
+    /** The latest events, read within the grace after the deadline (and never after the user's abort). */
+    const readEvents = async (
+      want: boolean,
+    ): Promise<{ events?: string[]; eventsError?: string }> => {
+      if (!want) return {};
+      const grace = graceDeadline(wait.budget, [wait.signal]);
+      try {
+        const events = await raceSignal(
+          withCallScope(grace, () => observation.events(wait.events)),
+          grace.signal,
+        );
+        return { events };
+      } catch (err) {
+        const why = grace.signal.aborted ? reasonOf(grace.signal) : (err as Error)?.message;
+        return { eventsError: why ?? String(err) };
+      } finally {
+        grace.dispose();
+      }
+    };
+
     const judge = (state: S) => {
-      if (done) return;
+      if (done || !matcher) return;
       let verdict: Verdict<R>;
       try {
         verdict = matcher.test(state);
@@ -170,15 +258,14 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
       }
     };
 
+    const notYet = () =>
+      last ? last.verdict.reason : matcher ? 'no state observed yet' : 'the expectation was still being worked out';
+
     const onChange = (state: S | undefined) => {
       if (done) return;
       if (observation.synced || observation.finalError) observing();
       if (observation.closed) {
-        finishFail(
-          'aborted',
-          last ? last.verdict.reason : 'no state observed yet',
-          'the connection was closed',
-        );
+        finishFail('aborted', notYet(), 'the connection was closed');
         return;
       }
       if (observation.finalError) {
@@ -191,20 +278,30 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
     };
     const unsubscribe = observation.subscribe(onChange);
 
+    const timeUp = () => {
+      if (done) return;
+      if (mode === 'consistently' && last?.verdict.pass && matcher) {
+        const final = observation.synced ? observation.state() : undefined;
+        const v = final === undefined ? last.verdict : matcher.test(final);
+        if (v.pass) finishPass(v.value);
+        else finishFail('violated', v.reason);
+      } else if (mode === 'consistently' && !observation.synced) {
+        finishFail('timeout', 'the objects were never listed, so nothing could be checked');
+      } else if (!matcher) {
+        finishFail(
+          'timeout',
+          'the expected outcome was still being worked out (its look at the cluster had no answer in time)',
+        );
+      } else {
+        finishFail('timeout', last ? last.verdict.reason : 'the objects were never listed');
+      }
+    };
+
     const tick = () => {
       if (done) return;
       const now = Date.now();
-      if (now >= deadline) {
-        if (mode === 'consistently' && last?.verdict.pass) {
-          const final = observation.synced ? observation.state() : undefined;
-          const v = final === undefined ? last.verdict : matcher.test(final);
-          if (v.pass) finishPass(v.value);
-          else finishFail('violated', v.reason);
-        } else if (mode === 'consistently' && !observation.synced) {
-          finishFail('timeout', 'the objects were never listed, so nothing could be checked');
-        } else {
-          finishFail('timeout', last ? last.verdict.reason : 'the objects were never listed');
-        }
+      if (now >= deadline.at) {
+        timeUp();
         return;
       }
       if (observation.finalError) {
@@ -218,7 +315,7 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
         const current = last ? last.verdict.reason : 'not listed yet';
         progress.write(
           progressLine(
-            `${observation.subject} ${matcher.expectation}`,
+            `${observation.subject} ${matcher?.expectation ?? ctx.description}`,
             now - started,
             wait.budget.label,
             current,
@@ -229,22 +326,41 @@ function run<S, R>(ctx: RunContext<S, R>, signal: AbortSignal, observing: () => 
     };
     const schedule = () => {
       const now = Date.now();
-      let next = Math.min(now + wait.pollMs, deadline);
+      let next = Math.min(now + wait.pollMs, deadline.at);
       if (progress && nextProgress > now) next = Math.min(next, nextProgress);
       const t = setTimeout(tick, Math.max(0, next - now));
       timers.push(t);
       if (timers.length > 4) timers.splice(0, timers.length - 4);
     };
 
-    const onAbort = () =>
-      finishFail('aborted', last ? last.verdict.reason : 'no state observed yet', reasonOf(signal));
-    const onUserAbort = () =>
-      finishFail('aborted', last ? last.verdict.reason : 'no state observed yet', reasonOf(wait.signal!));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    if (wait.signal?.aborted) onUserAbort();
-    else wait.signal?.addEventListener('abort', onUserAbort, { once: true });
+    // The deadline's signal aborts when the budget runs out, the user's signal aborts, or cancel() is called.
+    function onDeadline() {
+      const reason = deadline.signal.reason as unknown;
+      if (reason instanceof DeadlineExceededError) timeUp();
+      else finishFail('aborted', notYet(), reasonOf(deadline.signal));
+    }
+    if (deadline.signal.aborted) onDeadline();
+    else deadline.signal.addEventListener('abort', onDeadline, { once: true });
     if (done) return;
+
+    if (typeof ctx.matcher === 'function') {
+      const later = ctx.matcher;
+      // The look happens inside the budget, under the deadline; its failure is this wait's failure.
+      raceSignal(
+        Promise.resolve().then(() => withCallScope(deadline, later)),
+        deadline.signal,
+      ).then(
+        (m) => {
+          if (done) return;
+          matcher = m;
+          if (observation.synced) judge(observation.state());
+        },
+        (err: unknown) => {
+          if (done || deadline.signal.aborted) return;
+          finishFail('unobservable', `working out what to expect failed: ${(err as Error)?.message ?? String(err)}`);
+        },
+      );
+    }
 
     // Evaluate at once when the cache is already in sync (shared with an earlier assertion).
     if (observation.synced || observation.finalError) observing();
@@ -262,20 +378,21 @@ function reasonOf(signal: AbortSignal): string {
 
 /**
  * Waits until `matcher` passes on the observed state; resolves to the matcher's value. `open` is
- * called once, when the wait starts; the observation is closed when it ends.
+ * called once, when the wait starts; the observation is closed when it ends. `options` may be
+ * options or a wait resolved once by the caller (builders resolve at the call, to check it).
  */
 export function eventuallyMatch<S, R>(
   description: string,
   open: () => Observation<S>,
-  matcher: MatcherDefinition<S, R> | (() => Promise<MatcherDefinition<S, R>>),
-  options: WaitOptions = {},
+  matcher: MatcherDefinition<S, R> | LaterMatcher<S, R>,
+  options: WaitOptions | ResolvedWait = {},
 ): Assertion<R> {
-  const wait = resolveWait(options, 'eventually');
-  return new Assertion(description, async (signal, observing) => {
-    // A matcher may need a look at the cluster first (expect: 'auto' asks the storage profile).
-    const m = typeof matcher === 'function' ? await matcher() : matcher;
-    return run({ mode: 'eventually', open, matcher: m, wait }, signal, observing);
-  });
+  const wait = isResolved(options) ? options : resolveWait(options, 'eventually');
+  if (wait.mode !== 'eventually') throw new TypeError('eventuallyMatch: the wait was resolved for consistently');
+  checkMatcher(matcher, description);
+  return new Assertion(description, (signal, observing) =>
+    run({ mode: 'eventually', description, open, matcher, wait }, signal, observing),
+  );
 }
 
 /** Checks that `matcher` passes on every observed state for the whole duration; resolves to the last value. */
@@ -283,10 +400,27 @@ export function consistentlyMatch<S, R>(
   description: string,
   open: () => Observation<S>,
   matcher: MatcherDefinition<S, R>,
-  options: HoldOptions = {},
+  options: HoldOptions | ResolvedWait = {},
 ): Assertion<R> {
-  const wait = resolveWait(options, 'consistently');
+  const wait = isResolved(options) ? options : resolveWait(options, 'consistently');
+  if (wait.mode !== 'consistently') throw new TypeError('consistentlyMatch: the wait was resolved for eventually');
+  if (typeof matcher === 'function') throw new TypeError(`${description}: consistently needs a matcher definition`);
+  checkMatcher(matcher, description);
   return new Assertion(description, (signal, observing) =>
-    run({ mode: 'consistently', open, matcher, wait }, signal, observing),
+    run({ mode: 'consistently', description, open, matcher, wait }, signal, observing),
   );
+}
+
+const resolvedWaits = new WeakSet<object>();
+
+function isResolved(options: object): options is ResolvedWait {
+  return resolvedWaits.has(options);
+}
+
+function checkMatcher(matcher: unknown, description: string): void {
+  if (typeof matcher === 'function') return;
+  const m = matcher as Partial<MatcherDefinition<unknown, unknown>> | null;
+  if (!m || typeof m.test !== 'function' || typeof m.expectation !== 'string') {
+    throw new TypeError(`${description}: expected a matcher definition { name, expectation, test(state) }`);
+  }
 }

@@ -24,8 +24,12 @@ export interface FailureReport {
   trajectory?: string;
   lastError?: string;
   events?: string[];
+  /** Why the events could not be read (they are read within a short grace after the deadline). */
+  eventsError?: string;
   /** For aborts: the abort reason. */
   abortReason?: string;
+  /** When the test runner's own timeout is shorter than the budget: that, and the fix. */
+  runnerHint?: string;
 }
 
 function headline(r: FailureReport): string {
@@ -55,7 +59,10 @@ export function failureMessage(r: FailureReport): string {
   if (r.events !== undefined) {
     lines.push(r.events.length ? '  latest events:' : '  latest events: none');
     for (const e of r.events) lines.push(`    ${e}`);
+  } else if (r.eventsError !== undefined) {
+    lines.push(`  latest events: not read (${r.eventsError})`);
   }
+  if (r.runnerHint !== undefined) lines.push(`  note: ${r.runnerHint}`);
   return lines.join('\n');
 }
 

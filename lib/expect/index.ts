@@ -4,6 +4,7 @@ export {
   consistentlyMatch,
   eventuallyMatch,
   type HoldOptions,
+  type LaterMatcher,
   type ResolvedWait,
   resolveWait,
   type WaitOptions,
@@ -31,4 +32,11 @@ export {
   readPath,
 } from './predicates.ts';
 export { type ProgressOptions, type ProgressSettings, progressLine, progressSettings } from './progress.ts';
+export { mochaHooks, mochaRunnerTimeout, registerMochaRunnerTimeout } from './mocha-runner-timeout.ts';
+export {
+  type RunnerTimeout,
+  type RunnerTimeoutSource,
+  runnerTimeoutHint,
+  setRunnerTimeoutSource,
+} from './runner-timeout.ts';
 export { fail, type MatcherDefinition, negate, pass, type Verdict } from './verdict.ts';

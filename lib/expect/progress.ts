@@ -41,7 +41,22 @@ export function progressSettings(
       afterMs = parseDuration(env, 'KUBEXPECT_PROGRESS');
     }
   }
+  if (option !== undefined && typeof option !== 'boolean' && (typeof option !== 'object' || option === null)) {
+    throw new TypeError(
+      `progress: expected true, false or { after?, every?, write? }, got ${option === null ? 'null' : typeof option}`,
+    );
+  }
   const o = typeof option === 'object' ? option : {};
+  if (o.write !== undefined && typeof o.write !== 'function') {
+    throw new TypeError(
+      `progress.write: expected a function (line: string) => void, got ${typeof o.write}; omit it to print on stderr`,
+    );
+  }
+  for (const key of Object.keys(o)) {
+    if (key !== 'after' && key !== 'every' && key !== 'write') {
+      throw new TypeError(`progress: unknown option '${key}'; known options: after, every, write`);
+    }
+  }
   return {
     afterMs: o.after !== undefined ? parseDuration(o.after, 'progress.after') : afterMs,
     everyMs: Math.max(10, o.every !== undefined ? parseDuration(o.every, 'progress.every') : 30_000),

@@ -17,6 +17,7 @@ import {
   observeObject,
   observeSet,
   type Predicate,
+  type ResolvedWait,
   resolveWait,
   type SetState,
   type WaitOptions,
@@ -47,6 +48,8 @@ abstract class Expectation<S, Self> {
   protected readonly conn: Connection;
   protected readonly mode: Mode;
   protected readonly options: ExpectationOptions;
+  /** The options checked and resolved once, at the call; every matcher of this builder waits with it. */
+  protected readonly wait: ResolvedWait;
   protected readonly negated: boolean;
   protected readonly label: string;
 
@@ -56,7 +59,7 @@ abstract class Expectation<S, Self> {
     this.options = options;
     this.label = label;
     this.negated = negated;
-    resolveWait(options, mode);
+    this.wait = resolveWait(options, mode);
   }
 
   protected abstract open(): Observation<S>;
@@ -83,8 +86,8 @@ abstract class Expectation<S, Self> {
     const description = `${this.mode}${this.label}.${def.name}()`;
     const open = () => this.open();
     return this.mode === 'eventually'
-      ? eventuallyMatch(description, open, def, this.options)
-      : consistentlyMatch(description, open, def, this.options as HoldOptions);
+      ? eventuallyMatch(description, open, def, this.wait)
+      : consistentlyMatch(description, open, def, this.wait);
   }
 
   /** Like toMatch, for matchers that need an asynchronous look at the cluster first (eventually only). */
@@ -93,7 +96,7 @@ abstract class Expectation<S, Self> {
       throw new TypeError(`${name} is an eventually matcher; it cannot be used with consistently`);
     if (this.negated)
       throw new TypeError(`${name} cannot be negated with .not: it already names every acceptable outcome`);
-    return eventuallyMatch(`${this.mode}${this.label}.${name}()`, () => this.open(), build, this.options);
+    return eventuallyMatch(`${this.mode}${this.label}.${name}()`, () => this.open(), build, this.wait);
   }
 }
 

@@ -10,3 +10,10 @@ export {
   timeoutSettings,
 } from './budgets.ts';
 export { type Duration, formatDuration, parseDuration } from './duration.ts';
+export {
+  type Deadline,
+  DEADLINE_GRACE_MS,
+  DeadlineExceededError,
+  graceDeadline,
+  startDeadline,
+} from './deadline.ts';

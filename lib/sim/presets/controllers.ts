@@ -4,6 +4,7 @@
  */
 import { cnpgController } from '../controllers/cnpg/index.ts';
 import { daemonSetController } from '../controllers/daemonset.ts';
+import { deploymentController } from '../controllers/deployment.ts';
 import { disruptionController } from '../controllers/disruption.ts';
 import { endpointsController } from '../controllers/endpoints.ts';
 import { garbageCollector } from '../controllers/garbage-collector.ts';
@@ -12,6 +13,7 @@ import { kubelet } from '../controllers/kubelet.ts';
 import { resolveLatencies } from '../controllers/latencies.ts';
 import { namespaceLifecycle } from '../controllers/namespace-lifecycle.ts';
 import { nodeLifecycle } from '../controllers/node-lifecycle.ts';
+import { replicaSetController } from '../controllers/replicaset.ts';
 import type { Controller } from '../controllers/runtime.ts';
 import { scheduler } from '../controllers/scheduler.ts';
 import { taintEvictionController } from '../controllers/taint-eviction.ts';
@@ -29,6 +31,8 @@ export function presetControllers(preset: Preset): Controller[] {
     namespaceLifecycle({ latencies }),
     jobController({ latencies }),
     daemonSetController({ latencies }),
+    replicaSetController({ latencies }),
+    deploymentController({ latencies }),
     ...storageControllers(preset.storage).controllers,
     disruptionController(preset.disruption),
     endpointsController(),

@@ -1,0 +1,79 @@
+/**
+ * The deadline one wait carries: resolved once when the wait starts, it ends at a fixed time and
+ * aborts its signal then (or as soon as a linked signal aborts: the user's, a cancel). Every API
+ * call made for the wait runs under it (see lib/client's call scope), so none outlives the budget.
+ */
+import type { ResolvedTimeout } from './budgets.ts';
+import { formatDuration } from './duration.ts';
+
+/**
+ * How long past its budget a wait may take to settle: reading the events its failure message shows
+ * is bounded by this. A wait settles within budget + DEADLINE_GRACE_MS whatever the server does.
+ */
+export const DEADLINE_GRACE_MS = 2000;
+
+/** The reason a deadline's signal carries when its time ran out. */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+  constructor(label: string) {
+    super(`the budget of ${label} ran out`);
+  }
+}
+
+export interface Deadline {
+  /** When the wait began (ms epoch). */
+  readonly startedAt: number;
+  /** When it ends (ms epoch). */
+  readonly at: number;
+  readonly budget: ResolvedTimeout;
+  /** Aborts at `at`, or with the reason of the first linked signal that aborts. */
+  readonly signal: AbortSignal;
+  remainingMs(): number;
+  elapsedMs(): number;
+  /** Stops the timer and unlinks the signals; the signal aborts no more. Idempotent. */
+  dispose(): void;
+}
+
+/** Starts a deadline of `budget` from now, linked to `links` (undefined entries are skipped). */
+export function startDeadline(budget: ResolvedTimeout, links: readonly (AbortSignal | undefined)[] = []): Deadline {
+  const startedAt = Date.now();
+  const at = startedAt + budget.ms;
+  const controller = new AbortController();
+  const unlinks: (() => void)[] = [];
+  const timer = setTimeout(() => controller.abort(new DeadlineExceededError(budget.label)), budget.ms);
+  const dispose = () => {
+    clearTimeout(timer);
+    for (const u of unlinks.splice(0)) u();
+  };
+  for (const link of links) {
+    if (!link) continue;
+    if (link.aborted) {
+      controller.abort(link.reason);
+      break;
+    }
+    const onAbort = () => controller.abort(link.reason);
+    link.addEventListener('abort', onAbort, { once: true });
+    unlinks.push(() => link.removeEventListener('abort', onAbort));
+  }
+  controller.signal.addEventListener('abort', dispose, { once: true });
+  return {
+    startedAt,
+    at,
+    budget,
+    signal: controller.signal,
+    remainingMs: () => Math.max(0, at - Date.now()),
+    elapsedMs: () => Date.now() - startedAt,
+    dispose,
+  };
+}
+
+/**
+ * The short deadline for work done after a wait ended (reading events for its failure message):
+ * DEADLINE_GRACE_MS from now, linked to the same signals.
+ */
+export function graceDeadline(budget: ResolvedTimeout, links: readonly (AbortSignal | undefined)[] = []): Deadline {
+  return startDeadline(
+    { ms: DEADLINE_GRACE_MS, label: `${formatDuration(DEADLINE_GRACE_MS)} grace after ${budget.label}` },
+    links,
+  );
+}
