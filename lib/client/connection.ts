@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { readEnv } from '../config/env.ts';
-import { type ClassifiedError, KubeApiError, type RecordedError, redact } from './errors.ts';
+import { type ClassifiedError, type RecordedError, redact } from './errors.ts';
 import { type CallOptions, callWithRetry, type RetryPolicy } from './retry.ts';
 import { currentRequestSignal } from './scope.ts';
 import { openWatch, type WatchEndHandler, type WatchEventHandler, type WatchOptions, type WatchQuery } from './watch.ts';
