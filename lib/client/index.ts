@@ -12,9 +12,11 @@ export { type CallOptions, callWithRetry, type RetryPolicy } from './retry.ts';
 export {
   type CallScope,
   currentCallScope,
+  currentCancelSignal,
   currentRequestSignal,
   outsideCallScope,
   REQUEST_TIMEOUT_MS,
   withCallScope,
+  withCancelSignal,
 } from './scope.ts';
 export { type WatchEndHandler, type WatchEventHandler, type WatchOptions, type WatchQuery } from './watch.ts';

@@ -7,7 +7,13 @@
  */
 import pRetry, { AbortError } from 'p-retry';
 import { type ClassifiedError, classifyError, KubeApiError } from './errors.ts';
-import { type CallScope, currentCallScope, REQUEST_TIMEOUT_MS, withRequestSignal } from './scope.ts';
+import {
+  type CallScope,
+  currentCallScope,
+  currentCancelSignal,
+  REQUEST_TIMEOUT_MS,
+  withRequestSignal,
+} from './scope.ts';
 import { sleep } from './sleep.ts';
 
 export interface RetryPolicy {
@@ -109,7 +115,7 @@ export async function callWithRetry<T>(
 ): Promise<T | undefined> {
   const policy = options.policy ?? {};
   const scope = options.scope ?? currentCallScope();
-  const signals = [options.signal, scope?.signal].filter((s): s is AbortSignal => s !== undefined);
+  const signals = [options.signal, scope?.signal, currentCancelSignal()].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   const requestTimeoutMs = policy.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   let lastTransient: ClassifiedError | undefined;

@@ -16,6 +16,20 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 
 const scopes = new AsyncLocalStorage<CallScope>();
 const requests = new AsyncLocalStorage<AbortSignal>();
+const cancels = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * Runs `fn` so that every call and wait made inside it stops when `signal` aborts, without giving
+ * them a deadline (kubexpect/dsl runs each spec under its timeout's signal this way).
+ */
+export function withCancelSignal<T>(signal: AbortSignal, fn: () => T): T {
+  return cancels.run(signal, fn);
+}
+
+/** The signal of the enclosing withCancelSignal, if any. */
+export function currentCancelSignal(): AbortSignal | undefined {
+  return cancels.getStore();
+}
 
 /** Runs `fn` with every API call inside it bound to `scope`. */
 export function withCallScope<T>(scope: CallScope, fn: () => T): T {
@@ -41,5 +55,5 @@ export function currentRequestSignal(): AbortSignal | undefined {
  * cache serves later waits too, so it must not die with the first one's deadline).
  */
 export function outsideCallScope<T>(fn: () => T): T {
-  return scopes.exit(() => requests.exit(fn));
+  return scopes.exit(() => requests.exit(() => cancels.exit(fn)));
 }

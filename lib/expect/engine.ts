@@ -5,7 +5,7 @@
  * that does not match, including one that came and went between ticks. Both end on the budget, an
  * AbortSignal, a final API error, or a verdict that says no future change can help.
  */
-import { withCallScope } from '../client/index.ts';
+import { currentCancelSignal, withCallScope } from '../client/index.ts';
 import {
   type Deadline,
   DeadlineExceededError,
@@ -148,7 +148,8 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => void): Promise<R> {
   const { mode, wait } = ctx;
   // The one deadline of this wait: every API call made for it (list, watch, lookups, events) runs under it.
-  const deadline: Deadline = startDeadline(wait.budget, [cancel, wait.signal]);
+  // A spec's timeout (kubexpect/dsl's cancel signal) stops the wait too.
+  const deadline: Deadline = startDeadline(wait.budget, [cancel, wait.signal, currentCancelSignal()]);
   const started = deadline.startedAt;
   const runnerHint = runnerTimeoutHint(wait.budget);
   if (runnerHint) process.stderr.write(`kubexpect: ${ctx.description}: ${runnerHint}\n`);
