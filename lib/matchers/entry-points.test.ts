@@ -236,7 +236,7 @@ describe('eventually and consistently', () => {
         .toBeRunning()
         .catch((e: unknown) => e);
       expect((err as Error).message).to.match(
-        /\n {2}last API error: watch pods in engine: 503: Service Unavailable \(at \+\d\.\d{3}s\)\n/,
+        /\n {2}last API error: watch pods in engine: 503 ServiceUnavailable: injected failure 503 \(at \+\d\.\d{3}s\)\n/,
       );
     } finally {
       flaky.close();
