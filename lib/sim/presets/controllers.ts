@@ -16,6 +16,7 @@ import { nodeLifecycle } from '../controllers/node-lifecycle.ts';
 import { replicaSetController } from '../controllers/replicaset.ts';
 import type { Controller } from '../controllers/runtime.ts';
 import { scheduler } from '../controllers/scheduler.ts';
+import { statefulSetController } from '../controllers/statefulset.ts';
 import { taintEvictionController } from '../controllers/taint-eviction.ts';
 import { storageControllers } from '../controllers/storage/index.ts';
 import type { Preset } from './types.ts';
@@ -33,6 +34,7 @@ export function presetControllers(preset: Preset): Controller[] {
     daemonSetController({ latencies }),
     replicaSetController({ latencies }),
     deploymentController({ latencies }),
+    statefulSetController({ latencies }),
     ...storageControllers(preset.storage).controllers,
     disruptionController(preset.disruption),
     endpointsController(),
