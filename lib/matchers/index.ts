@@ -55,6 +55,8 @@ export { toExist } from './to-exist.ts';
 export { toHavePhase } from './to-have-phase.ts';
 export { toKeepUid } from './to-keep-uid.ts';
 export { toSatisfy } from './to-satisfy.ts';
+export { type Mismatch, type Shape, shapeMismatches } from './object-shape.ts';
+export { toMatchObject } from './to-match-object.ts';
 export { deploymentAvailable } from './deployment-available.ts';
 export { deploymentRolledOut } from './deployment-rolled-out.ts';
 export { jobComplete } from './job-complete.ts';

@@ -29,6 +29,8 @@ import { toHaveCount } from './to-have-count.ts';
 import { toExist } from './to-exist.ts';
 import { toHavePhase } from './to-have-phase.ts';
 import { toKeepUid } from './to-keep-uid.ts';
+import { toMatchObject } from './to-match-object.ts';
+import type { Shape } from './object-shape.ts';
 import { toSatisfy } from './to-satisfy.ts';
 
 export type Mode = 'eventually' | 'consistently';
@@ -145,6 +147,11 @@ export class ObjectExpectation<
 
   toSatisfy(check: Predicate<T> | ((object: T) => boolean), description?: string): Assertion<T> {
     return this.toMatch(toSatisfy<T>(check, description));
+  }
+
+  /** Matches a partial shape (nested objects, arrays by element, RegExp and predicate leaves); fails with a diff. */
+  toMatchObject(shape: { readonly [key: string]: Shape }): Assertion<T> {
+    return this.toMatch(toMatchObject<T>(shape));
   }
 
   /** Same instance (UID) as `baseline`. */
