@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
-import { stopWithoutOwnErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from '../testing/own-errors.ts';
 import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 function jobBody(

@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, kindPreset, startCluster } from '../index.ts';
-import { stopWithoutOwnErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from '../testing/own-errors.ts';
 import { clientsFor, statusOf, until } from '../testing/clients.ts';
 
 const DOWN = 'sim.kubexpect.io/node-down';

@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
-import { stopWithoutOwnErrors } from './own-errors.ts';
+import { stopWithoutOwnErrors } from '../testing/own-errors.ts';
 import { clientsFor, until } from '../testing/clients.ts';
 
 const TIME_SCALE = 0.01;

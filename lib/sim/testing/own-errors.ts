@@ -1,7 +1,7 @@
 /** For the simulator's tests: what the controllers reported as failed reconciles. */
 import { expect } from 'chai';
 import type { Cluster } from '../cluster.ts';
-import type { SimRuntime } from './runtime.ts';
+import type { SimRuntime } from '../controllers/runtime.ts';
 
 const OWN = new Set([
   'scheduler',

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
 import { type Clients, clientsFor, until } from '../../testing/clients.ts';
 import { AWS_EBS, CEPH_RBD, storageControllers, volumesReadyFor } from './index.ts';
-import { stopWithoutControllerErrors } from '../own-errors.ts';
+import { stopWithoutControllerErrors } from '../../testing/own-errors.ts';
 
 const NS = 'default';
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { type Cluster, startCluster } from '../../cluster.ts';
 import { type Clients, clientsFor, statusOf, until } from '../../testing/clients.ts';
 import { storageControllers } from './index.ts';
-import { stopWithoutControllerErrors } from '../own-errors.ts';
+import { stopWithoutControllerErrors } from '../../testing/own-errors.ts';
 
 const NS = 'default';
 

@@ -6,7 +6,7 @@ import { kubelet } from '../kubelet.ts';
 import { resolveLatencies } from '../latencies.ts';
 import { scheduler } from '../scheduler.ts';
 import { storageControllers } from './index.ts';
-import { stopWithoutControllerErrors } from '../own-errors.ts';
+import { stopWithoutControllerErrors } from '../../testing/own-errors.ts';
 
 const NS = 'default';
 
