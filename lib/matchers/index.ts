@@ -57,6 +57,13 @@ export { toKeepUid } from './to-keep-uid.ts';
 export { toSatisfy } from './to-satisfy.ts';
 export { type Mismatch, type Shape, shapeMismatches } from './object-shape.ts';
 export { toMatchObject } from './to-match-object.ts';
+export {
+  consistentlyEvents,
+  type EventQuery,
+  EventsExpectation,
+  eventuallyEvents,
+} from './events-entry-point.ts';
+export { type EmittedFilter, toBeEmitted } from './to-be-emitted.ts';
 export { deploymentAvailable } from './deployment-available.ts';
 export { deploymentRolledOut } from './deployment-rolled-out.ts';
 export { jobComplete } from './job-complete.ts';
