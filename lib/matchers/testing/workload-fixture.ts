@@ -10,7 +10,31 @@ import type {
   V1JobStatus,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import { connect } from '../../client/index.ts';
+import { setWatchCacheDefaults } from '../../observe/index.ts';
+import { startCluster } from '../../sim/index.ts';
 import type { SimFixture } from './sim-fixture.ts';
+
+/**
+ * Like useSim, on a `kind` preset cluster whose controllers (Deployment, StatefulSet, Job, kubelet,
+ * scheduler…) run 50 times faster than real time.
+ */
+export function usePresetSim(ns: string): SimFixture {
+  const fixture = {} as SimFixture;
+  before(async function () {
+    this.timeout(120_000);
+    setWatchCacheDefaults({ pollIntervalMs: 200 });
+    fixture.cluster = await startCluster({ preset: 'kind', timeScale: 0.02, seed: 15, token: true });
+    fixture.conn = await connect({ kubeconfig: fixture.cluster.kubeconfig });
+    fixture.ns = ns;
+    await fixture.conn.core.createNamespace({ body: { metadata: { name: ns } } });
+  });
+  after(async () => {
+    fixture.conn?.close();
+    await fixture.cluster?.stop();
+  });
+  return fixture;
+}
 
 const template = (app: string) => ({
   metadata: { labels: { app } },
