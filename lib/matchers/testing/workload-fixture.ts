@@ -10,17 +10,26 @@ import type {
   V1JobStatus,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import { connect } from '../../client/index.ts';
+import { type Connection, connect } from '../../client/index.ts';
 import { setWatchCacheDefaults } from '../../observe/index.ts';
-import { startCluster } from '../../sim/index.ts';
-import type { SimFixture } from './sim-fixture.ts';
+import { type Cluster, startCluster } from '../../sim/index.ts';
+
+/** What the writers below need: a connection and the test file's namespace. */
+export interface Target {
+  conn: Connection;
+  ns: string;
+}
+
+export interface PresetFixture extends Target {
+  cluster: Cluster;
+}
 
 /**
  * Like useSim, on a `kind` preset cluster whose controllers (Deployment, StatefulSet, Job, kubelet,
  * scheduler…) run 50 times faster than real time.
  */
-export function usePresetSim(ns: string): SimFixture {
-  const fixture = {} as SimFixture;
+export function usePresetSim(ns: string): PresetFixture {
+  const fixture = {} as PresetFixture;
   before(async function () {
     this.timeout(120_000);
     setWatchCacheDefaults({ pollIntervalMs: 200 });
@@ -41,7 +50,7 @@ const template = (app: string) => ({
   spec: { containers: [{ name: 'c', image: 'busybox' }] },
 });
 
-export async function createJob(f: SimFixture, name: string): Promise<V1Job> {
+export async function createJob(f: Target, name: string): Promise<V1Job> {
   return f.conn.batch.createNamespacedJob({
     namespace: f.ns,
     body: {
@@ -65,7 +74,7 @@ const stamp = (c: Condition) => ({
 
 /** Writes a Job's status: counts and conditions (True unless said otherwise), as the Job controller would. */
 export async function setJobStatus(
-  f: SimFixture,
+  f: Target,
   name: string,
   status: Omit<V1JobStatus, 'conditions'> & { conditions?: Condition[] },
 ): Promise<V1Job> {
@@ -78,7 +87,7 @@ export async function setJobStatus(
   return f.conn.batch.replaceNamespacedJobStatus({ namespace: f.ns, name, body: job });
 }
 
-export async function createDeployment(f: SimFixture, name: string, replicas = 3): Promise<V1Deployment> {
+export async function createDeployment(f: Target, name: string, replicas = 3): Promise<V1Deployment> {
   return f.conn.apps.createNamespacedDeployment({
     namespace: f.ns,
     body: {
@@ -90,7 +99,7 @@ export async function createDeployment(f: SimFixture, name: string, replicas = 3
 
 /** Writes a Deployment's status (observedGeneration defaults to the current generation). */
 export async function setDeploymentStatus(
-  f: SimFixture,
+  f: Target,
   name: string,
   status: Omit<V1DeploymentStatus, 'conditions'> & { conditions?: Condition[] },
 ): Promise<V1Deployment> {
@@ -107,7 +116,7 @@ export async function setDeploymentStatus(
 }
 
 export async function createStatefulSet(
-  f: SimFixture,
+  f: Target,
   name: string,
   options: { replicas?: number; updateStrategy?: NonNullable<V1StatefulSet['spec']>['updateStrategy'] } = {},
 ): Promise<V1StatefulSet> {
@@ -128,7 +137,7 @@ export async function createStatefulSet(
 
 /** Writes a StatefulSet's status (observedGeneration defaults to the current generation). */
 export async function setStatefulSetStatus(
-  f: SimFixture,
+  f: Target,
   name: string,
   status: Partial<NonNullable<V1StatefulSet['status']>>,
 ): Promise<V1StatefulSet> {
@@ -140,7 +149,7 @@ export async function setStatefulSetStatus(
 /** A namespaced custom resource with a status subresource: `widgets.example.com/v1`, kind Widget. */
 export const WIDGET = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget' } as const;
 
-export async function createWidgetCrd(f: SimFixture): Promise<void> {
+export async function createWidgetCrd(f: Target): Promise<void> {
   await f.conn.objects.create({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -171,11 +180,7 @@ export interface Widget {
   status?: Record<string, unknown>;
 }
 
-export async function createWidget(
-  f: SimFixture,
-  name: string,
-  spec: Record<string, unknown>,
-): Promise<Widget> {
+export async function createWidget(f: Target, name: string, spec: Record<string, unknown>): Promise<Widget> {
   return (await f.conn.custom.createNamespacedCustomObject({
     group: WIDGET.group,
     version: WIDGET.version,
@@ -186,11 +191,7 @@ export async function createWidget(
 }
 
 /** Changes a Widget's spec (the API server bumps metadata.generation). */
-export async function setWidgetSpec(
-  f: SimFixture,
-  name: string,
-  spec: Record<string, unknown>,
-): Promise<Widget> {
+export async function setWidgetSpec(f: Target, name: string, spec: Record<string, unknown>): Promise<Widget> {
   const w = await readWidget(f, name);
   return (await f.conn.custom.replaceNamespacedCustomObject({
     group: WIDGET.group,
@@ -203,7 +204,7 @@ export async function setWidgetSpec(
 }
 
 export async function setWidgetStatus(
-  f: SimFixture,
+  f: Target,
   name: string,
   status: Record<string, unknown>,
 ): Promise<Widget> {
@@ -218,7 +219,7 @@ export async function setWidgetStatus(
   })) as Widget;
 }
 
-async function readWidget(f: SimFixture, name: string): Promise<Widget> {
+async function readWidget(f: Target, name: string): Promise<Widget> {
   return (await f.conn.custom.getNamespacedCustomObject({
     group: WIDGET.group,
     version: WIDGET.version,
