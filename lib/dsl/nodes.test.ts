@@ -222,7 +222,9 @@ describe('kubexpect/dsl nodes', () => {
       Describe('slow', SpecTimeout('50ms'), () => {
         It('sleeps', () => new Promise((r) => setTimeout(r, 300)));
       });`);
-    expect(result.failed[0]?.message).to.match(/^Timeout of 50ms exceeded\./);
+    expect(result.failed[0]?.message).to.match(
+      /^Timeout of 50ms exceeded \(SpecTimeout or mocha's timeout\): "slow sleeps" was stopped; its waits and API calls were aborted and its cleanups run next\n\nFailure report: /,
+    );
   });
 
   it('rejects By outside a running node with a message saying where to call it', async () => {

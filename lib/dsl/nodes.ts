@@ -2,10 +2,11 @@
  * Describe/Context/When, It and the setup nodes, on top of mocha's BDD globals (looked up at call
  * time, so whichever mocha instance is loading the file receives the nodes).
  */
-import { runCleanups } from './cleanup.ts';
+import { withCancelSignal } from '../client/index.ts';
+import { runCleanups, settleLateCleanups } from './cleanup.ts';
 import { type Decorator, parseNodeArgs } from './decorators.ts';
 import { type NodeKind, summariseInError, writeFailureReport } from './failure-report.ts';
-import { acquireSerialLock } from './serial-lock.ts';
+import { acquireSerialLock, type SerialLock } from './serial-lock.ts';
 import { currentScope, runInScope, Scope } from './scope.ts';
 import { dslSettings } from './settings.ts';
 
@@ -22,6 +23,8 @@ interface Container {
   readonly scope: Scope;
   /** Set on an Ordered root when one of its nodes fails: the title of what failed. */
   failure?: string;
+  /** The Serial lock this container holds (the outermost Serial container of a parallel run). */
+  lock?: SerialLock;
 }
 
 interface TestInfo {
@@ -64,6 +67,44 @@ function specScopeFor(test: Mocha.Runnable, fallback: Container): Scope {
   return scope;
 }
 
+/**
+ * mocha's own timer stays armed this much after a node's timeout, as a backstop while the failure
+ * report is written; the DSL's timer fires first and stops the node properly.
+ */
+const REPORT_BACKSTOP_MS = 60_000;
+
+/** The node's timeout (SpecTimeout or mocha's): aborts the node's signal and rejects when it fires. */
+function nodeTimer(ctx: Mocha.Context, title: string) {
+  const limit = ctx.timeout();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const bounded = limit > 0 && limit + REPORT_BACKSTOP_MS < 2 ** 31;
+  const timedOut = new Promise<never>((_, reject) => {
+    if (!bounded) return;
+    ctx.timeout(limit + REPORT_BACKSTOP_MS);
+    timer = setTimeout(() => {
+      const err = new Error(
+        `Timeout of ${limit}ms exceeded (SpecTimeout or mocha's timeout): "${title}" was stopped; its waits and API calls were aborted and its cleanups run next`,
+      );
+      controller.abort(err);
+      reject(err);
+    }, limit);
+  });
+  return {
+    signal: controller.signal,
+    timedOut,
+    /** How long the node may hold a Serial lock: its timeout and the report's backstop. */
+    holdMs: bounded ? limit + REPORT_BACKSTOP_MS : undefined,
+    dispose: () => clearTimeout(timer),
+  };
+}
+
+/** The container holding the Serial lock this container runs under, if any. */
+function lockHolder(container: Container): Container | undefined {
+  for (let c: Container | undefined = container; c; c = c.parent) if (c.lock) return c;
+  return undefined;
+}
+
 async function runNode(
   ctx: Mocha.Context,
   scope: Scope,
@@ -77,8 +118,11 @@ async function runNode(
   },
 ): Promise<void> {
   scope.mochaContext = ctx;
+  const timer = nodeTimer(ctx, failure.fullTitle);
   try {
-    await runInScope(scope, body);
+    if (timer.holdMs !== undefined) await lockHolder(container)?.lock?.renew(timer.holdMs);
+    // Every wait and API call the body makes, however deep, stops when the node's timeout fires.
+    await Promise.race([runInScope(scope, () => withCancelSignal(timer.signal, body)), timer.timedOut]);
     scope.closeSteps(false);
   } catch (err) {
     if (isMochaPending(err)) throw err;
@@ -95,8 +139,16 @@ async function runNode(
     }
     throw err;
   } finally {
+    timer.dispose();
     scope.mochaContext = undefined;
   }
+}
+
+/** The limit each cleanup of a hook gets: the hook's own timeout, which then no longer bounds the whole hook. */
+function cleanupLimit(ctx: Mocha.Context): number {
+  const limit = ctx.timeout();
+  ctx.timeout(0);
+  return limit;
 }
 
 function defineContainer(node: string, title: unknown, rest: readonly unknown[]): void {
@@ -118,12 +170,11 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
     if (parsed.timeoutMs !== undefined) this.timeout(parsed.timeoutMs);
     definitionStack.push(container);
     try {
-      let release: (() => Promise<void>) | undefined;
       before(async function () {
         container.scope.startedAt = Date.now();
         if (takesLock && inParallelWorker()) {
-          this.timeout(0); // the wait ends when the other Serial container finishes
-          release = await acquireSerialLock();
+          this.timeout(0); // the wait ends when the other Serial container finishes, or its lock expires
+          container.lock = await acquireSerialLock();
         }
       });
       if (orderedRoot === container && !parsed.continueOnFailure) {
@@ -140,11 +191,15 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
           `${node}("${String(title)}"): the body must be synchronous; put async work in BeforeAll, BeforeEach or It`,
         );
       }
-      after(async () => {
+      after(async function () {
+        const limit = cleanupLimit(this);
         try {
-          await runCleanups(container.scope);
+          await runCleanups(container.scope, limit);
+          if (!parent) await settleLateCleanups();
         } finally {
-          await release?.();
+          const lock = container.lock;
+          container.lock = undefined;
+          await lock?.release();
         }
       });
       if (!parent) {
@@ -154,7 +209,7 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
           const scope = test && specScopes.get(test);
           if (!test || !scope) return;
           specScopes.delete(test);
-          await runCleanups(scope);
+          await runCleanups(scope, cleanupLimit(this));
         });
       }
     } finally {
@@ -189,15 +244,22 @@ export function It(title: string, ...rest: [...Decorator[], NodeBody]): void {
   const test = it(titleWithLabels(title, parsed.labels), async function () {
     const self = this.test!;
     const scope = specScopeFor(self, container);
-    const release = takesLock && inParallelWorker() ? await acquireSerialLock() : undefined;
+    let lock: SerialLock | undefined;
+    if (takesLock && inParallelWorker()) {
+      // The wait for another worker's Serial spec is not this spec's time.
+      const limit = this.timeout();
+      this.timeout(0);
+      lock = await acquireSerialLock();
+      this.timeout(limit);
+    }
     try {
-      await runNode(this, scope, 'It', parsed.body, container, {
+      await runNode(this, scope, 'It', parsed.body, lock ? { ...container, lock } : container, {
         fullTitle: self.fullTitle(),
         file: self.file,
         labels,
       });
     } finally {
-      await release?.();
+      await lock?.release();
     }
   });
   if (parsed.timeoutMs !== undefined) test.timeout(parsed.timeoutMs);

@@ -36,6 +36,10 @@ export class Scope {
   mochaContext: Mocha.Context | undefined;
   /** When the node started; a container scope restarts its clock when its BeforeAll phase begins. */
   startedAt = Date.now();
+  /** Set once the scope's cleanups have run: a DeferCleanup after that (a body still running past its timeout) runs at once. */
+  cleanupsDone = false;
+  /** The limit each cleanup had when the scope's cleanups ran (0: none); a late one gets the same. */
+  cleanupLimitMs = 0;
   constructor(
     readonly kind: 'spec' | 'container',
     readonly title: string,
