@@ -8,7 +8,13 @@ import { readEnv } from '../config/env.ts';
 import { type ClassifiedError, type RecordedError, redact } from './errors.ts';
 import { type CallOptions, callWithRetry, type RetryPolicy } from './retry.ts';
 import { currentRequestSignal } from './scope.ts';
-import { openWatch, type WatchEndHandler, type WatchEventHandler, type WatchOptions, type WatchQuery } from './watch.ts';
+import {
+  openWatch,
+  type WatchEndHandler,
+  type WatchEventHandler,
+  type WatchOptions,
+  type WatchQuery,
+} from './watch.ts';
 
 export interface ConnectOptions {
   /** A kubeconfig file path, or the kubeconfig YAML itself. Default: KUBECONFIG, ~/.kube/config, in-cluster. */

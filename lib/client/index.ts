@@ -19,4 +19,4 @@ export {
   withCallScope,
   withCancelSignal,
 } from './scope.ts';
-export { type WatchEndHandler, type WatchEventHandler, type WatchOptions, type WatchQuery } from './watch.ts';
+export type { WatchEndHandler, WatchEventHandler, WatchOptions, WatchQuery } from './watch.ts';

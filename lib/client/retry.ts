@@ -72,12 +72,21 @@ function raced<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** One attempt: the outer signal plus a request timeout (a TimeoutError, classified transient). */
-async function attempt<T>(fn: () => Promise<T>, outer: AbortSignal | undefined, timeoutMs: number): Promise<T> {
+/**
+ * One attempt: the outer signal plus a request timeout (a TimeoutError, classified transient).
+ * No timeout when the scope ends first (`timeoutMs` undefined): then the deadline ends it.
+ */
+async function attempt<T>(
+  fn: () => Promise<T>,
+  outer: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<T> {
+  if (timeoutMs === undefined && outer) return raced(fn, outer);
+  const ms = timeoutMs ?? REQUEST_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(
-    () => controller.abort(new DOMException(`no answer within ${timeoutMs}ms`, 'TimeoutError')),
-    timeoutMs,
+    () => controller.abort(new DOMException(`no answer within ${ms}ms`, 'TimeoutError')),
+    ms,
   );
   timer.unref?.();
   const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
@@ -115,7 +124,9 @@ export async function callWithRetry<T>(
 ): Promise<T | undefined> {
   const policy = options.policy ?? {};
   const scope = options.scope ?? currentCallScope();
-  const signals = [options.signal, scope?.signal, currentCancelSignal()].filter((s): s is AbortSignal => s !== undefined);
+  const signals = [options.signal, scope?.signal, currentCancelSignal()].filter(
+    (s): s is AbortSignal => s !== undefined,
+  );
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   const requestTimeoutMs = policy.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   let lastTransient: ClassifiedError | undefined;
@@ -134,9 +145,9 @@ export async function callWithRetry<T>(
   try {
     return await pRetry(
       async () => {
-        const left = scope ? scope.at - Date.now() : requestTimeoutMs;
+        const left = scope ? scope.at - Date.now() : Number.POSITIVE_INFINITY;
         try {
-          return await attempt(fn, signal, Math.max(1, Math.min(requestTimeoutMs, left)));
+          return await attempt(fn, signal, requestTimeoutMs < left ? requestTimeoutMs : undefined);
         } catch (err) {
           if (signal?.aborted) throw new AbortError(aborted());
           const classified = classifyError(err, options.namespace);

@@ -74,11 +74,13 @@ export async function openWatch(
           if (body.length < 65_536) body += c;
         });
         res.on('end', () =>
-          end(Object.assign(new Error(res.statusMessage || `HTTP ${res.statusCode}`), {
-            statusCode: res.statusCode,
-            body,
-            headers: res.headers,
-          })),
+          end(
+            Object.assign(new Error(res.statusMessage || `HTTP ${res.statusCode}`), {
+              statusCode: res.statusCode,
+              body,
+              headers: res.headers,
+            }),
+          ),
         );
         res.on('error', end);
         return;
@@ -104,7 +106,8 @@ export async function openWatch(
     });
     req.on('error', end);
     const timer = setTimeout(
-      () => end(new DOMException(`the server did not answer the watch within ${timeoutMs}ms`, 'TimeoutError')),
+      () =>
+        end(new DOMException(`the server did not answer the watch within ${timeoutMs}ms`, 'TimeoutError')),
       timeoutMs,
     );
     timer.unref?.();

@@ -111,7 +111,8 @@ export function resolveWait(
 
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : `an object without aborted/addEventListener`;
+  if (typeof v === 'object')
+    return Array.isArray(v) ? 'an array' : `an object without aborted/addEventListener`;
   return `${typeof v} ${String(v).slice(0, 40)}`;
 }
 
@@ -157,12 +158,13 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
   try {
     observation = withCallScope(deadline, ctx.open);
   } catch (err) {
-    deadline.dispose();
+    deadline.end();
     return Promise.reject(err);
   }
   return new Promise<R>((resolve, reject) => {
     let done = false;
-    let matcher: MatcherDefinition<S, R> | undefined = typeof ctx.matcher === 'function' ? undefined : ctx.matcher;
+    let matcher: MatcherDefinition<S, R> | undefined =
+      typeof ctx.matcher === 'function' ? undefined : ctx.matcher;
     let last: { state: S; verdict: Verdict<R> } | undefined;
     const timers: NodeJS.Timeout[] = [];
     const progress = wait.progress;
@@ -173,7 +175,8 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
       for (const t of timers) clearTimeout(t);
       unsubscribe();
       deadline.signal.removeEventListener('abort', onDeadline);
-      deadline.dispose();
+      // Whatever is still in flight for this wait (a lookup, a request left hanging) is given up now.
+      deadline.end();
       observation.close();
     };
 
@@ -196,8 +199,11 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
       // Stop listening now; the events read happens after, and the cache can close.
       cleanup();
       const wantEvents =
-        // Events explain a state; an abort or an unobservable object has none worth reading.
-        wait.events > 0 && (kind === 'timeout' || kind === 'violated' || kind === 'final');
+        // Events explain a state; an abort, an unobservable object or one never listed (the server
+        // is not answering) has none worth waiting for.
+        wait.events > 0 &&
+        observation.synced &&
+        (kind === 'timeout' || kind === 'violated' || kind === 'final');
       void readEvents(wantEvents).then(({ events, eventsError }) => {
         reject(
           new KubeAssertionError({
@@ -222,9 +228,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
     };
 
     /** The latest events, read within the grace after the deadline (and never after the user's abort). */
-    const readEvents = async (
-      want: boolean,
-    ): Promise<{ events?: string[]; eventsError?: string }> => {
+    const readEvents = async (want: boolean): Promise<{ events?: string[]; eventsError?: string }> => {
       if (!want) return {};
       const grace = graceDeadline(wait.budget, [wait.signal]);
       try {
@@ -237,7 +241,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
         const why = grace.signal.aborted ? reasonOf(grace.signal) : (err as Error)?.message;
         return { eventsError: why ?? String(err) };
       } finally {
-        grace.dispose();
+        grace.end();
       }
     };
 
@@ -260,7 +264,11 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
     };
 
     const notYet = () =>
-      last ? last.verdict.reason : matcher ? 'no state observed yet' : 'the expectation was still being worked out';
+      last
+        ? last.verdict.reason
+        : matcher
+          ? 'no state observed yet'
+          : 'the expectation was still being worked out';
 
     const onChange = (state: S | undefined) => {
       if (done) return;
@@ -358,7 +366,10 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
         },
         (err: unknown) => {
           if (done || deadline.signal.aborted) return;
-          finishFail('unobservable', `working out what to expect failed: ${(err as Error)?.message ?? String(err)}`);
+          finishFail(
+            'unobservable',
+            `working out what to expect failed: ${(err as Error)?.message ?? String(err)}`,
+          );
         },
       );
     }
@@ -389,7 +400,8 @@ export function eventuallyMatch<S, R>(
   options: WaitOptions | ResolvedWait = {},
 ): Assertion<R> {
   const wait = isResolved(options) ? options : resolveWait(options, 'eventually');
-  if (wait.mode !== 'eventually') throw new TypeError('eventuallyMatch: the wait was resolved for consistently');
+  if (wait.mode !== 'eventually')
+    throw new TypeError('eventuallyMatch: the wait was resolved for consistently');
   checkMatcher(matcher, description);
   return new Assertion(description, (signal, observing) =>
     run({ mode: 'eventually', description, open, matcher, wait }, signal, observing),
@@ -404,8 +416,10 @@ export function consistentlyMatch<S, R>(
   options: HoldOptions | ResolvedWait = {},
 ): Assertion<R> {
   const wait = isResolved(options) ? options : resolveWait(options, 'consistently');
-  if (wait.mode !== 'consistently') throw new TypeError('consistentlyMatch: the wait was resolved for eventually');
-  if (typeof matcher === 'function') throw new TypeError(`${description}: consistently needs a matcher definition`);
+  if (wait.mode !== 'consistently')
+    throw new TypeError('consistentlyMatch: the wait was resolved for eventually');
+  if (typeof matcher === 'function')
+    throw new TypeError(`${description}: consistently needs a matcher definition`);
   checkMatcher(matcher, description);
   return new Assertion(description, (signal, observing) =>
     run({ mode: 'consistently', description, open, matcher, wait }, signal, observing),

@@ -5,6 +5,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { type ClassifiedError, type Connection, describeRecordedError } from '../client/index.ts';
+import { formatDuration } from '../timeouts/index.ts';
 import {
   acquireCache,
   formatEntry,
@@ -90,10 +91,13 @@ export function describeObject(obj: KubernetesObject | undefined, entry?: Trajec
   return parts.join(', ') || 'exists';
 }
 
-/** The latest error recorded since `since` by this cache's list and watch, or by calls about `name`. */
+/**
+ * The latest error recorded since `since` by this cache's list and watch, or by calls about `name`;
+ * failing that, the request still waiting for an answer (a server that accepts and never answers).
+ */
 function lastRelatedError(
   conn: Connection,
-  cache: { readonly description: string },
+  cache: { readonly description: string; readonly pending: { operation: string; since: number } | undefined },
   since: number,
   name?: string,
 ): string | undefined {
@@ -105,7 +109,11 @@ function lastRelatedError(
         (name !== undefined && e.operation.endsWith(`/${name}`)),
     );
   const last = related[related.length - 1];
-  return last ? describeRecordedError(last, since) : undefined;
+  if (last) return describeRecordedError(last, since);
+  const p = cache.pending;
+  return p
+    ? `${p.operation}: no answer after ${formatDuration(Date.now() - p.since)} (sent at +${((p.since - since) / 1000).toFixed(3)}s)`
+    : undefined;
 }
 
 /** Watches one named object. */

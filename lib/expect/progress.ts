@@ -41,7 +41,11 @@ export function progressSettings(
       afterMs = parseDuration(env, 'KUBEXPECT_PROGRESS');
     }
   }
-  if (option !== undefined && typeof option !== 'boolean' && (typeof option !== 'object' || option === null)) {
+  if (
+    option !== undefined &&
+    typeof option !== 'boolean' &&
+    (typeof option !== 'object' || option === null)
+  ) {
     throw new TypeError(
       `progress: expected true, false or { after?, every?, write? }, got ${option === null ? 'null' : typeof option}`,
     );

@@ -65,6 +65,8 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
   lastError: { at: number; error: ClassifiedError } | undefined;
   readonly stats: CacheStats = { lists: 0, watches: 0, relists: 0, reconnects: 0, polls: 0, events: 0 };
   synced = false;
+  /** The list (or namespace check) request in flight, if any: a server that never answers shows here. */
+  pending: { operation: string; since: number } | undefined;
 
   private readonly conn: Connection;
   private readonly options: Required<WatchCacheOptions>;
@@ -236,10 +238,15 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
       const name = this.namespace;
       const operation = `get namespace ${name} for ${this.description}`;
       try {
-        const ns = await this.conn.find(operation, () => this.conn.core.readNamespace({ name }), {
-          signal: this.life.signal,
-          policy: { retries: 0 },
-        });
+        this.pending = { operation, since: Date.now() };
+        const ns = await this.conn
+          .find(operation, () => this.conn.core.readNamespace({ name }), {
+            signal: this.life.signal,
+            policy: { retries: 0 },
+          })
+          .finally(() => {
+            this.pending = undefined;
+          });
         if (this.mode === 'closed') return;
         this.namespaceChecked = true;
         if (!ns) {
@@ -311,7 +318,10 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     else this.stats.polls++;
     let list: ListShape<T>;
     try {
-      list = await this.fetchList();
+      this.pending = { operation: `list ${this.description}`, since: Date.now() };
+      list = await this.fetchList().finally(() => {
+        this.pending = undefined;
+      });
     } catch (err) {
       if (this.mode === 'closed') return false;
       const status = (err as { status?: number }).status;

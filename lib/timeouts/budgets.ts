@@ -132,7 +132,18 @@ export function resolveTimeout(
       `${what}: unknown budget '${spec}'; use one of ${BUDGET_NAMES.join(', ')} or a duration like '90s'`,
     );
   }
-  const base = parseDuration(spec, what);
+  if (typeof spec !== 'string' && (typeof spec !== 'number' || Number.isNaN(spec))) {
+    throw new TypeError(
+      `${what}: expected a budget name (${BUDGET_NAMES.slice(0, 3).join(', ')}…), a duration like '90s', '2m' or '1m30s', or milliseconds as a number; got ${describe(spec)}`,
+    );
+  }
+  let base: number;
+  try {
+    base = parseDuration(spec, what);
+  } catch (err) {
+    // Say every accepted form, not only the duration syntax.
+    throw new TypeError(`${(err as Error).message}; or name a budget such as 'default' or 'drainNode'`);
+  }
   if (base <= 0) throw new TypeError(`${what}: must be longer than zero`);
   if (base > MAX_WAIT_MS) {
     throw new TypeError(
@@ -144,4 +155,10 @@ export function resolveTimeout(
     ms,
     label: factor === 1 ? formatDuration(ms) : `${formatDuration(ms)} (${formatDuration(base)}${suffix})`,
   };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value;
 }

@@ -30,12 +30,19 @@ export interface Deadline {
   readonly signal: AbortSignal;
   remainingMs(): number;
   elapsedMs(): number;
-  /** Stops the timer and unlinks the signals; the signal aborts no more. Idempotent. */
-  dispose(): void;
+  /**
+   * Ends the deadline early: aborts its signal (if it has not aborted yet) so every request still
+   * made for the wait is given up, then stops the timer and unlinks the signals. Idempotent; call
+   * it whenever the wait ends.
+   */
+  end(reason?: string): void;
 }
 
 /** Starts a deadline of `budget` from now, linked to `links` (undefined entries are skipped). */
-export function startDeadline(budget: ResolvedTimeout, links: readonly (AbortSignal | undefined)[] = []): Deadline {
+export function startDeadline(
+  budget: ResolvedTimeout,
+  links: readonly (AbortSignal | undefined)[] = [],
+): Deadline {
   const startedAt = Date.now();
   const at = startedAt + budget.ms;
   const controller = new AbortController();
@@ -44,6 +51,10 @@ export function startDeadline(budget: ResolvedTimeout, links: readonly (AbortSig
   const dispose = () => {
     clearTimeout(timer);
     for (const u of unlinks.splice(0)) u();
+  };
+  const end = (reason = 'the wait ended') => {
+    if (!controller.signal.aborted) controller.abort(new Error(reason));
+    dispose();
   };
   for (const link of links) {
     if (!link) continue;
@@ -63,7 +74,7 @@ export function startDeadline(budget: ResolvedTimeout, links: readonly (AbortSig
     signal: controller.signal,
     remainingMs: () => Math.max(0, at - Date.now()),
     elapsedMs: () => Date.now() - startedAt,
-    dispose,
+    end,
   };
 }
 
@@ -71,7 +82,10 @@ export function startDeadline(budget: ResolvedTimeout, links: readonly (AbortSig
  * The short deadline for work done after a wait ended (reading events for its failure message):
  * DEADLINE_GRACE_MS from now, linked to the same signals.
  */
-export function graceDeadline(budget: ResolvedTimeout, links: readonly (AbortSignal | undefined)[] = []): Deadline {
+export function graceDeadline(
+  budget: ResolvedTimeout,
+  links: readonly (AbortSignal | undefined)[] = [],
+): Deadline {
   return startDeadline(
     { ms: DEADLINE_GRACE_MS, label: `${formatDuration(DEADLINE_GRACE_MS)} grace after ${budget.label}` },
     links,
