@@ -31,6 +31,8 @@ import {
 import { toBeRunning } from './to-be-running.ts';
 import { toBeScheduled } from './to-be-scheduled.ts';
 import { toBeUnschedulable } from './to-be-unschedulable.ts';
+import { toAllKeepRestartCounts } from './to-all-keep-restart-counts.ts';
+import { toKeepRestartCounts } from './to-keep-restart-counts.ts';
 import type { RescheduleOptions } from './reschedule-facts.ts';
 
 export class PodExpectation extends ObjectExpectation<V1Pod, PodExpectation> {
@@ -54,6 +56,10 @@ export class PodExpectation extends ObjectExpectation<V1Pod, PodExpectation> {
   }
   toBeRescheduled(options: RescheduleOptions): Assertion<Rescheduled> {
     return this.toMatch(withBaseline(toBeRescheduled(options), options.baseline));
+  }
+  /** No container restarted since `baseline` (default: since the wait began), and the pod was not replaced. */
+  toKeepRestartCounts(baseline?: V1Pod): Assertion<V1Pod> {
+    return this.toMatch(toKeepRestartCounts(baseline));
   }
 
   /**
@@ -119,6 +125,10 @@ export class PodSetExpectation extends SetExpectation<V1Pod, PodSetExpectation> 
   }
   toAllBeOffNode(node: string): Assertion<V1Pod[]> {
     return this.toMatch(toAllBeOffNode(node));
+  }
+  /** No container of any selected pod restarted since the wait began. */
+  toAllKeepRestartCounts(): Assertion<V1Pod[]> {
+    return this.toMatch(toAllKeepRestartCounts());
   }
 }
 

@@ -57,6 +57,8 @@ export { toKeepUid } from './to-keep-uid.ts';
 export { toSatisfy } from './to-satisfy.ts';
 export { type Mismatch, type Shape, shapeMismatches } from './object-shape.ts';
 export { toMatchObject } from './to-match-object.ts';
+export { toAllKeepRestartCounts } from './to-all-keep-restart-counts.ts';
+export { toKeepRestartCounts } from './to-keep-restart-counts.ts';
 export {
   consistentlyEvents,
   type EventQuery,
