@@ -164,6 +164,13 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
         const ref = controllerRef(rs);
         if (ref?.kind === 'Deployment') enqueue(`${rs.metadata.namespace}/${ref.name}`);
       }, false);
+      // A Recreate waits for the old pods to be gone, which changes no ReplicaSet: watch them go.
+      runtime.informer('', 'pods').on((type, pod) => {
+        const ref = controllerRef(pod);
+        if (type !== 'DELETED' || ref?.kind !== 'ReplicaSet') return;
+        const owner = controllerRef(replicaSets.get(pod.metadata.namespace, ref.name) ?? { metadata: {} });
+        if (owner?.kind === 'Deployment') enqueue(`${pod.metadata.namespace}/${owner.name}`);
+      }, false);
 
       function reconcile(key: string): void {
         const { namespace, name } = splitKey(key);
