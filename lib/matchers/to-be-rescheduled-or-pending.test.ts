@@ -183,4 +183,31 @@ describe('toBeRescheduledOrPending', () => {
       eventuallyPod(f.conn, f.ns, 'x').toBeRescheduledOrPending({ from: 'n1', expect: 'sometimes' as never }),
     ).to.throw("toBeRescheduledOrPending: expect must be 'pending', 'rescheduled' or 'auto', got sometimes");
   });
+  it('fails at once, saying where the pod is, when it was never on from and no baseline was given', async () => {
+    await createPod(f, 'p1', { nodeName: 'n2' });
+    await setPodStatus(f, 'p1', { phase: 'Running', ready: true });
+    const message = await failureOf(
+      eventuallyPod(f.conn, f.ns, 'p1', { timeout: '60s' }).toBeRescheduledOrPending({ from: 'n1' }),
+    );
+    expect(gist(message)).to.match(
+      /^Gave up after T of 1m: expected pod m-elastic\/p1 to be rescheduled off n1 or Pending, and that can no longer happen\.\n {2}last seen: the pod was not on n1 when the wait began: it was on n2 \(uid \w{8}, Running\), so nothing shows it left n1; read the pod before the action and pass it as baseline, or name the node it is leaving as from$/,
+    );
+  });
+
+  it('rejects plain-JavaScript mistakes at the call with what to pass', () => {
+    const call = (options: unknown) => () =>
+      eventuallyPod(f.conn, f.ns, 'p2').toBeRescheduledOrPending(options as { from: string });
+    expect(call(undefined)).to.throw(
+      TypeError,
+      "toBeRescheduledOrPending: pass { from: '<node name>', baseline: <the pod read before the action> }, got undefined",
+    );
+    expect(call({ form: 'n1' })).to.throw(
+      TypeError,
+      'toBeRescheduledOrPending: unknown option form; the options are from, baseline, expect',
+    );
+    expect(call({ from: 3 })).to.throw(
+      TypeError,
+      "toBeRescheduledOrPending: expected { from: '<node name>' } (the node the pod is leaving), got from: 3",
+    );
+  });
 });

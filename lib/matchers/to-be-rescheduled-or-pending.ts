@@ -1,7 +1,12 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { fail, type MatcherDefinition, type ObjectState, pass } from '../expect/index.ts';
 import { conditionOf, nodeOf, shortUid, uidOf } from './pod-facts.ts';
-import { checkRescheduleOptions, originalUid, type RescheduleOptions } from './reschedule-facts.ts';
+import {
+  checkRescheduleOptions,
+  originalUid,
+  type RescheduleOptions,
+  wrongPremise,
+} from './reschedule-facts.ts';
 import type { OutcomeExpectation } from './storage-expectation.ts';
 import { judgeRescheduled, type Rescheduled } from './to-be-rescheduled.ts';
 
@@ -38,12 +43,12 @@ export interface RescheduledOrPendingOptions extends RescheduleOptions {
  */
 export function toBeRescheduledOrPending(
   options: RescheduledOrPendingOptions,
-  narrowed: OutcomeExpectation = options.expect === 'auto' || options.expect === undefined
-    ? 'either'
-    : options.expect,
+  narrowedTo?: OutcomeExpectation,
   because?: string,
 ): MatcherDefinition<ObjectState<V1Pod>, RescheduleOutcome> {
-  checkRescheduleOptions('toBeRescheduledOrPending', options);
+  checkRescheduleOptions('toBeRescheduledOrPending', options, ['from', 'baseline', 'expect']);
+  const narrowed =
+    narrowedTo ?? (options.expect === 'auto' || options.expect === undefined ? 'either' : options.expect);
   if (options.expect !== undefined && !['pending', 'rescheduled', 'auto'].includes(options.expect)) {
     throw new TypeError(
       `toBeRescheduledOrPending: expect must be 'pending', 'rescheduled' or 'auto', got ${String(options.expect)}`,
@@ -62,6 +67,8 @@ export function toBeRescheduledOrPending(
     expectation: `${expectation}${suffix}`,
     negatable: false,
     test(state) {
+      const premise = wrongPremise(state, from);
+      if (premise) return fail(premise, true);
       const pod = state.object;
       const moved = judgeRescheduled(state, from);
       if (moved.outcome) {

@@ -43,4 +43,13 @@ describe('toBeRescheduled', () => {
       "toBeRescheduled: the baseline pod is on n3, not on n1; pass the node it is leaving as 'from'",
     );
   });
+  it('fails at once, saying where the pod is, when it was never on from and no baseline was given', async () => {
+    await createPod(f, 'r4', { nodeName: 'n2' });
+    const message = await failureOf(
+      eventuallyPod(f.conn, f.ns, 'r4', { timeout: '60s' }).toBeRescheduled({ from: 'n1' }),
+    );
+    expect(gist(message)).to.match(
+      /^Gave up after T of 1m: expected pod m-resched\/r4 to be rescheduled off n1, and that can no longer happen\.\n {2}last seen: the pod was not on n1 when the wait began: it was on n2 \(uid \w{8}, Pending\), so nothing shows it left n1; read the pod before the action and pass it as baseline, or name the node it is leaving as from$/,
+    );
+  });
 });

@@ -1,7 +1,12 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { fail, type MatcherDefinition, type ObjectState, pass } from '../expect/index.ts';
 import { nodeOf, podSummary, shortUid, uidOf } from './pod-facts.ts';
-import { checkRescheduleOptions, originalUid, type RescheduleOptions } from './reschedule-facts.ts';
+import {
+  checkRescheduleOptions,
+  originalUid,
+  type RescheduleOptions,
+  wrongPremise,
+} from './reschedule-facts.ts';
 
 export interface Rescheduled {
   kind: 'rescheduled';
@@ -60,6 +65,8 @@ export function toBeRescheduled(
     name: 'toBeRescheduled',
     expectation: `to be rescheduled off ${options.from}`,
     test(state) {
+      const premise = wrongPremise(state, options.from);
+      if (premise) return fail(premise, true);
       const j = judgeRescheduled(state, options.from);
       if (j.outcome) return pass(j.outcome, j.reason);
       return fail(j.reason, j.cameBack);
