@@ -178,6 +178,27 @@ describe('eventuallyCluster', () => {
     });
   });
 
+  it('stops at once when its connection is closed, like a pod wait (clusterIsReady is 10 minutes)', async () => {
+    const name = await createCluster(3, { ...healthy, phase: 'Setting up primary', readyInstances: 0 });
+    const own = await connect({ kubeconfig: sim.kubeconfig });
+    const waiting = eventuallyCluster(own, namespace, name, { timeout: 'clusterIsReady' }).toBeReady();
+    await waiting.observing;
+    const started = Date.now();
+    own.close();
+    await expect(waiting).to.be.rejectedWith(
+      new RegExp(
+        `^Stopped after \\S+ of 10m \\(clusterIsReady\\) \\(the connection was closed\\): expected cluster pg/${name} to be ready \\(phase "Cluster in healthy state"`,
+      ),
+    );
+    expect(Date.now() - started).to.be.below(5000);
+  });
+
+  it('inherits everything a builder has: .not, toExist, toHaveCondition', async () => {
+    const name = await createCluster(1, healthy);
+    await eventuallyCluster(conn, namespace, name, { timeout: '10s' }).toExist();
+    await eventuallyCluster(conn, namespace, name, { timeout: '10s' }).not.toBeInPhase('Failing over');
+  });
+
   it('refuses a namespace that is not a string at the call', () => {
     expect(() => eventuallyCluster(conn, '', 'db')).to.throw(
       'eventuallyCluster: the namespace must be a non-empty string',

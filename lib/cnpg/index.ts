@@ -11,7 +11,12 @@ export {
   replicaPods,
 } from './cluster.ts';
 export { type CreateClusterOptions, createClusterFromFixture } from './create.ts';
-export { type ClusterAssertions, consistentlyCluster, eventuallyCluster } from './eventually-cluster.ts';
+export {
+  type ClusterAssertions,
+  ClusterExpectation,
+  consistentlyCluster,
+  eventuallyCluster,
+} from './eventually-cluster.ts';
 export { describeCluster } from './matchers/describe-cluster.ts';
 export { promote } from './promote.ts';
 export {

@@ -123,6 +123,8 @@ export function observeObject<T extends KubernetesObject>(
   namespace: string | undefined,
   name: string,
   baseline?: T,
+  /** The one-line description of a state in messages; default describeObject. */
+  describe: (state: ObjectState<T>) => string = (s) => describeObject(s.object, s.entry),
 ): Observation<ObjectState<T>> {
   const cache: WatchCache<T> = acquireCache<T>(conn, resource, namespace, {});
   const subject = `${noun(resource)} ${resource.namespaced ? `${namespace}/` : ''}${name}`;
@@ -150,7 +152,7 @@ export function observeObject<T extends KubernetesObject>(
         else if (change.key === name) onState(state());
       });
     },
-    describe: (s) => describeObject(s.object, s.entry),
+    describe,
     trajectory: (origin) => (cache.synced ? formatTrajectory(state().history, origin) : '    (never listed)'),
     lastError: (since) => lastRelatedError(conn, cache, since, name),
     async events(limit) {
