@@ -22,8 +22,37 @@ export interface SetRef<T extends KubernetesObject = KubernetesObject> {
   readonly _type?: T;
 }
 
-function checkName(what: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${what} must be a non-empty string`);
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Names as the API server validates them, so a name that can never exist fails at the call instead
+ * of passing `toBeDeleted()` at once: namespaces are RFC 1123 labels, object names (built-in kinds
+ * and custom resources alike) RFC 1123 subdomains.
+ */
+function checkName(what: string, value: unknown, rule: 'label' | 'subdomain' = 'subdomain'): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${what} must be a non-empty string, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  const [pattern, max, words] =
+    rule === 'label'
+      ? [
+          LABEL,
+          63,
+          "a lowercase RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+        ]
+      : [
+          SUBDOMAIN,
+          253,
+          "a lowercase RFC 1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+        ];
+  const shown =
+    value.length > 70
+      ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`
+      : JSON.stringify(value);
+  if (value.length > max) throw new TypeError(`${what} ${shown} is too long: at most ${max} characters`);
+  if (!pattern.test(value))
+    throw new TypeError(`${what} ${shown} is not ${words}, so no such object can exist`);
   return value;
 }
 
@@ -32,7 +61,7 @@ export function objectRef<T extends KubernetesObject = KubernetesObject>(
   namespace: string | undefined,
   name: string,
 ): ObjectRef<T> {
-  if (resource.namespaced) checkName(`${resource.kind} namespace`, namespace);
+  if (resource.namespaced) checkName(`${resource.kind} namespace`, namespace, 'label');
   return {
     kind: 'object',
     resource,
@@ -46,7 +75,8 @@ export function setRef<T extends KubernetesObject = KubernetesObject>(
   namespace: string | undefined,
   selector: Selector,
 ): SetRef<T> {
-  if (resource.namespaced && namespace !== undefined) checkName(`${resource.kind} namespace`, namespace);
+  if (resource.namespaced && namespace !== undefined)
+    checkName(`${resource.kind} namespace`, namespace, 'label');
   if (!selector || typeof selector !== 'object') {
     throw new TypeError("expected a selector such as { labelSelector: 'app=db' }");
   }
