@@ -33,6 +33,8 @@ import { toBeScheduled } from './to-be-scheduled.ts';
 import { toBeUnschedulable } from './to-be-unschedulable.ts';
 import { toAllKeepRestartCounts } from './to-all-keep-restart-counts.ts';
 import { toKeepRestartCounts } from './to-keep-restart-counts.ts';
+import { observePodWithClaims } from './pod-claims-observation.ts';
+import { type ReuseClaimsOptions, toReuseClaims } from './to-reuse-claims.ts';
 import type { RescheduleOptions } from './reschedule-facts.ts';
 
 export class PodExpectation extends ObjectExpectation<V1Pod, PodExpectation> {
@@ -60,6 +62,15 @@ export class PodExpectation extends ObjectExpectation<V1Pod, PodExpectation> {
   /** No container restarted since `baseline` (default: since the wait began), and the pod was not replaced. */
   toKeepRestartCounts(baseline?: V1Pod): Assertion<V1Pod> {
     return this.toMatch(toKeepRestartCounts(baseline));
+  }
+  /** A new instance (another UID) on the same PersistentVolumeClaims as `baseline`, the same claim objects. */
+  toReuseClaims(options: ReuseClaimsOptions): Assertion<V1Pod> {
+    const { namespace, name } = this.ref;
+    return this.run(
+      toReuseClaims(options),
+      () => observePodWithClaims(this.conn, namespace!, name),
+      (s) => s.pod.object,
+    );
   }
 
   /**

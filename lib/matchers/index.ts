@@ -59,6 +59,8 @@ export { type Mismatch, type Shape, shapeMismatches } from './object-shape.ts';
 export { toMatchObject } from './to-match-object.ts';
 export { toAllKeepRestartCounts } from './to-all-keep-restart-counts.ts';
 export { toKeepRestartCounts } from './to-keep-restart-counts.ts';
+export { claimNamesOf, observePodWithClaims, type PodWithClaims } from './pod-claims-observation.ts';
+export { type ReuseClaimsOptions, toReuseClaims } from './to-reuse-claims.ts';
 export {
   consistentlyEvents,
   type EventQuery,

@@ -82,11 +82,21 @@ abstract class Expectation<S, Self> {
     if (!definition || typeof definition.test !== 'function' || typeof definition.expectation !== 'string') {
       throw new TypeError('toMatch: expected a matcher definition { name, expectation, test(state) }');
     }
-    const def = this.negated
-      ? (negate(definition, (s) => this.project(s)) as MatcherDefinition<S, R>)
-      : definition;
+    return this.run(
+      definition,
+      () => this.open(),
+      (s) => this.project(s),
+    );
+  }
+
+  /** Runs a matcher over another observation of the same subject (e.g. a pod with its claims). */
+  protected run<O, R>(
+    definition: MatcherDefinition<O, R>,
+    open: () => Observation<O>,
+    project: (state: O) => unknown,
+  ): Assertion<R> {
+    const def = this.negated ? (negate(definition, project) as MatcherDefinition<O, R>) : definition;
     const description = `${this.mode}${this.label}.${def.name}()`;
-    const open = () => this.open();
     return this.mode === 'eventually'
       ? eventuallyMatch(description, open, def, this.wait)
       : consistentlyMatch(description, open, def, this.wait);
