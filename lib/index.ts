@@ -11,6 +11,7 @@ export {
   type RecordedError,
   type RetryPolicy,
 } from './client/index.ts';
+export { fixturePath } from './fixture-path.ts';
 export * from './ops/index.ts';
 export * from './storage/index.ts';
 export {

@@ -2,8 +2,8 @@
  * Guard against assertions that are never awaited (a missing `await` makes a wait check nothing).
  * Every Assertion registers here until it is awaited. Under mocha, kubexpect registers a root
  * `afterEach` hook when it is first imported; the hook fails the test that made an un-awaited
- * assertion, with a message saying so, and cancels the wait. Other runners call
- * `checkDanglingAssertions()` from their own after-each hook.
+ * assertion, with a message saying so, and cancels the wait. Jest and Vitest register it from
+ * kubexpect/jest and kubexpect/vitest's setup files.
  */
 import { AssertionError } from 'chai';
 
@@ -24,16 +24,17 @@ export function untrackAssertion(a: Tracked): void {
 
 /**
  * Cancels every assertion made since the last check that was never awaited, and returns an
- * AssertionError naming them (or undefined when there were none).
+ * AssertionError naming them (or undefined when there were none). `where` names the node that made
+ * them (kubexpect/dsl checks after each BeforeAll and AfterAll, so the next spec is not blamed).
  */
-export function checkDanglingAssertions(): Error | undefined {
+export function checkDanglingAssertions(where = 'in this test'): Error | undefined {
   if (pending.size === 0) return undefined;
   const dangling = [...pending];
   pending.clear();
   for (const a of dangling) a.cancel('it was never awaited');
   const list = dangling.map((a) => `  - ${a.description}`).join('\n');
   return new AssertionError(
-    `${dangling.length === 1 ? 'An assertion was' : `${dangling.length} assertions were`} created in this test but never awaited, so ${dangling.length === 1 ? 'it' : 'they'} checked nothing:\n${list}\nAdd \`await\` before each (or return it from the test).`,
+    `${dangling.length === 1 ? 'An assertion was' : `${dangling.length} assertions were`} created ${where} but never awaited, so ${dangling.length === 1 ? 'it' : 'they'} checked nothing:\n${list}\nAdd \`await\` before each (or return it from the test).`,
   );
 }
 
@@ -41,14 +42,22 @@ interface HookContext {
   test?: { error?: (err: Error) => void };
 }
 
-type HookRegistrar = (title: string, fn: (this: HookContext) => void) => void;
+/** mocha's, Jest's and Vitest's afterEach all take the hook function first when given no title. */
+type HookRegistrar = (fn: (this: HookContext | undefined) => void) => void;
 
 let registered = false;
 
-/** Registers the check as an after-each hook of a mocha-like runner (done automatically under mocha). */
+/**
+ * Registers the check as an after-each hook: `failOnDanglingAssertions(afterEach)` with mocha's,
+ * Jest's or Vitest's afterEach (done automatically where afterEach is a global when kubexpect loads).
+ */
 export function failOnDanglingAssertions(afterEachHook: HookRegistrar): void {
   if (registered) return;
-  afterEachHook('kubexpect: every assertion was awaited', function (this: HookContext) {
+  if (typeof afterEachHook !== 'function') {
+    throw new TypeError("failOnDanglingAssertions: pass the test runner's afterEach function");
+  }
+  // No title: Jest and Vitest take (fn, timeout); mocha names the hook after the function.
+  afterEachHook(function kubexpectEveryAssertionAwaited(this: HookContext | undefined) {
     const err = checkDanglingAssertions();
     if (!err) return;
     // Mocha's hook.error() fails the current test rather than the hook, so later tests still run.

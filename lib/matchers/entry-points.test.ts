@@ -154,7 +154,7 @@ describe('eventually and consistently', () => {
   });
 
   it('rejects bad options at the call, before any waiting', () => {
-    expect(() => eventuallyPod(f.conn, f.ns, 'x', { timeout: 'forever' })).to.throw(
+    expect(() => eventuallyPod(f.conn, f.ns, 'x', { timeout: 'forever' as never })).to.throw(
       /^timeout: unknown budget 'forever'; use one of short, /,
     );
     expect(() => eventuallyPod(f.conn, f.ns, 'x', { for: '1s' })).to.throw(

@@ -1,10 +1,20 @@
-/** Durations as users write them: `'90s'`, `'2m'`, `'1m30s'`, `'500ms'`, `'1h'`, or milliseconds as a number. */
-export type Duration = string | number;
+type DurationUnit = 'ms' | 's' | 'm' | 'h';
+type DurationPart = `${number}${DurationUnit}`;
+
+/**
+ * Durations as users write them: `'90s'`, `'2m'`, `'1m30s'`, `'1h30m'`, `'500ms'`, `'1.5s'` (one to
+ * three number-unit parts), or milliseconds as a number. Typed so that `'5 minutes'` does not compile.
+ */
+export type Duration =
+  | number
+  | DurationPart
+  | `${DurationPart}${DurationPart}`
+  | `${DurationPart}${DurationPart}${DurationPart}`;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses a duration to milliseconds; throws a TypeError saying what is accepted. `what` names the setting. */
-export function parseDuration(value: Duration, what = 'duration'): number {
+export function parseDuration(value: Duration | string, what = 'duration'): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) {
       throw new TypeError(`${what}: expected a non-negative number of milliseconds, got ${String(value)}`);

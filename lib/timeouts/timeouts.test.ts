@@ -67,7 +67,7 @@ describe('timeouts', () => {
     expect(() => resolveTimeout(Number.POSITIVE_INFINITY, 'timeout', settings)).to.throw(
       /non-negative number/,
     );
-    expect(() => resolveTimeout('forever', 'timeout', settings)).to.throw(
+    expect(() => resolveTimeout('forever' as never, 'timeout', settings)).to.throw(
       /^timeout: unknown budget 'forever'/,
     );
     expect(() => resolveTimeout('100h', 'timeout', settings)).to.throw(

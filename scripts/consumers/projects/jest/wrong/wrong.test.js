@@ -1,0 +1,28 @@
+// Run on its own and expected to fail: Jest must print kubexpect's messages.
+import { connect, eventuallyPod } from 'kubexpect';
+import { pod } from 'kubexpect/jest';
+import { startCluster } from 'kubexpect/sim';
+
+let sim;
+let conn;
+
+beforeAll(async () => {
+  sim = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 7 });
+  conn = await connect({ kubeconfig: sim.kubeconfig });
+});
+afterAll(async () => {
+  conn?.close();
+  await sim?.stop();
+});
+
+test('a wrong expectation', async () => {
+  await expect(pod(conn, 'kube-system', 'no-such-pod')).toEventuallyBeReady({ timeout: '2s' });
+});
+
+test('a forgotten await', () => {
+  eventuallyPod(conn, 'kube-system', 'forgotten-pod').toBeReady();
+});
+
+test('a wait longer than the test may run', async () => {
+  await expect(pod(conn, 'kube-system', 'slow-pod')).toEventuallyBeReady({ timeout: '5m' });
+}, 3_000);
