@@ -11,63 +11,83 @@
  */
 import type { KubernetesObject, V1Node, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type { Connection } from '../client/index.ts';
-import type { Assertion, Predicate } from '../expect/index.ts';
+import { type Assertion, type Predicate, registerMochaRunnerTimeout } from '../expect/index.ts';
 import {
   type ConditionExpectation,
   consistently,
-  consistentlyNode,
-  consistentlyPod,
-  consistentlyPods,
-  consistentlyPvc,
-  eventually,
-  eventuallyNode,
-  eventuallyPod,
-  eventuallyPods,
-  eventuallyPvc,
   type ExpectationOptions,
+  eventually,
+  NodeExpectation,
+  nodeRef,
+  ObjectExpectation,
   type ObjectRef,
+  PodExpectation,
+  PodSetExpectation,
+  podRef,
+  podsRef,
+  PvcExpectation,
+  pvcRef,
   type RescheduledOrPendingOptions,
   type RescheduleOptions,
   type RescheduleOutcome,
   type Rescheduled,
+  SetExpectation,
+  type SetRef,
 } from '../matchers/index.ts';
 import type { TimeoutSpec } from '../timeouts/index.ts';
 
 const SUBJECT = Symbol.for('kubexpect.chai.subject');
 
-type Subject =
-  | { [SUBJECT]: 'pod'; conn: Connection; namespace: string; name: string }
-  | {
-      [SUBJECT]: 'pods';
-      conn: Connection;
-      namespace: string;
-      selector: { labelSelector?: string; fieldSelector?: string };
-    }
-  | { [SUBJECT]: 'pvc'; conn: Connection; namespace: string; name: string }
-  | { [SUBJECT]: 'node'; conn: Connection; name: string }
-  | { [SUBJECT]: 'object'; conn: Connection; ref: ObjectRef };
+type Mode = 'eventually' | 'consistently';
+
+/** Any kubexpect builder a subject stands for. */
+type Builder = ObjectExpectation<KubernetesObject, unknown> | SetExpectation<KubernetesObject, unknown>;
+
+/**
+ * What `expect(…)` is given: a reference (checked when made), the connection, and the builder it
+ * stands for in each mode — the same builder the entry points return, so nothing is dispatched by name.
+ */
+export interface Subject {
+  readonly [SUBJECT]: true;
+  readonly conn: Connection;
+  readonly ref: ObjectRef | SetRef;
+  builder(mode: Mode, options: ExpectationOptions): Builder;
+}
+
+function subject(
+  conn: Connection,
+  ref: ObjectRef | SetRef,
+  builder: (mode: Mode, options: ExpectationOptions) => Builder,
+): Subject {
+  return { [SUBJECT]: true, conn, ref, builder };
+}
 
 /** A pod, for `expect(pod(conn, ns, name)).to.soon…`. */
-export const pod = (conn: Connection, namespace: string, name: string): Subject => ({
-  [SUBJECT]: 'pod',
-  conn,
-  namespace,
-  name,
-});
+export const pod = (conn: Connection, namespace: string, name: string): Subject => {
+  const ref = podRef(namespace, name);
+  return subject(conn, ref, (mode, options) => new PodExpectation(conn, ref, mode, options) as Builder);
+};
 export const pods = (
   conn: Connection,
   namespace: string,
   selector: { labelSelector?: string; fieldSelector?: string },
-): Subject => ({ [SUBJECT]: 'pods', conn, namespace, selector });
-export const pvc = (conn: Connection, namespace: string, name: string): Subject => ({
-  [SUBJECT]: 'pvc',
-  conn,
-  namespace,
-  name,
-});
-export const node = (conn: Connection, name: string): Subject => ({ [SUBJECT]: 'node', conn, name });
+): Subject => {
+  const ref = podsRef(namespace, selector);
+  return subject(conn, ref, (mode, options) => new PodSetExpectation(conn, ref, mode, options) as Builder);
+};
+export const pvc = (conn: Connection, namespace: string, name: string): Subject => {
+  const ref = pvcRef(namespace, name);
+  return subject(conn, ref, (mode, options) => new PvcExpectation(conn, ref, mode, options) as Builder);
+};
+export const node = (conn: Connection, name: string): Subject => {
+  const ref = nodeRef(name);
+  return subject(conn, ref, (mode, options) => new NodeExpectation(conn, ref, mode, options) as Builder);
+};
 /** Any object reference (see objectRef/resourceKind in kubexpect). */
-export const object = (conn: Connection, ref: ObjectRef): Subject => ({ [SUBJECT]: 'object', conn, ref });
+export const object = (conn: Connection, ref: ObjectRef): Subject =>
+  subject(conn, ref, (mode, options) =>
+    mode === 'eventually' ? eventually(conn, ref, options) : consistently(conn, ref, options),
+  );
 
 /** The chain after `.soon` / `.always`. Methods resolve like the kubexpect entry points. */
 export interface KubeChain {
@@ -130,72 +150,56 @@ interface UtilsLike {
   flag(obj: object, key: string, value?: unknown): unknown;
 }
 
-type Mode = 'eventually' | 'consistently';
-
-// biome-ignore lint/suspicious/noExplicitAny: the builders differ per kind; each method checks the kind it needs.
-type AnyBuilder = any;
-
-function builder(subject: Subject, mode: Mode, options: ExpectationOptions, negate: boolean): AnyBuilder {
-  let b: AnyBuilder;
-  switch (subject[SUBJECT]) {
-    case 'pod':
-      b = (mode === 'eventually' ? eventuallyPod : consistentlyPod)(
-        subject.conn,
-        subject.namespace,
-        subject.name,
-        options,
-      );
-      break;
-    case 'pods':
-      b = (mode === 'eventually' ? eventuallyPods : consistentlyPods)(
-        subject.conn,
-        subject.namespace,
-        subject.selector,
-        options,
-      );
-      break;
-    case 'pvc':
-      b = (mode === 'eventually' ? eventuallyPvc : consistentlyPvc)(
-        subject.conn,
-        subject.namespace,
-        subject.name,
-        options,
-      );
-      break;
-    case 'node':
-      b = (mode === 'eventually' ? eventuallyNode : consistentlyNode)(subject.conn, subject.name, options);
-      break;
-    case 'object':
-      b = (mode === 'eventually' ? eventually : consistently)(subject.conn, subject.ref, options);
-      break;
-  }
-  return negate ? b.not : b;
+/** A chai method: the builder class it applies to, and the builder method it calls. */
+interface ChaiMethod {
+  readonly on: abstract new (...args: never[]) => Builder;
+  readonly call: (builder: Builder, args: readonly unknown[]) => Assertion<unknown>;
 }
 
-/** chai method name → kubexpect matcher method. */
-const METHODS: Record<string, string> = {
-  deleted: 'toBeDeleted',
-  pending: 'toBePending',
-  scheduled: 'toBeScheduled',
-  unschedulable: 'toBeUnschedulable',
-  running: 'toBeRunning',
-  ready: 'toBeReady',
-  onNode: 'toBeOnNode',
-  rescheduled: 'toBeRescheduled',
-  rescheduledOrPending: 'toBeRescheduledOrPending',
-  phase: 'toHavePhase',
-  condition: 'toHaveCondition',
-  satisfy: 'toSatisfy',
-  uid: 'toKeepUid',
-  bound: 'toBeBound',
-  cordoned: 'toBeCordoned',
-  count: 'toHaveCount',
-  readyPods: 'toAllBeReady',
-  offNode: 'toAllBeOffNode',
+function method<B extends Builder>(
+  on: abstract new (...args: never[]) => B,
+  call: (builder: B, args: readonly unknown[]) => Assertion<unknown>,
+): ChaiMethod {
+  return { on, call: call as ChaiMethod['call'] };
+}
+
+/** chai name → builder method; arguments are checked by the builder methods themselves. */
+const METHODS: Readonly<Record<string, ChaiMethod>> = {
+  exist: method(ObjectExpectation, (b) => b.toExist()),
+  deleted: method(ObjectExpectation, (b) => b.toBeDeleted()),
+  phase: method(ObjectExpectation, (b, [phase]) => b.toHavePhase(phase as string)),
+  condition: method(ObjectExpectation, (b, [type, expected]) =>
+    b.toHaveCondition(type as string, expected as ConditionExpectation | undefined),
+  ),
+  satisfy: method(ObjectExpectation, (b, [check, description]) =>
+    b.toSatisfy(check as Predicate<KubernetesObject>, description as string | undefined),
+  ),
+  uid: method(ObjectExpectation, (b, [baseline]) => b.toKeepUid(baseline as KubernetesObject | string)),
+  pending: method(PodExpectation, (b) => b.toBePending()),
+  scheduled: method(PodExpectation, (b) => b.toBeScheduled()),
+  unschedulable: method(PodExpectation, (b) => b.toBeUnschedulable()),
+  running: method(PodExpectation, (b) => b.toBeRunning()),
+  ready: method(PodExpectation, (b) => b.toBeReady()),
+  onNode: method(PodExpectation, (b, [name]) => b.toBeOnNode(name as string)),
+  rescheduled: method(PodExpectation, (b, [options]) => b.toBeRescheduled(options as RescheduleOptions)),
+  rescheduledOrPending: method(PodExpectation, (b, [options]) =>
+    b.toBeRescheduledOrPending(options as RescheduledOrPendingOptions),
+  ),
+  bound: method(PvcExpectation, (b) => b.toBeBound()),
+  cordoned: method(NodeExpectation, (b) => b.toBeCordoned()),
+  count: method(SetExpectation, (b, [n]) => b.toHaveCount(n as number)),
+  readyPods: method(PodSetExpectation, (b) => b.toAllBeReady()),
+  offNode: method(PodSetExpectation, (b, [name]) => b.toAllBeOffNode(name as string)),
 };
+
+/** `pod`, `node`, `pods` …: the subject as messages name it. */
+function subjectNoun(s: Subject): string {
+  return s.ref.kind === 'set' ? s.ref.resource.plural : s.ref.resource.kind.toLowerCase();
+}
 
 /** The plugin: `chai.use(kubexpectChai)`. */
 export function kubexpectChai(chaiStatic: object, chaiUtils: object): void {
+  registerMochaRunnerTimeout();
   const A = (chaiStatic as ChaiLike).Assertion;
   const utils = chaiUtils as UtilsLike;
   const modeOf = (a: object) => utils.flag(a, 'kubexpect.mode') as Mode | undefined;
@@ -210,19 +214,20 @@ export function kubexpectChai(chaiStatic: object, chaiUtils: object): void {
   };
   const run = (a: object, name: string, args: unknown[]) => {
     const mode = modeOf(a)!;
-    const subject = subjectOf(a, name);
+    const s = subjectOf(a, name);
     const options: ExpectationOptions = {};
     const t = utils.flag(a, 'kubexpect.time') as TimeoutSpec | undefined;
     if (t !== undefined) {
       if (mode === 'eventually') options.timeout = t;
       else options.for = t;
     }
-    const b = builder(subject, mode, options, !!utils.flag(a, 'negate'));
-    const method = name === 'exist' ? 'toExist' : (METHODS[name] ?? name);
-    if (typeof b[method] !== 'function') {
-      throw new TypeError(`kubexpect/chai: .${name}() does not apply to a ${subject[SUBJECT]} subject`);
+    const m = METHODS[name];
+    const built = s.builder(mode, options);
+    if (!m || !(built instanceof m.on)) {
+      throw new TypeError(`kubexpect/chai: .${name}() does not apply to a ${subjectNoun(s)} subject`);
     }
-    return b[method](...args);
+    const b = utils.flag(a, 'negate') ? (built.not as Builder) : built;
+    return m.call(b, args);
   };
 
   A.addProperty('soon', function (this: object) {
@@ -274,5 +279,10 @@ export function kubexpectChai(chaiStatic: object, chaiUtils: object): void {
         return run(this, 'exist', []) as unknown;
       }) as never,
   );
-  for (const name of Object.keys(METHODS)) define(name, (a, args) => run(a, name, args));
+  for (const name of Object.keys(METHODS)) {
+    if (name !== 'exist') define(name, (a, args) => run(a, name, args));
+  }
 }
+
+// Under mocha, a wait whose budget outlasts the test's timeout says so at once (see lib/expect/runner-timeout.ts).
+registerMochaRunnerTimeout();

@@ -26,7 +26,7 @@ export function mochaRunnerTimeout(): RunnerTimeout | undefined {
   const ms = current.test.timeout();
   // 0 (or a huge value, mocha's "disabled") means no timeout.
   if (typeof ms !== 'number' || ms <= 0 || ms >= 2 ** 31 - 1) return undefined;
-  return { runner: 'mocha', remainingMs: ms - (Date.now() - current.startedAt), fix: FIX };
+  return { runner: 'mocha', remainingMs: ms - (Date.now() - current.startedAt), timeoutMs: ms, fix: FIX };
 }
 
 /** Root hooks for mocha's `--require` (root hook plugin): `export { mochaHooks } from …`. */

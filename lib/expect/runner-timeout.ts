@@ -11,6 +11,8 @@ export interface RunnerTimeout {
   readonly runner: string;
   /** Time left before the runner stops the current test (ms); Infinity when it has no timeout. */
   readonly remainingMs: number;
+  /** The test's timeout as configured (ms), when known: what the budget is compared with. */
+  readonly timeoutMs?: number;
   /** How to give a test more time in this runner, e.g. `raise it with this.timeout('3m') …`. */
   readonly fix: string;
 }
@@ -42,8 +44,14 @@ export function runnerTimeoutHint(budget: ResolvedTimeout): string | undefined {
     return undefined;
   }
   if (!t || typeof t.remainingMs !== 'number' || !Number.isFinite(t.remainingMs)) return undefined;
-  const needed = budget.ms + DEADLINE_GRACE_MS;
-  if (t.remainingMs >= needed) return undefined;
+  // The configured timeout is compared when known: a test given as long as the budget is not told
+  // off for the few milliseconds already spent.
+  const shorter =
+    typeof t.timeoutMs === 'number' && Number.isFinite(t.timeoutMs)
+      ? t.timeoutMs < budget.ms
+      : t.remainingMs < budget.ms;
+  if (!shorter) return undefined;
   const left = formatDuration(Math.max(0, t.remainingMs));
-  return `${t.runner}'s timeout stops this test in ${left}, before this wait's budget of ${budget.label} ends (it needs at least ${formatDuration(needed)}), and ${t.runner} will then report only its own timeout; ${t.fix}`;
+  const needed = formatDuration(budget.ms + DEADLINE_GRACE_MS);
+  return `${t.runner}'s timeout stops this test in ${left}, before this wait's budget of ${budget.label} ends (it needs at least ${needed}), and ${t.runner} will then report only its own timeout; ${t.fix}`;
 }

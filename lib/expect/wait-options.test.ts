@@ -126,14 +126,16 @@ describe("the test runner's own timeout", () => {
     );
   });
 
-  it('says nothing when the budget fits', function () {
-    this.timeout(120_000);
+  it('says nothing when the budget fits, or equals the test timeout', function () {
+    this.timeout(60_000);
     expect(runnerTimeoutHint(resolveTimeout('10s'))).to.equal(undefined);
+    expect(runnerTimeoutHint(resolveTimeout('60s'))).to.equal(undefined);
   });
 
   it('takes any provider, e.g. for Jest or Vitest, and ignores one that throws', () => {
     try {
       setRunnerTimeoutSource(() => ({ runner: 'jest', remainingMs: 5000, fix: 'set testTimeout' }));
+      expect(runnerTimeoutHint(resolveTimeout('3s'))).to.equal(undefined);
       expect(runnerTimeoutHint(resolveTimeout('30s'))).to.equal(
         "jest's timeout stops this test in 5s, before this wait's budget of 30s ends (it needs at least 32s), and jest will then report only its own timeout; set testTimeout",
       );
