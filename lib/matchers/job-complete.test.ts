@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventuallyJob } from './index.ts';
 import { failureOf, gist, useSim } from './testing/sim-fixture.ts';
-import { createJob, setJobStatus } from './testing/workload-fixture.ts';
+import { createJob, setJobStatus, usePresetSim } from './testing/workload-fixture.ts';
 
 describe('eventuallyJob().toComplete', () => {
   const f = useSim('m-job-complete');
@@ -56,5 +56,25 @@ describe('eventuallyJob().toComplete', () => {
     expect(gist(message)).to.equal(
       'Timed out after T of 300ms: expected job m-job-complete/j3 to complete.\n  last seen: 1 active, 0 succeeded, 1 failed',
     );
+  });
+
+  describe('with the simulator’s Job controller', () => {
+    const real = usePresetSim('m-job-real');
+
+    it('passes when the Job’s pod succeeds', async () => {
+      await createJob(real, 'migrate');
+      const job = await eventuallyJob(real.conn, real.ns, 'migrate', { timeout: '60s' }).toComplete();
+      expect(job.status?.succeeded).to.equal(1);
+    });
+
+    it('fails at once with the reason when the pods keep failing', async () => {
+      await createJob(real, 'broken', { exitCode: 1 });
+      const message = await failureOf(
+        eventuallyJob(real.conn, real.ns, 'broken', { timeout: '60s' }).toComplete(),
+      );
+      expect(gist(message)).to.match(
+        /^Gave up after T of 1m: expected job m-job-real\/broken to complete, and that can no longer happen\.\n {2}last seen: it failed: 0 active, 0 succeeded, 2 failed, (Failed|FailureTarget) \(BackoffLimitExceeded: Job has reached the specified backoff limit\)$/,
+      );
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventuallyJob } from './index.ts';
 import { failureOf, gist, useSim } from './testing/sim-fixture.ts';
-import { createJob, setJobStatus } from './testing/workload-fixture.ts';
+import { createJob, setJobStatus, usePresetSim } from './testing/workload-fixture.ts';
 
 const backoff = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
 
@@ -55,5 +55,15 @@ describe('eventuallyJob().toFail', () => {
       TypeError,
       "toFail: unknown option 'reson'; known: reason",
     );
+  });
+
+  describe('with the simulator’s Job controller', () => {
+    const real = usePresetSim('m-job-failed-real');
+
+    it('resolves to BackoffLimitExceeded when the pods keep failing', async () => {
+      await createJob(real, 'crash', { exitCode: 2 });
+      const { reason } = await eventuallyJob(real.conn, real.ns, 'crash', { timeout: '60s' }).toFail();
+      expect(reason).to.equal('BackoffLimitExceeded');
+    });
   });
 });

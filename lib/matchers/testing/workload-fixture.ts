@@ -50,14 +50,24 @@ const template = (app: string) => ({
   spec: { containers: [{ name: 'c', image: 'busybox' }] },
 });
 
-export async function createJob(f: Target, name: string): Promise<V1Job> {
+/** A Job of one pod; `exitCode` is the simulated container's exit code (the simulator reads the annotation). */
+export async function createJob(
+  f: Target,
+  name: string,
+  options: { exitCode?: number } = {},
+): Promise<V1Job> {
+  const annotations =
+    options.exitCode === undefined ? undefined : { 'sim.kubexpect.io/exit-code': String(options.exitCode) };
   return f.conn.batch.createNamespacedJob({
     namespace: f.ns,
     body: {
       metadata: { name },
       spec: {
         backoffLimit: 1,
-        template: { ...template(name), spec: { ...template(name).spec, restartPolicy: 'Never' } },
+        template: {
+          metadata: { labels: { app: name }, annotations },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] },
+        },
       },
     },
   });
