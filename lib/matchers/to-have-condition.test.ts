@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { resourceKind } from '../observe/index.ts';
-import { eventually, eventuallyNode, eventuallyPod, objectRef } from './index.ts';
+import { consistently, eventually, eventuallyNode, eventuallyPod, objectRef } from './index.ts';
 import { createNode, createPod, failureOf, gist, setPodStatus, useSim } from './testing/sim-fixture.ts';
 import {
   createWidget,
@@ -111,6 +111,23 @@ describe('toHaveCondition', () => {
         message: /replicas/,
         observedGeneration: 1,
       });
+    });
+
+    it('with consistently and .not, catches a condition that went False for a moment ("never passed through")', async () => {
+      await createWidget(f, 'w4', { size: 1 });
+      await setWidgetStatus(f, 'w4', ready(1));
+      const holding = consistently(f.conn, objectRef(widgets, f.ns, 'w4'), { for: '3s' }).not.toHaveCondition(
+        'Ready',
+        { status: 'False' },
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      await setWidgetStatus(f, 'w4', ready(1, 'False'));
+      await setWidgetStatus(f, 'w4', ready(1));
+      const message = await failureOf(holding);
+      expect(gist(message)).to.equal(
+        'Failed after T of 3s: expected widget m-cond/w4 not to have condition Ready=False throughout, but it was not.\n' +
+          '  violation: Ready=False (reason Reconciling: all replicas serve traffic)',
+      );
     });
 
     it('rejects unknown options and bad generations at the call', () => {
