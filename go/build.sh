@@ -61,17 +61,20 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 
 build etcd etcd "" go.etcd.io/etcd/server/v3
-mv "$staging/v3" "$staging/etcd" 2>/dev/null || true
+# go build names a major-version module's binary after the element before /v3: "server".
+mv "$staging/server" "$staging/etcd"
 build kwok kwok "-X sigs.k8s.io/kwok/pkg/consts.Version=${kwok_version#v} -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${kube_version#v}" \
   sigs.k8s.io/kwok/cmd/kwok
 build kubernetes kube "$version_flags" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 
-# kwok's default stages (node initialise and lease heartbeat, pod ready, complete and delete) are
-# data in its module: take them from the module cache, as the version go.sum pins.
+# kwok's default stages (kustomize/stage/fast, what kwokctl runs: node initialise and lease
+# heartbeat, pod ready, complete and delete) are data in its module: take them from the module
+# cache, as the version go.sum pins. (pod/general's pod-ready waits for an Initialized condition
+# that only its pod-create stage sets, so pods would never start without the whole general set.)
 stages=$(cd "$here/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
 for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
-  pod/general/pod-ready.yaml pod/general/pod-complete.yaml pod/general/pod-delete.yaml; do
+  pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
   cat "$stages/$f"; printf '\n---\n'
 done > "$staging/kwok-stages.yaml"
 

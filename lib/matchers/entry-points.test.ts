@@ -3,6 +3,7 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { connect } from '../client/index.ts';
 import { KubeAssertionError } from '../expect/index.ts';
+import { simOf, simOnlyIt } from '../controlplane/testing/test-target.ts';
 import { FlakyProxy } from '../observe/testing/flaky-proxy.ts';
 import { consistentlyPod, eventually, eventuallyPod, eventuallyPods, objectRef, PODS } from '../index.ts';
 import { createPod, deletePod, setPodStatus, sleep, useSim } from './testing/sim-fixture.ts';
@@ -135,23 +136,27 @@ describe('eventually and consistently', () => {
     );
   });
 
-  it('fails in under a second when the credentials are rejected, without printing them', async () => {
-    const token = f.cluster.kubeconfig.match(/token: (\S+)/)![1]!;
-    const bad = await connect({ kubeconfig: f.cluster.kubeconfig.replace(token, 'not-the-token') });
-    try {
-      const started = Date.now();
-      const err = await eventuallyPod(bad, f.ns, 'x', { timeout: '1m' })
-        .toBeReady()
-        .catch((e: unknown) => e);
-      expect(Date.now() - started).to.be.below(1000);
-      expect((err as Error).message).to.include(
-        'the API server did not accept the credentials (401 Unauthorized)',
-      );
-      expect((err as Error).message).not.to.include('not-the-token');
-    } finally {
-      bad.close();
-    }
-  });
+  simOnlyIt(
+    'fails in under a second when the credentials are rejected, without printing them',
+    'edits the embedded cluster bearer token; the real 401 is checked in lib/controlplane',
+    async () => {
+      const token = f.cluster.kubeconfig.match(/token: (\S+)/)![1]!;
+      const bad = await connect({ kubeconfig: f.cluster.kubeconfig.replace(token, 'not-the-token') });
+      try {
+        const started = Date.now();
+        const err = await eventuallyPod(bad, f.ns, 'x', { timeout: '1m' })
+          .toBeReady()
+          .catch((e: unknown) => e);
+        expect(Date.now() - started).to.be.below(1000);
+        expect((err as Error).message).to.include(
+          'the API server did not accept the credentials (401 Unauthorized)',
+        );
+        expect((err as Error).message).not.to.include('not-the-token');
+      } finally {
+        bad.close();
+      }
+    },
+  );
 
   it('rejects bad options at the call, before any waiting', () => {
     expect(() => eventuallyPod(f.conn, f.ns, 'x', { timeout: 'forever' as never })).to.throw(
@@ -180,17 +185,21 @@ describe('eventually and consistently', () => {
     );
   });
 
-  it('shares one watch between assertions on the same namespace and closes it when they end', async () => {
-    await createPod(f, 'share-a');
-    await createPod(f, 'share-b');
-    const before = f.cluster.requestCounts().watch ?? 0;
-    await Promise.all([
-      eventuallyPod(f.conn, f.ns, 'share-a', { timeout: '2s' }).toExist(),
-      eventuallyPod(f.conn, f.ns, 'share-b', { timeout: '2s' }).toExist(),
-    ]);
-    expect((f.cluster.requestCounts().watch ?? 0) - before).to.be.at.most(1);
-    expect(f.conn.openCount).to.equal(0);
-  });
+  simOnlyIt(
+    'shares one watch between assertions on the same namespace and closes it when they end',
+    'counts requests inside the simulator',
+    async () => {
+      await createPod(f, 'share-a');
+      await createPod(f, 'share-b');
+      const before = simOf(f.cluster).requestCounts().watch ?? 0;
+      await Promise.all([
+        eventuallyPod(f.conn, f.ns, 'share-a', { timeout: '2s' }).toExist(),
+        eventuallyPod(f.conn, f.ns, 'share-b', { timeout: '2s' }).toExist(),
+      ]);
+      expect((simOf(f.cluster).requestCounts().watch ?? 0) - before).to.be.at.most(1);
+      expect(f.conn.openCount).to.equal(0);
+    },
+  );
 
   it('works on any resource through the generic eventually()', async () => {
     await createPod(f, 'gen', { nodeName: 'n3' });
@@ -201,48 +210,56 @@ describe('eventually and consistently', () => {
     expect(pod.metadata?.name).to.equal('gen');
   });
 
-  it('gives the right verdict through injected 503s and dropped watches', async () => {
-    const proxy = new FlakyProxy();
-    const url = await proxy.start(f.cluster.url);
-    const flaky = await connect({ kubeconfig: proxy.rewrite(f.cluster.kubeconfig, url) });
-    try {
-      await createPod(f, 'faulty', { nodeName: 'n1' });
-      proxy.fail({ kind: 'list', count: 2, status: 503, retryAfterSeconds: 0 });
-      proxy.fail({ kind: 'get', count: 1, status: 429, retryAfterSeconds: 0 });
-      const waiting = eventuallyPod(flaky, f.ns, 'faulty', { timeout: '5s', poll: '200ms' }).toBeReady();
-      await sleep(300);
-      proxy.dropWatches();
-      await setPodStatus(f, 'faulty', { phase: 'Running', ready: false });
-      proxy.dropWatches();
-      await sleep(50);
-      await setPodStatus(f, 'faulty', { phase: 'Running', ready: true });
-      const pod = await waiting;
-      expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True');
-      expect(proxy.seen.failed).to.equal(3);
-    } finally {
-      flaky.close();
-      await proxy.stop();
-    }
-  });
+  simOnlyIt(
+    'gives the right verdict through injected 503s and dropped watches',
+    'the fault proxy speaks plain HTTP',
+    async () => {
+      const proxy = new FlakyProxy();
+      const url = await proxy.start(f.cluster.url);
+      const flaky = await connect({ kubeconfig: proxy.rewrite(f.cluster.kubeconfig, url) });
+      try {
+        await createPod(f, 'faulty', { nodeName: 'n1' });
+        proxy.fail({ kind: 'list', count: 2, status: 503, retryAfterSeconds: 0 });
+        proxy.fail({ kind: 'get', count: 1, status: 429, retryAfterSeconds: 0 });
+        const waiting = eventuallyPod(flaky, f.ns, 'faulty', { timeout: '5s', poll: '200ms' }).toBeReady();
+        await sleep(300);
+        proxy.dropWatches();
+        await setPodStatus(f, 'faulty', { phase: 'Running', ready: false });
+        proxy.dropWatches();
+        await sleep(50);
+        await setPodStatus(f, 'faulty', { phase: 'Running', ready: true });
+        const pod = await waiting;
+        expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True');
+        expect(proxy.seen.failed).to.equal(3);
+      } finally {
+        flaky.close();
+        await proxy.stop();
+      }
+    },
+  );
 
-  it('reports the last transient API error when a wait times out through faults', async () => {
-    const proxy = new FlakyProxy();
-    const url = await proxy.start(f.cluster.url);
-    const flaky = await connect({ kubeconfig: proxy.rewrite(f.cluster.kubeconfig, url) });
-    try {
-      await createPod(f, 'faulty2');
-      proxy.fail({ kind: 'watch', count: 100, status: 503 });
-      const err = await eventuallyPod(flaky, f.ns, 'faulty2', { timeout: '600ms', poll: '100ms' })
-        .toBeRunning()
-        .catch((e: unknown) => e);
-      expect((err as Error).message).to.match(
-        /\n {2}last API error: watch pods in engine: 503 ServiceUnavailable: injected failure 503 \(at \+\d\.\d{3}s\)\n/,
-      );
-    } finally {
-      flaky.close();
-      await proxy.stop();
-    }
-  });
+  simOnlyIt(
+    'reports the last transient API error when a wait times out through faults',
+    'the fault proxy speaks plain HTTP',
+    async () => {
+      const proxy = new FlakyProxy();
+      const url = await proxy.start(f.cluster.url);
+      const flaky = await connect({ kubeconfig: proxy.rewrite(f.cluster.kubeconfig, url) });
+      try {
+        await createPod(f, 'faulty2');
+        proxy.fail({ kind: 'watch', count: 100, status: 503 });
+        const err = await eventuallyPod(flaky, f.ns, 'faulty2', { timeout: '600ms', poll: '100ms' })
+          .toBeRunning()
+          .catch((e: unknown) => e);
+        expect((err as Error).message).to.match(
+          /\n {2}last API error: watch pods in engine: 503 ServiceUnavailable: injected failure 503 \(at \+\d\.\d{3}s\)\n/,
+        );
+      } finally {
+        flaky.close();
+        await proxy.stop();
+      }
+    },
+  );
 
   it('tells a recreated pod from the original by UID across deletion', async () => {
     await createPod(f, 'again', { nodeName: 'n1' });

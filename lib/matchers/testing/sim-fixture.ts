@@ -1,15 +1,20 @@
 /**
- * Test plumbing for the matcher tests: a bare embedded API server (no controllers), a connection,
- * one namespace per test file, and small writers that drive pods, claims and nodes through states
- * over the API, the way controllers would.
+ * Test plumbing for the matcher tests: a bare embedded API server (no controllers), or with
+ * KUBEXPECT_TEST_TARGET=controlplane a bare real control plane (API server and controller-manager,
+ * no scheduler, no kubelets); a connection, one namespace per test file, and small writers that
+ * drive pods, claims and nodes through states over the API, the way controllers would.
  */
 import type { V1Pod, V1PodCondition } from '@kubernetes/client-node';
 import { type Connection, connect } from '../../client/index.ts';
 import { setWatchCacheDefaults } from '../../observe/index.ts';
-import { type Cluster, startCluster } from '../../sim/index.ts';
+import {
+  CONTROLPLANE_HOOK_TIMEOUT_MS,
+  startTestCluster,
+  type TestCluster,
+} from '../../controlplane/testing/test-target.ts';
 
 export interface SimFixture {
-  cluster: Cluster;
+  cluster: TestCluster;
   conn: Connection;
   ns: string;
 }
@@ -17,14 +22,16 @@ export interface SimFixture {
 /** Registers before/after hooks and returns the fixture, filled in once `before` ran. */
 export function useSim(ns: string): SimFixture {
   const fixture = {} as SimFixture;
-  before(async () => {
+  before(async function () {
+    this.timeout(CONTROLPLANE_HOOK_TIMEOUT_MS);
     setWatchCacheDefaults({ pollIntervalMs: 200 });
-    fixture.cluster = await startCluster({ seed: 7, token: true });
+    fixture.cluster = await startTestCluster({ seed: 7, token: true });
     fixture.conn = await connect({ kubeconfig: fixture.cluster.kubeconfig });
     fixture.ns = ns;
     await fixture.conn.core.createNamespace({ body: { metadata: { name: ns } } });
   });
-  after(async () => {
+  after(async function () {
+    this.timeout(60_000);
     fixture.conn?.close();
     await fixture.cluster?.stop();
   });
