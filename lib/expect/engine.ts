@@ -116,8 +116,11 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${String(v).slice(0, 40)}`;
 }
 
-/** A matcher that needs an asynchronous look at the cluster first (expect: 'auto' asks the storage profile). */
-export type LaterMatcher<S, R> = () => Promise<MatcherDefinition<S, R>>;
+/**
+ * A matcher that needs an asynchronous look at the cluster first (expect: 'auto' asks the storage
+ * profile). The look runs inside the wait's budget; `expectation` names what is awaited meanwhile.
+ */
+export type LaterMatcher<S, R> = (() => Promise<MatcherDefinition<S, R>>) & { readonly expectation?: string };
 
 interface RunContext<S, R> {
   mode: 'eventually' | 'consistently';
@@ -209,7 +212,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
           new KubeAssertionError({
             kind,
             subject,
-            expectation: matcher?.expectation ?? `to pass ${ctx.description}`,
+            expectation: matcher?.expectation ?? pendingExpectation(ctx),
             mode,
             // Measured when the failure is made, after the events read: the time the wait really took.
             elapsedMs: Date.now() - started,
@@ -380,6 +383,13 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
     else if (observation.synced) judge(observation.state());
     if (!done) schedule();
   });
+}
+
+/** What a wait whose matcher is still being worked out expects, in words. */
+function pendingExpectation<S, R>(ctx: RunContext<S, R>): string {
+  const m = ctx.matcher;
+  if (typeof m === 'function' && typeof m.expectation === 'string') return m.expectation;
+  return `to satisfy ${ctx.description.slice(ctx.description.lastIndexOf('.') + 1)}`;
 }
 
 function reasonOf(signal: AbortSignal): string {

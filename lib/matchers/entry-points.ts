@@ -4,7 +4,7 @@
  * reference, which kind-specific helpers (e.g. CNPG clusters) build on.
  */
 import type { KubernetesObject, V1Node, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
-import type { Connection } from '../client/index.ts';
+import { type Connection, currentCallScope } from '../client/index.ts';
 import type { Assertion, MatcherDefinition, ObjectState } from '../expect/index.ts';
 import {
   checkConnection,
@@ -95,17 +95,26 @@ export class PodExpectation extends ObjectExpectation<V1Pod, PodExpectation> {
       );
     }
     const { namespace, name } = this.ref;
-    return this.toMatchLater('toBeRescheduledOrPending', async () => {
-      const pod = options.baseline ?? (await this.conn.findPod(namespace!, name));
-      const answer = await resolver({
-        conn: this.conn,
-        namespace: namespace!,
-        name,
-        pod,
-        from: options.from,
-      });
-      return withBaseline(toBeRescheduledOrPending(options, answer.expect, answer.because), options.baseline);
-    });
+    // Runs inside the wait's budget: every API call in it carries the wait's deadline.
+    return this.toMatchLater(
+      'toBeRescheduledOrPending',
+      async () => {
+        const pod = options.baseline ?? (await this.conn.findPod(namespace!, name));
+        const answer = await resolver({
+          conn: this.conn,
+          namespace: namespace!,
+          name,
+          pod,
+          from: options.from,
+          signal: currentCallScope()?.signal,
+        });
+        return withBaseline(
+          toBeRescheduledOrPending(options, answer.expect, answer.because),
+          options.baseline,
+        );
+      },
+      direct.expectation,
+    );
   }
 }
 

@@ -103,12 +103,17 @@ abstract class Expectation<S, Self> {
   }
 
   /** Like toMatch, for matchers that need an asynchronous look at the cluster first (eventually only). */
-  protected toMatchLater<R>(name: string, build: () => Promise<MatcherDefinition<S, R>>): Assertion<R> {
+  protected toMatchLater<R>(
+    name: string,
+    build: () => Promise<MatcherDefinition<S, R>>,
+    expectation?: string,
+  ): Assertion<R> {
     if (this.mode !== 'eventually')
       throw new TypeError(`${name} is an eventually matcher; it cannot be used with consistently`);
     if (this.negated)
       throw new TypeError(`${name} cannot be negated with .not: it already names every acceptable outcome`);
-    return eventuallyMatch(`${this.mode}${this.label}.${name}()`, () => this.open(), build, this.wait);
+    const later = expectation === undefined ? build : Object.assign(() => build(), { expectation });
+    return eventuallyMatch(`${this.mode}${this.label}.${name}()`, () => this.open(), later, this.wait);
   }
 }
 

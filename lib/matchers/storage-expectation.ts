@@ -18,6 +18,8 @@ export interface StorageExpectationRequest {
   /** The pod (the baseline when given, else as read when the wait began; undefined if absent). */
   pod: V1Pod | undefined;
   from: string;
+  /** The wait's deadline: aborts when its budget runs out or it is stopped. Calls through `conn` carry it already. */
+  signal?: AbortSignal;
 }
 
 export interface StorageExpectationAnswer {
