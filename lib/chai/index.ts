@@ -9,14 +9,31 @@
  *   await chai.expect(pod(conn, ns, 'web-0')).to.always.be.onNode('worker-2').during('10s');  // see during()
  *   await chai.expect(pods(conn, ns, { labelSelector: 'app=db' })).to.soon.have.count(3);
  */
-import type { KubernetesObject, V1Node, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  KubernetesObject,
+  V1Deployment,
+  V1Job,
+  V1Node,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
 import type { Connection } from '../client/index.ts';
 import { type Assertion, type Predicate, registerMochaRunnerTimeout } from '../expect/index.ts';
 import {
   type ConditionExpectation,
   consistently,
+  DeploymentExpectation,
+  deploymentRef,
+  type EventQuery,
+  EventsExpectation,
   type ExpectationOptions,
   eventually,
+  type JobFailure,
+  type JobFailureExpectation,
+  JobExpectation,
+  jobRef,
   NodeExpectation,
   nodeRef,
   ObjectExpectation,
@@ -28,11 +45,15 @@ import {
   PvcExpectation,
   pvcRef,
   type RescheduledOrPendingOptions,
+  type ReuseClaimsOptions,
   type RescheduleOptions,
   type RescheduleOutcome,
   type Rescheduled,
   SetExpectation,
   type SetRef,
+  type Shape,
+  StatefulSetExpectation,
+  statefulSetRef,
 } from '../matchers/index.ts';
 import type { TimeoutSpec } from '../timeouts/index.ts';
 
@@ -83,6 +104,35 @@ export const node = (conn: Connection, name: string): Subject => {
   const ref = nodeRef(name);
   return subject(conn, ref, (mode, options) => new NodeExpectation(conn, ref, mode, options) as Builder);
 };
+export const deployment = (conn: Connection, namespace: string, name: string): Subject => {
+  const ref = deploymentRef(namespace, name);
+  return subject(
+    conn,
+    ref,
+    (mode, options) => new DeploymentExpectation(conn, ref, mode, options) as Builder,
+  );
+};
+export const statefulSet = (conn: Connection, namespace: string, name: string): Subject => {
+  const ref = statefulSetRef(namespace, name);
+  return subject(
+    conn,
+    ref,
+    (mode, options) => new StatefulSetExpectation(conn, ref, mode, options) as Builder,
+  );
+};
+export const job = (conn: Connection, namespace: string, name: string): Subject => {
+  const ref = jobRef(namespace, name);
+  return subject(conn, ref, (mode, options) => new JobExpectation(conn, ref, mode, options) as Builder);
+};
+/** Events about an object: `expect(events(conn, ns, { involvedObject, reason })).to.soon.be.emitted()`. */
+export const events = (conn: Connection, namespace: string, query: EventQuery): Subject => {
+  const { ref } = new EventsExpectation(conn, namespace, query, 'eventually'); // checks the query now
+  return subject(
+    conn,
+    ref,
+    (mode, options) => new EventsExpectation(conn, namespace, query, mode, options) as Builder,
+  );
+};
 /** Any object reference (see objectRef/resourceKind in kubexpect). */
 export const object = (conn: Connection, ref: ObjectRef): Subject =>
   subject(conn, ref, (mode, options) =>
@@ -122,6 +172,17 @@ export interface KubeChain {
   count(n: number): Assertion<KubernetesObject[]>;
   readyPods(): Assertion<V1Pod[]>;
   offNode(node: string): Assertion<V1Pod[]>;
+  /** Any object: a partial shape; the failure shows the differing paths. */
+  matchObject(shape: { readonly [key: string]: Shape }): Assertion<KubernetesObject>;
+  /** Deployments and StatefulSets: what `kubectl rollout status` checks. */
+  rolledOut(): Assertion<V1Deployment | V1StatefulSet>;
+  available(): Assertion<V1Deployment>;
+  complete(): Assertion<V1Job>;
+  failed(expected?: JobFailureExpectation): Assertion<JobFailure>;
+  emitted(): Assertion<CoreV1Event[]>;
+  /** Pods and sets of pods: no container restarted. */
+  keepRestartCounts(baseline?: V1Pod): Assertion<V1Pod | V1Pod[]>;
+  reuseClaims(options: ReuseClaimsOptions): Assertion<V1Pod>;
 }
 
 declare global {
@@ -163,8 +224,8 @@ function method<B extends Builder>(
   return { on, call: call as ChaiMethod['call'] };
 }
 
-/** chai name → builder method; arguments are checked by the builder methods themselves. */
-const METHODS: Readonly<Record<string, ChaiMethod>> = {
+/** chai name → builder method (one per builder class it applies to); arguments are checked by the builder methods. */
+const METHODS: Readonly<Record<string, ChaiMethod | readonly ChaiMethod[]>> = {
   exist: method(ObjectExpectation, (b) => b.toExist()),
   deleted: method(ObjectExpectation, (b) => b.toBeDeleted()),
   phase: method(ObjectExpectation, (b, [phase]) => b.toHavePhase(phase as string)),
@@ -179,7 +240,7 @@ const METHODS: Readonly<Record<string, ChaiMethod>> = {
   scheduled: method(PodExpectation, (b) => b.toBeScheduled()),
   unschedulable: method(PodExpectation, (b) => b.toBeUnschedulable()),
   running: method(PodExpectation, (b) => b.toBeRunning()),
-  ready: method(PodExpectation, (b) => b.toBeReady()),
+  ready: [method(PodExpectation, (b) => b.toBeReady()), method(StatefulSetExpectation, (b) => b.toBeReady())],
   onNode: method(PodExpectation, (b, [name]) => b.toBeOnNode(name as string)),
   rescheduled: method(PodExpectation, (b, [options]) => b.toBeRescheduled(options as RescheduleOptions)),
   rescheduledOrPending: method(PodExpectation, (b, [options]) =>
@@ -190,6 +251,20 @@ const METHODS: Readonly<Record<string, ChaiMethod>> = {
   count: method(SetExpectation, (b, [n]) => b.toHaveCount(n as number)),
   readyPods: method(PodSetExpectation, (b) => b.toAllBeReady()),
   offNode: method(PodSetExpectation, (b, [name]) => b.toAllBeOffNode(name as string)),
+  matchObject: method(ObjectExpectation, (b, [shape]) => b.toMatchObject(shape as { [key: string]: Shape })),
+  rolledOut: [
+    method(DeploymentExpectation, (b) => b.toBeRolledOut()),
+    method(StatefulSetExpectation, (b) => b.toBeRolledOut()),
+  ],
+  available: method(DeploymentExpectation, (b) => b.toBeAvailable()),
+  complete: method(JobExpectation, (b) => b.toComplete()),
+  failed: method(JobExpectation, (b, [expected]) => b.toFail(expected as JobFailureExpectation | undefined)),
+  emitted: method(EventsExpectation, (b) => b.toBeEmitted()),
+  keepRestartCounts: [
+    method(PodExpectation, (b, [baseline]) => b.toKeepRestartCounts(baseline as V1Pod | undefined)),
+    method(PodSetExpectation, (b) => b.toAllKeepRestartCounts()),
+  ],
+  reuseClaims: method(PodExpectation, (b, [options]) => b.toReuseClaims(options as ReuseClaimsOptions)),
 };
 
 /** `pod`, `node`, `pods` …: the subject as messages name it. */
@@ -207,7 +282,7 @@ export function kubexpectChai(chaiStatic: object, chaiUtils: object): void {
     const s = utils.flag(a, 'object') as Subject | undefined;
     if (!s || typeof s !== 'object' || !(SUBJECT in s)) {
       throw new TypeError(
-        `kubexpect/chai: .${name} needs a subject from pod(), pods(), pvc(), node() or object()`,
+        `kubexpect/chai: .${name} needs a subject from pod(), pods(), pvc(), node(), deployment(), statefulSet(), job(), events() or object()`,
       );
     }
     return s;
@@ -221,9 +296,9 @@ export function kubexpectChai(chaiStatic: object, chaiUtils: object): void {
       if (mode === 'eventually') options.timeout = t;
       else options.for = t;
     }
-    const m = METHODS[name];
     const built = s.builder(mode, options);
-    if (!m || !(built instanceof m.on)) {
+    const m = [METHODS[name] ?? []].flat().find((c) => built instanceof c.on);
+    if (!m) {
       throw new TypeError(`kubexpect/chai: .${name}() does not apply to a ${subjectNoun(s)} subject`);
     }
     const b = utils.flag(a, 'negate') ? (built.not as Builder) : built;
