@@ -10,6 +10,7 @@ import {
   badRequest,
   conflict,
   expired,
+  type FieldError,
   forbidden,
   invalid,
   methodNotAllowed,
@@ -27,6 +28,7 @@ import {
 } from './list-options.ts';
 import { DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
 import { validateObjectMeta } from './metadata.ts';
+import { type DecodeOptions, decodeWrite } from './validation/field-validation.ts';
 import { forbiddenForce, type PatchType, patchObject } from './patch.ts';
 import type { Registry } from './registry.ts';
 import { apiVersionOf, resourceKey, type ResourceType, type StrategyContext, type Verb } from './resource.ts';
@@ -49,7 +51,7 @@ import {
   type WatchEvent,
 } from './types.ts';
 
-export interface WriteContext {
+export interface WriteContext extends DecodeOptions {
   /** Who is writing: a field manager name (kubectl, kubelet, scheduler, …). */
   fieldManager?: string;
   dryRun?: boolean;
@@ -368,14 +370,23 @@ export class Api {
     return obj;
   }
 
-  private validate(rt: ResourceType, obj: KObject, old: KObject | undefined): void {
+  private validate(
+    rt: ResourceType,
+    obj: KObject,
+    old: KObject | undefined,
+    decoded: FieldError[] = [],
+  ): void {
     const errors = [...validateObjectMeta(obj.metadata, rt.namespaced), ...(rt.validate?.(obj, old) ?? [])];
+    for (const e of decoded) {
+      if (!errors.some((x) => x.field === e.field && x.type === e.type)) errors.push(e);
+    }
     if (errors.length > 0) throw invalid(rt.kind, rt.group, obj.metadata.name ?? '', errors);
   }
 
   create(rt: ResourceType, namespace: string | undefined, body: unknown, ctx: WriteContext = {}): KObject {
     this.checkVerb(rt, 'create');
     const obj = clone(this.checkBody(rt, body));
+    const decoded = decodeWrite(rt, obj, ctx);
     obj.metadata = { ...(obj.metadata ?? {}) };
     const meta = obj.metadata;
     if (rt.namespaced) {
@@ -402,7 +413,7 @@ export class Api {
     rt.prepareForCreate?.(obj, this.context());
     if (rt.ephemeral) return obj;
     this.recordManagedFields(rt, undefined, obj, ctx);
-    this.validate(rt, obj, undefined);
+    this.validate(rt, obj, undefined, decoded);
     if (rt.namespaced && meta.namespace) this.checkNamespace(rt, meta.namespace, meta.name!);
     if (this.store.get(resourceKey(rt), meta.namespace, meta.name!))
       throw alreadyExists(this.gr(rt), meta.name!);
@@ -424,6 +435,7 @@ export class Api {
   ): KObject {
     this.checkVerb(rt, 'update');
     const incoming = clone(this.checkBody(rt, body));
+    const decoded = decodeWrite(rt, incoming, ctx);
     incoming.metadata = { ...(incoming.metadata ?? {}) };
     if (incoming.metadata.name && incoming.metadata.name !== name) {
       throw badRequest(
@@ -445,7 +457,7 @@ export class Api {
     if (!old) throw notFound(this.gr(rt), name);
     const rv = incoming.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw conflict(this.gr(rt), name, OPTIMISTIC_LOCK_MESSAGE);
-    return this.store_update(rt, old, incoming, ctx);
+    return this.store_update(rt, old, incoming, { ...ctx, decoded });
   }
 
   /** The shared tail of update and patch: status rules, immutable metadata, generation, finalizers. */
@@ -453,7 +465,7 @@ export class Api {
     rt: ResourceType,
     old: KObject,
     incoming: KObject,
-    ctx: WriteContext & { subresource?: 'status'; wholeObject?: boolean },
+    ctx: WriteContext & { subresource?: 'status'; wholeObject?: boolean; decoded?: FieldError[] },
   ): KObject {
     let next: KObject;
     if (ctx.subresource === 'status') {
@@ -501,7 +513,7 @@ export class Api {
     rt.prepareForUpdate?.(next, old, this.context());
     if (specChanged(rt, old, next)) meta.generation = (old.metadata.generation ?? 1) + 1;
     this.recordManagedFields(rt, old, next, ctx);
-    this.validate(rt, next, old);
+    this.validate(rt, next, old, ctx.decoded);
     for (const admit of this.admissions) admit('update', rt, next, old);
     if (ctx.dryRun) return next;
     if (sameJson(next, old)) return old; // a no-op write keeps its resourceVersion
@@ -543,9 +555,10 @@ export class Api {
     const old = this.store.get(key, rt.namespaced ? namespace : undefined, name);
     if (!old) throw notFound(this.gr(rt), name);
     const next = patchObject(type, old, body);
+    const decoded = decodeWrite(rt, next, ctx);
     const rv = next.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw conflict(this.gr(rt), name, OPTIMISTIC_LOCK_MESSAGE);
-    return { object: this.store_update(rt, old, next, ctx), created: false };
+    return { object: this.store_update(rt, old, next, { ...ctx, decoded }), created: false };
   }
 
   /** Sets metadata.managedFields on an object about to be stored (see ./managed-fields.ts). */

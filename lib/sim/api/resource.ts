@@ -92,6 +92,11 @@ export interface ResourceType {
    * kinds answer from their CRD schema; built-in kinds are checked against the real OpenAPI documents.
    */
   unknownFields?(obj: KObject): string[];
+  /**
+   * The paths of fields the kind's schema does not declare (`spec.foo`), for fieldValidation. Custom
+   * kinds answer from their CRD schema; built-in kinds are checked against the real OpenAPI documents.
+   */
+  unknownFields?(obj: KObject): string[];
   /** An OpenAPI v3 schema for the kind, when one is known (CRDs carry theirs). */
   schema?: Record<string, unknown>;
   /** Whether the kind came from a CustomResourceDefinition. */

@@ -8,7 +8,7 @@ import type { Api } from '../api/api.ts';
 import { conflict, type FieldError, invalid } from '../api/errors.ts';
 import { resourceKey, type ResourceType, type TableColumn } from '../api/resource.ts';
 import { isPlainObject, type KObject, timestamp } from '../api/types.ts';
-import { pruneAndDefault, type Schema, validateSchema } from './crd-schema.ts';
+import { pruneAndDefault, type Schema, unknownFields, validateSchema } from './crd-schema.ts';
 import { builtIn, humanDuration } from './define.ts';
 import { readPath, writePath } from './jsonpath.ts';
 import { arr, bool, int, obj, type Shape, str } from './shape.ts';
@@ -299,6 +299,7 @@ function customResourceTypes(crd: KObject): ResourceType[] {
           pruneAndDefault(obj, v.schema?.openAPIV3Schema as Schema | undefined);
         },
         validate: (obj) => validateSchema(obj, v.schema?.openAPIV3Schema as Schema | undefined),
+        unknownFields: (obj) => unknownFields(obj, v.schema?.openAPIV3Schema as Schema | undefined),
         columns: columnsOf(v),
         storageKey,
         convert: (stored) => (stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion }),

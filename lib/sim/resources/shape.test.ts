@@ -40,6 +40,8 @@ describe('wrongly typed fields', () => {
   });
   after(() => cluster.stop());
 
+  // encoding/json's UnmarshalTypeError names the innermost struct (ServicePort) and the Go type of the
+  // field (k8s.io/api core/v1 ServicePort.Port is an int32), as kube-apiserver answers it.
   it('answers the real decode error naming the field and its expected type', async () => {
     const answer = await call('POST', '/api/v1/namespaces/default/services', {
       metadata: { name: 'db' },
@@ -47,7 +49,7 @@ describe('wrongly typed fields', () => {
     });
     expect(answer.code).to.equal(400);
     expect(answer.body.message).to.equal(
-      'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string into Go struct field Service.spec.ports.port of type integer',
+      'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32',
     );
   });
 

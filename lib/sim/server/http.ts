@@ -19,9 +19,9 @@ import {
 } from '../api/errors.ts';
 import { RESOURCE_VERSION_WAIT_MS } from '../api/list-options.ts';
 import { forbiddenForce, patchObject, patchTypeOf } from '../api/patch.ts';
+import { parseFieldValidation } from '../api/validation/field-validation.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
-import { type Schema, unknownFields } from '../resources/crd-schema.ts';
 import { decodeProtobufBody } from './protobuf.ts';
 import { queryBool } from './query.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
@@ -193,31 +193,13 @@ export class HttpFront {
     return notTooDeep(parsed);
   }
 
-  /**
-   * fieldValidation for custom objects: fields their CRD schema would prune are a 400 with Strict and
-   * a Warning header with Warn (the default), as the real server reports them. Built-in kinds carry no
-   * full schema here, so their unknown fields are not reported.
-   */
-  private checkUnknownFields(
-    res: ServerResponse,
-    rt: ResourceType,
-    body: unknown,
-    query: URLSearchParams,
-  ): void {
-    if (!rt.custom || !rt.schema) return;
-    const mode = query.get('fieldValidation') ?? 'Warn';
-    if (mode === 'Ignore') return;
-    const unknown = unknownFields(body, rt.schema as Schema).map((f) => `unknown field "${f}"`);
-    if (unknown.length === 0) return;
-    if (mode === 'Strict') {
-      throw badRequest(
-        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.join(', ')}`,
+  /** Warning headers as the real server writes them (`299 - "unknown field \"spec.x\""`). */
+  private warn(res: ServerResponse, warnings: string[]): void {
+    if (warnings.length > 0)
+      res.setHeader(
+        'Warning',
+        warnings.map((w) => `299 - ${JSON.stringify(w)}`),
       );
-    }
-    res.setHeader(
-      'Warning',
-      unknown.map((w) => `299 - ${JSON.stringify(w)}`),
-    );
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -402,8 +384,10 @@ export class HttpFront {
         return;
       }
       if (name !== undefined) throw methodNotAllowed();
-      this.checkUnknownFields(res, rt, body, query);
-      const created = api.create(rt, namespace, body, { fieldManager, dryRun });
+      const warnings: string[] = [];
+      const fieldValidation = parseFieldValidation(query.get('fieldValidation'), 'CreateOptions');
+      const created = api.create(rt, namespace, body, { fieldManager, dryRun, fieldValidation, warnings });
+      this.warn(res, warnings);
       this.send(res, 201, created);
       return;
     }
@@ -422,12 +406,15 @@ export class HttpFront {
         );
         return;
       }
-      this.checkUnknownFields(res, rt, body, query);
+      const warnings: string[] = [];
       const updated = api.update(rt, namespace, name, body, {
         fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
+        fieldValidation: parseFieldValidation(query.get('fieldValidation'), 'UpdateOptions'),
+        warnings,
       });
+      this.warn(res, warnings);
       this.send(res, 200, updated);
       return;
     }
@@ -454,14 +441,17 @@ export class HttpFront {
         this.send(res, 200, handler.update(api, rt, namespace, name, patched, { fieldManager, dryRun }));
         return;
       }
-      if (type !== 'application/json-patch+json') this.checkUnknownFields(res, rt, body, query);
+      const warnings: string[] = [];
       const out = api.patch(rt, namespace, name, type, body, {
+        fieldValidation: parseFieldValidation(query.get('fieldValidation'), 'PatchOptions'),
+        warnings,
         // Apply requires an explicit manager (422 without one).
         fieldManager: type === 'application/apply-patch+yaml' ? requestedManager : fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
         force: queryBool(query, 'force'),
       });
+      this.warn(res, warnings);
       this.send(res, out.created ? 201 : 200, out.object);
       return;
     }

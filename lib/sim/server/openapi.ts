@@ -1,28 +1,32 @@
 /**
- * OpenAPI v3 discovery (/openapi/v3 and /openapi/v3/{api/v1|apis/G/V}) generated from the registry.
- * kubectl needs it for `apply -f`/`create -f` with the default --validate=strict: it looks in the
- * group-version document for a PATCH operation tagged with the object's
- * x-kubernetes-group-version-kind that takes a `fieldValidation` query parameter, and then leaves
- * validation to the server. Schemas are minimal (unknown fields preserved); the PATCH bodies do not
- * offer strategic merge, so kubectl computes client-side apply patches from its compiled-in types
- * (built-in kinds) or as JSON merge patches (custom kinds), as it does without OpenAPI.
+ * OpenAPI discovery as kube-apiserver serves it: /openapi/v3 lists every served group-version with a
+ * URL whose hash changes with its document; built-in group-versions answer the real documents of the
+ * Kubernetes release (../data/openapi), so `kubectl explain pod.spec` and Helm read the real schemas;
+ * a CRD's group-version answers a document built from its schema, as apiextensions-apiserver builds
+ * it (schema named `io.cnpg.postgresql.v1.Cluster`, metadata a reference to ObjectMeta, a PATCH
+ * operation per kind with the `fieldValidation` parameter, so kubectl leaves validation to the
+ * server). /openapi/v2 answers the release's swagger document.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathNotFound } from '../api/errors.ts';
+import { pathNotFound, StatusError } from '../api/errors.ts';
 import type { Registry } from '../api/registry.ts';
 import { ALL_VERBS, type ResourceType } from '../api/resource.ts';
+import {
+  groupVersionPath,
+  type OpenApiSchema,
+  openApiDocument,
+  openApiText,
+  swaggerText,
+} from '../api/validation/openapi-documents.ts';
 import type { ExtraRoute } from './http.ts';
-import { SERVER_VERSION } from './discovery.ts';
-
-function gvPath(group: string, version: string): string {
-  return group ? `apis/${group}/${version}` : `api/${version}`;
-}
 
 function schemaName(rt: ResourceType): string {
   const group = rt.group || 'core';
   return `${group.split('.').reverse().join('.')}.${rt.version}.${rt.kind}`;
 }
+
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
 const queryParam = (name: string, description: string) => ({
   name,
@@ -50,34 +54,64 @@ const PATCH_PARAMETERS = [
 ];
 
 function operationId(verb: string, rt: ResourceType): string {
-  const gv = (rt.group ? rt.group.split('.')[0]! : 'core') + rt.version;
   const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-  return `${verb}${cap(gv)}${rt.namespaced ? 'Namespaced' : ''}${rt.kind}`;
+  const gv = rt.group
+    ? rt.group
+        .split('.')
+        .map((p, i) => (i === 0 ? p : cap(p)))
+        .join('')
+    : 'core';
+  return `${verb}${cap(gv)}${cap(rt.version)}${rt.namespaced ? 'Namespaced' : ''}${rt.kind}`;
 }
 
 function itemPath(rt: ResourceType): string {
-  const base = `/${gvPath(rt.group, rt.version)}`;
+  const base = `/${groupVersionPath(rt.group, rt.version)}`;
   return rt.namespaced ? `${base}/namespaces/{namespace}/${rt.plural}/{name}` : `${base}/${rt.plural}/{name}`;
 }
 
-/** One group-version's OpenAPI v3 document. */
-function groupVersionDocument(
-  registry: Registry,
-  group: string,
-  version: string,
-): Record<string, unknown> | undefined {
-  const rts = registry.all().filter((rt) => rt.group === group && rt.version === version);
-  if (rts.length === 0) return undefined;
+/** The meta.k8s.io schemas a custom kind's document refers to (ObjectMeta and what it refers to). */
+function metaSchemas(): Record<string, OpenApiSchema> {
+  const core = openApiDocument('api/v1')!;
+  return Object.fromEntries(
+    Object.entries(core.components.schemas).filter(([name]) =>
+      name.startsWith('io.k8s.apimachinery.pkg.apis.meta.v1.'),
+    ),
+  );
+}
+
+/** A custom kind's schema as served: its CRD schema, metadata an ObjectMeta reference, and its GVK. */
+function customSchema(rt: ResourceType): OpenApiSchema {
+  const gvk = [{ group: rt.group, version: rt.version, kind: rt.kind }];
+  const declared = (rt.schema ?? {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+  }) as OpenApiSchema;
+  const properties = {
+    ...(declared.properties ?? {}),
+    apiVersion: {
+      type: 'string',
+      description: 'APIVersion defines the versioned schema of this representation of an object.',
+    },
+    kind: {
+      type: 'string',
+      description: 'Kind is a string value representing the REST resource this object represents.',
+    },
+    metadata: {
+      allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }],
+      description: "Standard object's metadata.",
+    },
+  };
+  return { ...declared, properties, 'x-kubernetes-group-version-kind': gvk };
+}
+
+/** The document of a group-version served only by CRDs. */
+function customDocument(rts: ResourceType[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  const schemas: Record<string, unknown> = {};
+  const schemas: Record<string, unknown> = { ...metaSchemas() };
   for (const rt of rts) {
     const gvk = { group: rt.group, version: rt.version, kind: rt.kind };
     const ref = { $ref: `#/components/schemas/${schemaName(rt)}` };
-    schemas[schemaName(rt)] = {
-      ...(rt.schema ?? { type: 'object' }),
-      'x-kubernetes-preserve-unknown-fields': true,
-      'x-kubernetes-group-version-kind': [gvk],
-    };
+    schemas[schemaName(rt)] = customSchema(rt);
     const verbs = rt.verbs ?? ALL_VERBS;
     const ops: Record<string, unknown> = {
       parameters: [
@@ -87,10 +121,11 @@ function groupVersionDocument(
           : []),
       ],
     };
+    const ok = { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } };
     if (verbs.includes('get')) {
       ops.get = {
         operationId: operationId('read', rt),
-        responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } },
+        responses: ok,
         'x-kubernetes-action': 'get',
         'x-kubernetes-group-version-kind': gvk,
       };
@@ -108,7 +143,7 @@ function groupVersionDocument(
           content: Object.fromEntries(content.map((c) => [c, { schema: { type: 'object' } }])),
           required: true,
         },
-        responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } },
+        responses: ok,
         'x-kubernetes-action': 'patch',
         'x-kubernetes-group-version-kind': gvk,
       };
@@ -117,54 +152,99 @@ function groupVersionDocument(
   }
   return {
     openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
+    info: { title: 'Kubernetes CRD Swagger', version: 'v0.1.0' },
     paths,
     components: { schemas },
   };
 }
 
-function hashOf(doc: unknown): string {
-  return createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase();
+const hashes = new Map<string, string>();
+
+function hashOf(text: string): string {
+  return createHash('sha512').update(text).digest('hex').toUpperCase();
+}
+
+/** A group-version's document as JSON text: the release's own, or one built from its CRDs. */
+function documentText(registry: Registry, group: string, version: string): string | undefined {
+  const rts = registry.all().filter((rt) => rt.group === group && rt.version === version);
+  if (rts.length === 0) return undefined;
+  if (rts.every((rt) => !rt.custom)) {
+    const text = openApiText(groupVersionPath(group, version));
+    if (text !== undefined) return text;
+  }
+  return JSON.stringify(customDocument(rts));
 }
 
 /** The /openapi/v3 index: every served group-version with a URL that changes when its document does. */
 function openApiIndex(registry: Registry): Record<string, unknown> {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const { group, version } of registry.groupVersions()) {
-    const doc = groupVersionDocument(registry, group, version);
-    const path = gvPath(group, version);
-    paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(doc)}` };
+    const path = groupVersionPath(group, version);
+    const builtIn = registry.all().every((rt) => rt.group !== group || rt.version !== version || !rt.custom);
+    let hash = builtIn ? hashes.get(path) : undefined;
+    if (!hash) {
+      const text = documentText(registry, group, version);
+      if (text === undefined) continue;
+      hash = hashOf(text);
+      if (builtIn) hashes.set(path, hash);
+    }
+    paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` };
   }
   return { paths };
 }
 
-function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+function send(
+  res: ServerResponse,
+  code: number,
+  text: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
-/** An HttpFront extra route serving /openapi/v3 (and answering 404 for /openapi/v2, as an unpublished spec). */
+/** Whether an Accept header takes JSON (absent, JSON, or a wildcard). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(',').some((part) => {
+    const type = part.split(';')[0]!.trim().toLowerCase();
+    return type === 'application/json' || type === '*/*' || type === 'application/*';
+  });
+}
+
+/** An HttpFront extra route serving /openapi/v3 and /openapi/v2. */
 export function openApiRoute(registry: Registry): ExtraRoute {
   return (req: IncomingMessage, res: ServerResponse, path: string) => {
-    if (!path.startsWith('/openapi/')) return false;
+    if (path !== '/openapi/v2' && !path.startsWith('/openapi/v3')) return false;
     if ((req.method ?? 'GET').toUpperCase() !== 'GET') return false;
+    if (path === '/openapi/v2') {
+      if (!acceptsJson(req.headers.accept)) {
+        const status = new StatusError(
+          406,
+          'NotAcceptable',
+          'only the following media types are accepted: application/json',
+        ).toStatus();
+        send(res, 406, JSON.stringify(status));
+        return true;
+      }
+      send(res, 200, swaggerText(), { 'Cache-Control': 'no-cache, private' });
+      return true;
+    }
     if (path === '/openapi/v3') {
-      sendJson(res, 200, openApiIndex(registry));
+      send(res, 200, JSON.stringify(openApiIndex(registry)));
       return true;
     }
     const m = /^\/openapi\/v3\/(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
-    const doc = m
-      ? m[1]
-        ? groupVersionDocument(registry, '', m[1])
-        : groupVersionDocument(registry, m[2]!, m[3]!)
-      : undefined;
-    if (!doc) {
-      sendJson(res, 404, pathNotFound().toStatus());
+    const text = m ? documentText(registry, m[1] ? '' : m[2]!, m[1] ?? m[3]!) : undefined;
+    if (text === undefined) {
+      send(res, 404, JSON.stringify(pathNotFound().toStatus()));
       return true;
     }
-    res.setHeader('Cache-Control', 'public, immutable');
-    sendJson(res, 200, doc);
+    send(res, 200, text, { 'Cache-Control': 'public, immutable' });
     return true;
   };
 }
