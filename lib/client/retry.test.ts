@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { KubeApiError } from './errors.ts';
 import { callWithRetry } from './retry.ts';
+import { withCallScope } from './scope.ts';
 
 const status = (code: number, reason: string, headers: Record<string, string> = {}) =>
   Object.assign(new Error(`HTTP-Code: ${code}`), {
@@ -73,5 +74,67 @@ describe('callWithRetry', () => {
     expect(await callWithRetry('get pod a/b', notFound, { notFoundIsState: true })).to.equal(undefined);
     const err = await callWithRetry('get pod a/b', notFound).catch((e: unknown) => e);
     expect((err as Error).message).to.equal('get pod a/b failed: pods "b" not found');
+  });
+
+  it('inside a scope retries transient errors until its deadline, not a fixed count, and names the last one', async () => {
+    let calls = 0;
+    const scope = { at: Date.now() + 800, signal: AbortSignal.timeout(800) };
+    const err = await withCallScope(scope, () =>
+      callWithRetry(
+        'list pods in a',
+        async () => {
+          calls++;
+          throw status(503, 'ServiceUnavailable');
+        },
+        { policy: { retries: 1, minDelayMs: 10, maxDelayMs: 20 } },
+      ),
+    ).catch((e: unknown) => e);
+    expect(calls).to.be.greaterThan(2);
+    expect(err).to.be.instanceOf(KubeApiError);
+    expect((err as Error).message).to.match(
+      /^list pods in a failed: 503 ServiceUnavailable: ServiceUnavailable from the server \(still failing when the deadline came: /,
+    );
+  });
+
+  it('passes once the server answers again within the deadline', async () => {
+    let calls = 0;
+    const scope = { at: Date.now() + 30_000, signal: AbortSignal.timeout(30_000) };
+    const value = await withCallScope(scope, () =>
+      callWithRetry(
+        'get pod a/b',
+        async () => {
+          if (++calls < 12)
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+          return 'back';
+        },
+        { policy: { minDelayMs: 1, maxDelayMs: 5 } },
+      ),
+    );
+    expect(value).to.equal('back');
+  });
+
+  it('gives up an attempt that never answers after the request timeout and retries it', async () => {
+    let calls = 0;
+    const value = await callWithRetry(
+      'get pod a/b',
+      () => {
+        calls++;
+        // The first attempt hangs and ignores every signal; only the race ends it.
+        return calls === 1 ? new Promise<string>(() => {}) : Promise.resolve('second');
+      },
+      { policy: { requestTimeoutMs: 100, minDelayMs: 1 } },
+    );
+    expect(value).to.equal('second');
+    expect(calls).to.equal(2);
+  });
+
+  it('stops at once when its signal aborts, saying why', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('the spec ended')), 50);
+    const err = await callWithRetry('get pod a/b', () => new Promise<string>(() => {}), {
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    expect((err as Error).name).to.equal('AbortError');
+    expect((err as Error).message).to.equal('get pod a/b: the spec ended');
   });
 });

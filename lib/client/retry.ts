@@ -5,7 +5,6 @@
  * the scope's deadline, not a fixed number of times; every attempt carries the scope's signal and
  * its own request timeout, so no attempt outlives the deadline whatever the server does.
  */
-import pRetry, { AbortError } from 'p-retry';
 import { type ClassifiedError, classifyError, KubeApiError } from './errors.ts';
 import {
   type CallScope,
@@ -38,14 +37,11 @@ export interface CallOptions {
   scope?: CallScope;
   /** Called for every transient failure (including the last one). */
   onTransient?: (error: ClassifiedError) => void;
+  /** Called before each retry with the delay chosen (the server's Retry-After, or the backoff). */
+  onRetry?: (error: ClassifiedError, delayMs: number) => void;
+  /** Classifies this call's errors where it differs from the one classifier (undefined: use it). */
+  classify?: (err: unknown) => ClassifiedError | undefined;
   policy?: RetryPolicy;
-}
-
-/** Thrown (internally) to carry a NotFound out of p-retry untouched. */
-class NotFoundSignal extends Error {
-  constructor(readonly classified: ClassifiedError) {
-    super(classified.message);
-  }
 }
 
 /** Rejects with the signal's reason when it aborts first: a request that ignores its signal still ends. */
@@ -141,49 +137,44 @@ export async function callWithRetry<T>(
     }
     return Object.assign(new Error(`${operation}: ${message}`), { name: 'AbortError' });
   };
-  if (signal?.aborted) throw aborted();
-  try {
-    return await pRetry(
-      async () => {
-        const left = scope ? scope.at - Date.now() : Number.POSITIVE_INFINITY;
-        try {
-          return await attempt(fn, signal, requestTimeoutMs < left ? requestTimeoutMs : undefined);
-        } catch (err) {
-          if (signal?.aborted) throw new AbortError(aborted());
-          const classified = classifyError(err, options.namespace);
-          if (classified.class === 'notFound') throw new AbortError(new NotFoundSignal(classified));
-          if (classified.class === 'final') throw new AbortError(new KubeApiError(operation, classified));
-          lastTransient = classified;
-          options.onTransient?.(classified);
-          throw Object.assign(new Error(classified.message), { classified });
-        }
-      },
-      {
-        retries: scope ? Number.POSITIVE_INFINITY : (policy.retries ?? 6),
-        minTimeout: policy.minDelayMs ?? 100,
-        maxTimeout: policy.maxDelayMs ?? 2000,
-        factor: 2,
-        randomize: true,
-        ...(signal ? { signal } : {}),
-        async onFailedAttempt({ error }) {
-          const wait = (error as { classified?: ClassifiedError }).classified?.retryAfterMs;
-          if (wait) await sleep(Math.min(wait, policy.maxRetryAfterMs ?? 10_000), signal);
-        },
-      },
-    );
-  } catch (err) {
-    if (err instanceof NotFoundSignal) {
-      if (options.notFoundIsState) return undefined;
-      throw new KubeApiError(operation, err.classified);
-    }
-    if (err instanceof KubeApiError) throw err;
+  const retries = policy.retries ?? 6;
+  const minDelayMs = policy.minDelayMs ?? 100;
+  const maxDelayMs = policy.maxDelayMs ?? 2000;
+  for (let failures = 0; ; failures++) {
     if (signal?.aborted) throw aborted();
-    const classified = (err as { classified?: ClassifiedError }).classified;
-    if (classified)
+    const left = scope ? scope.at - Date.now() : Number.POSITIVE_INFINITY;
+    let classified: ClassifiedError;
+    try {
+      return await attempt(fn, signal, requestTimeoutMs < left ? requestTimeoutMs : undefined);
+    } catch (err) {
+      if (signal?.aborted) throw aborted();
+      classified = options.classify?.(err) ?? classifyError(err, options.namespace);
+    }
+    if (classified.class === 'notFound') {
+      if (options.notFoundIsState) return undefined;
+      throw new KubeApiError(operation, classified);
+    }
+    if (classified.class === 'final') throw new KubeApiError(operation, classified);
+    lastTransient = classified;
+    options.onTransient?.(classified);
+    // Outside a scope a fixed number of retries; inside one, until its deadline.
+    if (!scope && failures >= retries) {
       throw new KubeApiError(operation, {
         ...classified,
         message: `${classified.message} (gave up after retries)`,
       });
-    throw err;
+    }
+    // The server's Retry-After replaces the backoff; otherwise exponential, randomised ×1–2 (as p-retry).
+    const backoff = Math.min(maxDelayMs, minDelayMs * 2 ** failures * (1 + Math.random()));
+    const delay =
+      classified.retryAfterMs !== undefined
+        ? Math.min(classified.retryAfterMs, policy.maxRetryAfterMs ?? 10_000)
+        : backoff;
+    options.onRetry?.(classified, delay);
+    try {
+      await sleep(delay, signal);
+    } catch {
+      throw aborted();
+    }
   }
 }
