@@ -363,9 +363,10 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
       function syncClaimOwners(set: KObject, owned: KObject[]): void {
         const s = spec(set);
         const wantOwner = (s.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Delete';
+        const start = s.ordinals?.start ?? 0;
         for (const pod of owned) {
           const ordinal = ordinalOf(set, pod);
-          if (ordinal === undefined) continue;
+          if (ordinal === undefined || ordinal < start || ordinal >= start + (s.replicas ?? 1)) continue;
           for (const template of s.volumeClaimTemplates ?? []) {
             const claim = api.find(pvcsRt, set.metadata.namespace, claimName(template, set, ordinal));
             if (!claim || claim.metadata.deletionTimestamp) continue;
@@ -386,7 +387,8 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
         for (const template of s.volumeClaimTemplates ?? []) {
           const claim = api.find(pvcsRt, set.metadata.namespace, claimName(template, set, ordinal));
           if (!claim) continue;
-          const refs = claim.metadata.ownerReferences ?? [];
+          // The pod becomes the only owner among the set's: the claim goes with the pod, not with the set.
+          const refs = (claim.metadata.ownerReferences ?? []).filter((r) => r.uid !== set.metadata.uid);
           if (refs.some((r) => r.uid === pod.metadata.uid)) continue;
           writeClaimOwners(claim, [
             ...refs,
