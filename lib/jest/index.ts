@@ -18,6 +18,9 @@ import { type RunnerHooks, watchRunnerTimeouts } from './runner-timeouts.ts';
 
 export {
   cluster,
+  deployment,
+  events,
+  job,
   type KubeSubject,
   type KubexpectMatchers,
   node,
@@ -27,6 +30,7 @@ export {
   pvc,
   RUNNER_MATCHERS,
   type RunnerMatcher,
+  statefulSet,
 } from './runner-matchers.ts';
 
 declare module 'expect' {

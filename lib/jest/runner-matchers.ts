@@ -10,7 +10,7 @@
  * Wait options (timeout, for, poll, signal, progress, events) go in the last argument, alone or
  * merged into the matcher's own options object (`{ from, timeout: 'drainNode' }`).
  */
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import type { Connection } from '../client/index.ts';
 import { consistentlyCluster, eventuallyCluster } from '../cnpg/index.ts';
 import { type HoldOptions, KubeAssertionError, type Predicate, type WaitOptions } from '../expect/index.ts';
@@ -21,16 +21,28 @@ import {
   consistentlyPod,
   consistentlyPods,
   consistentlyPvc,
+  consistentlyDeployment,
+  consistentlyEvents,
+  consistentlyJob,
+  consistentlyStatefulSet,
+  type EventQuery,
   eventually,
+  eventuallyDeployment,
+  eventuallyEvents,
+  eventuallyJob,
+  eventuallyStatefulSet,
   eventuallyNode,
   eventuallyPod,
   eventuallyPods,
   eventuallyPvc,
   type ExpectationOptions,
+  type JobFailureExpectation,
   type Mode,
   type ObjectRef,
   type RescheduledOrPendingOptions,
   type RescheduleOptions,
+  type ReuseClaimsOptions,
+  type Shape,
 } from '../matchers/index.ts';
 
 const SUBJECT = Symbol.for('kubexpect.runner.subject');
@@ -75,6 +87,23 @@ export const object = (conn: Connection, ref: ObjectRef): KubeSubject =>
     `${ref.resource.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`,
     (mode, o) => (mode === 'eventually' ? eventually : consistently)(conn, ref, o),
   );
+export const deployment = (conn: Connection, namespace: string, name: string): KubeSubject =>
+  subject('deployment', `deployment ${namespace}/${name}`, (mode, o) =>
+    (mode === 'eventually' ? eventuallyDeployment : consistentlyDeployment)(conn, namespace, name, o),
+  );
+export const statefulSet = (conn: Connection, namespace: string, name: string): KubeSubject =>
+  subject('statefulset', `statefulset ${namespace}/${name}`, (mode, o) =>
+    (mode === 'eventually' ? eventuallyStatefulSet : consistentlyStatefulSet)(conn, namespace, name, o),
+  );
+export const job = (conn: Connection, namespace: string, name: string): KubeSubject =>
+  subject('job', `job ${namespace}/${name}`, (mode, o) =>
+    (mode === 'eventually' ? eventuallyJob : consistentlyJob)(conn, namespace, name, o),
+  );
+/** Events: `expect(events(conn, ns, { involvedObject: podRef(ns, 'db-1'), reason: 'FailedScheduling' })).toEventuallyBeEmitted()`. */
+export const events = (conn: Connection, namespace: string, query: EventQuery): KubeSubject =>
+  subject('events', `events in ${namespace}`, (mode, o) =>
+    (mode === 'eventually' ? eventuallyEvents : consistentlyEvents)(conn, namespace, query, o),
+  );
 /** A CloudNativePG Cluster: `expect(cluster(conn, ns, 'pg')).toEventuallyHaveReadyInstances(3)`. */
 export const cluster = (conn: Connection, namespace: string, name: string): KubeSubject =>
   subject('cluster', `cluster ${namespace}/${name}`, (mode, o) =>
@@ -102,6 +131,7 @@ const always = <Args extends unknown[] = [options?: HoldOptions]>(method: string
 
 type Check = Predicate<KubernetesObject> | ((object: KubernetesObject) => boolean);
 type Baseline = KubernetesObject | string;
+type ShapeOf = { readonly [key: string]: Shape };
 
 /** Every runner matcher: one row each. The subject decides which builder runs the method. */
 export const RUNNER_MATCHERS = {
@@ -118,6 +148,17 @@ export const RUNNER_MATCHERS = {
     always<[type: string, expected?: ConditionExpectation & HoldOptions]>('toHaveCondition'),
   toConsistentlySatisfy: always<[check: Check, description?: string, options?: HoldOptions]>('toSatisfy'),
   toConsistentlyKeepUid: always<[baseline: Baseline, options?: HoldOptions]>('toKeepUid'),
+  toEventuallyMatchObject: soon<[shape: ShapeOf, options?: WaitOptions]>('toMatchObject'),
+  toConsistentlyMatchObject: always<[shape: ShapeOf, options?: HoldOptions]>('toMatchObject'),
+  // workloads: Deployments, StatefulSets (toEventuallyBeReady too), Jobs
+  toEventuallyBeRolledOut: soon('toBeRolledOut'),
+  toEventuallyBeAvailable: soon('toBeAvailable'),
+  toConsistentlyBeAvailable: always('toBeAvailable'),
+  toEventuallyComplete: soon('toComplete'),
+  toEventuallyFail: soon<[expected?: JobFailureExpectation & WaitOptions]>('toFail'),
+  // events (with .not and consistently: never emitted)
+  toEventuallyBeEmitted: soon('toBeEmitted'),
+  toConsistentlyBeEmitted: always('toBeEmitted'),
   // pods
   toEventuallyBePending: soon('toBePending'),
   toEventuallyBeScheduled: soon('toBeScheduled'),
@@ -134,6 +175,8 @@ export const RUNNER_MATCHERS = {
   toConsistentlyBeRunning: always('toBeRunning'),
   toConsistentlyBeReady: always('toBeReady'),
   toConsistentlyBeOnNode: always<[node: string, options?: HoldOptions]>('toBeOnNode'),
+  toConsistentlyKeepRestartCounts: always<[baseline?: V1Pod, options?: HoldOptions]>('toKeepRestartCounts'),
+  toEventuallyReuseClaims: soon<[options: ReuseClaimsOptions & WaitOptions]>('toReuseClaims'),
   // PVCs and nodes
   toEventuallyBeBound: soon('toBeBound'),
   toConsistentlyBeBound: always('toBeBound'),
@@ -146,6 +189,7 @@ export const RUNNER_MATCHERS = {
   toConsistentlyHaveCount: always<[count: number, options?: HoldOptions]>('toHaveCount'),
   toConsistentlyAllBeReady: always('toAllBeReady'),
   toConsistentlyAllBeOffNode: always<[node: string, options?: HoldOptions]>('toAllBeOffNode'),
+  toConsistentlyAllKeepRestartCounts: always('toAllKeepRestartCounts'),
   // CloudNativePG clusters
   toEventuallyHavePrimary: soon<[instance?: string, options?: WaitOptions] | [options?: WaitOptions]>(
     'toHavePrimary',
@@ -209,7 +253,7 @@ export async function runRunnerMatcher(
 ): Promise<RunnerResult> {
   if (!isSubject(received)) {
     throw new TypeError(
-      `${name}: expect() needs a subject from kubexpect/${runner}: pod(), pods(), pvc(), node(), object() or cluster(); got ${typeof received === 'object' ? JSON.stringify(received)?.slice(0, 80) : String(received)}`,
+      `${name}: expect() needs a subject from kubexpect/${runner}: pod(), pods(), pvc(), node(), deployment(), statefulSet(), job(), events(), object() or cluster(); got ${typeof received === 'object' ? JSON.stringify(received)?.slice(0, 80) : String(received)}`,
     );
   }
   const { args, options } = splitWaitOptions(rawArgs);

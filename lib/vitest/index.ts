@@ -13,6 +13,9 @@ import { watchRunnerTimeouts } from '../jest/runner-timeouts.ts';
 
 export {
   cluster,
+  deployment,
+  events,
+  job,
   type KubeSubject,
   type KubexpectMatchers,
   node,
@@ -22,6 +25,7 @@ export {
   pvc,
   RUNNER_MATCHERS,
   type RunnerMatcher,
+  statefulSet,
 } from '../jest/runner-matchers.ts';
 
 declare module 'vitest' {
