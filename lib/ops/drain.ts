@@ -2,13 +2,32 @@
  * drainNode: kubectl drain through the API. Cordon, list the node's pods, filter them as kubectl
  * does, evict the rest in parallel through policy/v1 Evictions (retrying PodDisruptionBudget
  * refusals until the deadline, honouring Retry-After), and wait until each evicted pod is gone or
- * replaced by a pod with a new uid.
+ * replaced by a pod with a new uid. One deadline bounds it all: every call runs in its scope with
+ * the one retry policy, and the waits for deleted pods go through the one wait engine.
  */
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import type { Connection } from '../client/connection.ts';
-import { classifyError, KubeApiError, parseStatus } from '../client/errors.ts';
-import { sleep } from '../client/sleep.ts';
-import { resolveTimeout, type TimeoutSpec } from '../timeouts/index.ts';
+import { type ClassifiedError, classifyError, parseStatus } from '../client/errors.ts';
+import { callWithRetry } from '../client/retry.ts';
+import { withCallScope } from '../client/scope.ts';
+import {
+  eventuallyMatch,
+  fail,
+  KubeAssertionError,
+  type MatcherDefinition,
+  type ObjectState,
+  observeObject,
+  pass,
+} from '../expect/index.ts';
+import { PODS } from '../observe/index.ts';
+import {
+  type Deadline,
+  DeadlineExceededError,
+  graceDeadline,
+  resolveTimeout,
+  startDeadline,
+  type TimeoutSpec,
+} from '../timeouts/index.ts';
 import { cordon } from './cordon.ts';
 import {
   DrainBlockedError,
@@ -64,12 +83,6 @@ export type DrainProgress =
   | { readonly type: 'refused'; readonly pod: PodName; readonly message: string; readonly retryInMs: number }
   | { readonly type: 'evicted'; readonly pod: PodName; readonly outcome: EvictedPod['outcome'] };
 
-interface Deadline {
-  readonly at: number;
-  readonly label: string;
-  readonly signal?: AbortSignal;
-}
-
 /** Drains a node as `kubectl drain` does; see DrainOptions for the differences in defaults. */
 export async function drainNode(
   conn: Connection,
@@ -79,13 +92,23 @@ export async function drainNode(
   checkConnection(conn, 'drainNode');
   checkNodeName(node, 'drainNode');
   checkDrainOptions(options);
-  const started = Date.now();
   const timeout = resolveTimeout(options.timeout ?? 'drainNode', 'drainNode timeout');
-  const deadline: Deadline = {
-    at: started + timeout.ms,
-    label: timeout.label,
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
+  // One deadline for the whole drain: every API call below runs in its scope (retried until it).
+  const deadline = startDeadline(timeout, [options.signal]);
+  try {
+    return await withCallScope(deadline, () => drain(conn, node, options, deadline));
+  } finally {
+    deadline.end('the drain ended');
+  }
+}
+
+async function drain(
+  conn: Connection,
+  node: string,
+  options: DrainOptions,
+  deadline: Deadline,
+): Promise<DrainResult> {
+  const started = deadline.startedAt;
   const filters: FilterOptions = {
     ignoreDaemonSets: options.ignoreDaemonSets ?? true,
     deleteEmptyDirData: options.deleteEmptyDirData ?? false,
@@ -214,84 +237,155 @@ async function evictAndWait(
   const { namespace, name } = nameOf(pod);
   const uid = pod.metadata?.uid ?? '';
   const retryDelayMs = options.retryDelayMs ?? 5000;
+  const operation = `evict pod ${namespace}/${name}`;
   let refusals = 0;
   let last: { message: string; cause?: string } | undefined;
   options.onProgress?.({ type: 'evicting', pod: { namespace, name } });
-  for (;;) {
-    if (Date.now() >= deadline.at) {
-      throw new Refused({
-        namespace,
-        name,
-        ...(last ? await pdbOf(conn, pod, last.cause) : {}),
-        message: last
-          ? `${last.message}${last.cause ? ` (${last.cause})` : ''}`
-          : 'no eviction attempt fitted in the deadline',
-        attempts: refusals,
-      });
-    }
-    try {
-      await conn.core.createNamespacedPodEviction({
-        namespace,
-        name,
-        body: {
-          apiVersion: 'policy/v1',
-          kind: 'Eviction',
-          metadata: { name, namespace },
-          ...(options.gracePeriodSeconds !== undefined
-            ? { deleteOptions: { gracePeriodSeconds: options.gracePeriodSeconds } }
-            : {}),
-        },
-      });
-      break;
-    } catch (err) {
-      const c = classifyError(err, namespace);
-      const body = parseStatus((err as { body?: unknown } | undefined)?.body);
-      if (c.class === 'notFound') return { namespace, name, uid, outcome: 'not-found', refusals };
-      const terminating = body?.details?.causes?.some((x) => x.reason === 'NamespaceTerminating');
-      if (c.status === 403 && terminating && pod.metadata?.deletionTimestamp) break;
-      if (c.status === 429 || (c.status === 403 && terminating) || c.class === 'transient') {
-        refusals++;
-        const cause = body?.details?.causes?.find((x) => x.reason === 'DisruptionBudget')?.message;
-        last = { message: body?.message ?? c.message, ...(cause ? { cause } : {}) };
-        if (c.status !== 429) conn.recordError(`evict pod ${namespace}/${name}`, c);
-        const wait = Math.max(0, Math.min(c.retryAfterMs ?? retryDelayMs, deadline.at - Date.now()));
-        options.onProgress?.({
-          type: 'refused',
-          pod: { namespace, name },
-          message: last.message,
-          retryInMs: wait,
+  let evicted: 'evicted' | 'not-found';
+  try {
+    // The one retry policy, until the drain's deadline: refusals (429, a terminating namespace) and
+    // transient errors are retried after the server's Retry-After, else kubectl's 5 s.
+    const outcome = await callWithRetry(
+      operation,
+      async () => {
+        await conn.core.createNamespacedPodEviction({
+          namespace,
+          name,
+          body: {
+            apiVersion: 'policy/v1',
+            kind: 'Eviction',
+            metadata: { name, namespace },
+            ...(options.gracePeriodSeconds !== undefined
+              ? { deleteOptions: { gracePeriodSeconds: options.gracePeriodSeconds } }
+              : {}),
+          },
         });
-        await sleep(wait, deadline.signal);
-        continue;
-      }
-      throw new KubeApiError(`evict pod ${namespace}/${name}`, c);
-    }
+        return 'evicted' as const;
+      },
+      {
+        namespace,
+        notFoundIsState: true,
+        policy: { ...conn.retryPolicy, minDelayMs: retryDelayMs, maxDelayMs: retryDelayMs },
+        classify: (err) => evictionRefusal(err, namespace, pod),
+        onTransient: (c) => {
+          refusals++;
+          last = refusalOf(c);
+          // A PodDisruptionBudget refusal is the answer a drain waits through, not an API error.
+          if (c.status !== 429) conn.recordError(operation, c);
+        },
+        onRetry: (c, delayMs) =>
+          options.onProgress?.({
+            type: 'refused',
+            pod: { namespace, name },
+            message: refusalOf(c).message,
+            retryInMs: Math.max(0, Math.min(delayMs, deadline.remainingMs())),
+          }),
+      },
+    ).catch((err: unknown) => {
+      // A pod already going away in a terminating namespace counts as evicted (kubectl does so).
+      if ((err as { classified?: ClassifiedError }).classified?.reason === 'AlreadyTerminating')
+        return 'evicted' as const;
+      throw err;
+    });
+    evicted = outcome ?? 'not-found';
+  } catch (err) {
+    if (!(deadline.signal.reason instanceof DeadlineExceededError)) throw err;
+    throw new Refused({
+      namespace,
+      name,
+      ...(last ? await afterDeadline(deadline, () => pdbOf(conn, pod, last?.cause)) : {}),
+      message: last
+        ? `${last.message}${last.cause ? ` (${last.cause})` : ''}`
+        : 'no eviction attempt fitted in the deadline',
+      attempts: refusals,
+    });
   }
-  const outcome = await waitForDelete(
-    conn,
-    { namespace, name },
-    uid,
-    options.pollIntervalMs ?? 1000,
-    deadline,
-  );
+  if (evicted === 'not-found') return { namespace, name, uid, outcome: 'not-found', refusals };
+  const outcome = await waitForDelete(conn, { namespace, name }, uid, options, deadline);
   return { namespace, name, uid, outcome, refusals };
 }
 
-/** Gone = 404, or the name now belongs to a pod with another uid (StatefulSets reuse names). */
+/** The server's words for a refusal: its Status message, and the PodDisruptionBudget cause if named. */
+function refusalOf(c: ClassifiedError & { statusMessage?: string; cause?: string }): {
+  message: string;
+  cause?: string;
+} {
+  return { message: c.statusMessage ?? c.message, ...(c.cause ? { cause: c.cause } : {}) };
+}
+
+/**
+ * Eviction's own reading of errors (kubectl's): 429 and a terminating namespace are refusals to
+ * retry, carrying the server's message and the budget named in the cause; a pod already being
+ * deleted in a terminating namespace is done. Everything else: the one classifier.
+ */
+function evictionRefusal(err: unknown, namespace: string, pod: V1Pod): ClassifiedError | undefined {
+  const c = classifyError(err, namespace);
+  const body = parseStatus((err as { body?: unknown } | undefined)?.body);
+  const terminating = body?.details?.causes?.some((x) => x.reason === 'NamespaceTerminating');
+  if (c.status === 403 && terminating && pod.metadata?.deletionTimestamp) {
+    return { ...c, class: 'final', reason: 'AlreadyTerminating' };
+  }
+  if (c.status === 429 || (c.status === 403 && terminating) || c.class === 'transient') {
+    const cause = body?.details?.causes?.find((x) => x.reason === 'DisruptionBudget')?.message;
+    return Object.assign(
+      { ...c, class: 'transient' as const },
+      { statusMessage: body?.message ?? c.message, ...(cause ? { cause } : {}) },
+    );
+  }
+  return undefined;
+}
+
+/** Work for a failure message after the deadline passed: a short grace of its own. */
+async function afterDeadline<T>(deadline: Deadline, fn: () => Promise<T>): Promise<T> {
+  const grace = graceDeadline(deadline.budget);
+  try {
+    return await withCallScope(grace, fn);
+  } finally {
+    grace.end();
+  }
+}
+
+/** Gone = deleted, or the name now belongs to a pod with another uid (StatefulSets reuse names). */
+function goneOrReplaced(uid: string): MatcherDefinition<ObjectState<V1Pod>, 'gone' | 'replaced'> {
+  return {
+    name: 'toBeGoneOrReplaced',
+    expectation: `to be deleted or replaced (uid ${uid.slice(0, 8)} gone)`,
+    test: ({ object }) => {
+      if (!object) return pass('gone', 'deleted');
+      if (object.metadata?.uid !== uid) return pass('replaced', `replaced by uid ${object.metadata?.uid}`);
+      return fail(`still present (uid ${uid.slice(0, 8)})`);
+    },
+  };
+}
+
+/** kubectl's waitForDelete, on the one wait engine (watch-driven, pollIntervalMs as its safety tick). */
 async function waitForDelete(
   conn: Connection,
   pod: PodName,
   uid: string,
-  intervalMs: number,
+  options: DrainOptions,
   deadline: Deadline,
 ): Promise<'gone' | 'replaced'> {
-  for (;;) {
-    const now = await conn.findPod(pod.namespace, pod.name);
-    if (!now) return 'gone';
-    if (now.metadata?.uid !== uid) return 'replaced';
-    const left = deadline.at - Date.now();
-    if (left <= 0) throw new StillPresent(pod);
-    await sleep(Math.min(intervalMs, left), deadline.signal);
+  const left = deadline.remainingMs();
+  if (left <= 0) throw new StillPresent(pod);
+  try {
+    return await eventuallyMatch(
+      `drainNode: pod ${pod.namespace}/${pod.name} deleted`,
+      () => observeObject<V1Pod>(conn, PODS, pod.namespace, pod.name),
+      goneOrReplaced(uid),
+      {
+        timeout: left,
+        poll: Math.max(10, options.pollIntervalMs ?? 1000),
+        events: 0,
+        progress: false,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+  } catch (err) {
+    if (err instanceof KubeAssertionError && err.report.kind === 'timeout') throw new StillPresent(pod);
+    if (err instanceof KubeAssertionError && err.report.kind === 'aborted')
+      throw options.signal?.reason ?? err;
+    throw err;
   }
 }
 
@@ -341,9 +435,11 @@ function combineFailures(
   skipped: readonly SkippedPod[],
 ): Error {
   const refusals = failures.flatMap((f) => (f instanceof Refused ? [f.refusal] : []));
-  if (refusals.length > 0) return new EvictionRefusedError(node, refusals, deadline.label, evicted, skipped);
+  if (refusals.length > 0)
+    return new EvictionRefusedError(node, refusals, deadline.budget.label, evicted, skipped);
   const pending = failures.flatMap((f) => (f instanceof StillPresent ? [f.pod] : []));
-  if (pending.length > 0) return new DrainTimeoutError(node, pending, deadline.label, evicted, skipped);
+  if (pending.length > 0)
+    return new DrainTimeoutError(node, pending, deadline.budget.label, evicted, skipped);
   const first = failures[0];
   if (first instanceof Error && !(first instanceof DrainError)) {
     return new DrainError(`drainNode ${node}: ${first.message}`, node, evicted, skipped);
