@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { consistentlyEvents, eventuallyEvents, podRef } from './index.ts';
 import { createPod, failureOf, gist, type SimFixture, sleep, useSim } from './testing/sim-fixture.ts';
+import { usePresetSim } from './testing/workload-fixture.ts';
 
 let serial = 0;
 /** Records an event as a controller would (the scheduler, the kubelet). */
@@ -114,5 +115,27 @@ describe('eventuallyEvents().toBeEmitted', () => {
       TypeError,
       "eventuallyEvents: unknown query field 'reasons'; known: involvedObject, reason, type, message, since",
     );
+  });
+
+  describe('with the simulator’s scheduler', () => {
+    const real = usePresetSim('m-events-real');
+
+    it('sees the FailedScheduling event of a pod no node can take, in one line', async () => {
+      await real.conn.core.createNamespacedPod({
+        namespace: real.ns,
+        body: {
+          metadata: { name: 'stuck' },
+          spec: { nodeSelector: { disk: 'nvme' }, containers: [{ name: 'c', image: 'busybox' }] },
+        },
+      });
+      const [event] = await eventuallyEvents(
+        real.conn,
+        real.ns,
+        { involvedObject: podRef(real.ns, 'stuck'), reason: 'FailedScheduling' },
+        { timeout: '60s' },
+      ).toBeEmitted();
+      expect(event?.type).to.equal('Warning');
+      expect(event?.message).to.match(/^0\/\d+ nodes are available: .*node affinity\/selector/);
+    });
   });
 });

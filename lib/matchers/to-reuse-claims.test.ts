@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { eventuallyPod } from './index.ts';
+import { eventuallyPod, eventuallyStatefulSet } from './index.ts';
 import { deletePod, failureOf, gist, type SimFixture, useSim } from './testing/sim-fixture.ts';
+import { createStatefulSet, usePresetSim } from './testing/workload-fixture.ts';
 
 async function createClaim(f: SimFixture, name: string) {
   return f.conn.core.createNamespacedPersistentVolumeClaim({
@@ -86,5 +87,25 @@ describe('toReuseClaims', () => {
       TypeError,
       'toReuseClaims: the baseline pod bare mounts no PersistentVolumeClaim',
     );
+  });
+
+  describe('with the simulator’s StatefulSet controller', () => {
+    const real = usePresetSim('m-claims-real');
+
+    it('passes when a deleted StatefulSet pod comes back on its claim', async () => {
+      await createStatefulSet(real, 'db', { replicas: 2, claimSize: '1Gi' });
+      await eventuallyStatefulSet(real.conn, real.ns, 'db', { timeout: '60s' }).toBeReady();
+      const before = await real.conn.getPod(real.ns, 'db-1');
+      const claims = [await real.conn.getPvc(real.ns, 'data-db-1')];
+      await real.conn.core.deleteNamespacedPod({ namespace: real.ns, name: 'db-1' });
+      const pod = await eventuallyPod(real.conn, real.ns, 'db-1', { timeout: '60s' }).toReuseClaims({
+        baseline: before,
+        claims,
+      });
+      expect(pod.metadata?.uid).to.not.equal(before.metadata?.uid);
+      expect(pod.spec?.volumes?.find((v) => v.name === 'data')?.persistentVolumeClaim?.claimName).to.equal(
+        'data-db-1',
+      );
+    });
   });
 });

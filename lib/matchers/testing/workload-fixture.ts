@@ -8,7 +8,9 @@ import type {
   V1DeploymentStatus,
   V1Job,
   V1JobStatus,
+  V1PodTemplateSpec,
   V1StatefulSet,
+  V1VolumeMount,
 } from '@kubernetes/client-node';
 import { type Connection, connect } from '../../client/index.ts';
 import { setWatchCacheDefaults } from '../../observe/index.ts';
@@ -45,9 +47,9 @@ export function usePresetSim(ns: string): PresetFixture {
   return fixture;
 }
 
-const template = (app: string) => ({
+const template = (app: string, volumeMounts?: V1VolumeMount[]): V1PodTemplateSpec => ({
   metadata: { labels: { app } },
-  spec: { containers: [{ name: 'c', image: 'busybox' }] },
+  spec: { containers: [{ name: 'c', image: 'busybox', volumeMounts }] },
 });
 
 /** A Job of one pod; `exitCode` is the simulated container's exit code (the simulator reads the annotation). */
@@ -128,7 +130,12 @@ export async function setDeploymentStatus(
 export async function createStatefulSet(
   f: Target,
   name: string,
-  options: { replicas?: number; updateStrategy?: NonNullable<V1StatefulSet['spec']>['updateStrategy'] } = {},
+  options: {
+    replicas?: number;
+    updateStrategy?: NonNullable<V1StatefulSet['spec']>['updateStrategy'];
+    /** A volumeClaimTemplate named `data` of this size, mounted at /data. */
+    claimSize?: string;
+  } = {},
 ): Promise<V1StatefulSet> {
   return f.conn.apps.createNamespacedStatefulSet({
     namespace: f.ns,
@@ -138,8 +145,19 @@ export async function createStatefulSet(
         replicas: options.replicas ?? 3,
         serviceName: name,
         selector: { matchLabels: { app: name } },
-        template: template(name),
+        template: template(name, options.claimSize ? [{ name: 'data', mountPath: '/data' }] : undefined),
         updateStrategy: options.updateStrategy,
+        volumeClaimTemplates: options.claimSize
+          ? [
+              {
+                metadata: { name: 'data' },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  resources: { requests: { storage: options.claimSize } },
+                },
+              },
+            ]
+          : undefined,
       },
     },
   });
