@@ -118,6 +118,25 @@ describe('kubexpect/dsl nodes', () => {
     expect(result.passed).to.have.length(2);
   });
 
+  it('runs the cleanups of a container and of a spec when an AfterAll or an AfterEach beside them fails', async () => {
+    const result = await runNestedSpecs(`${header}
+      globalThis.cleanups = [];
+      Describe('outer', () => {
+        BeforeAll(() => { DeferCleanup(() => { globalThis.cleanups.push('container cleanup'); }); });
+        AfterEach(() => { throw new Error('AfterEach failed'); });
+        AfterAll(() => { throw new Error('AfterAll failed'); });
+        It('registers', () => { DeferCleanup(() => { globalThis.cleanups.push('spec cleanup'); }); });
+      });`);
+    expect(result.failed.map((f) => f.message.split('\n')[0])).to.deep.equal([
+      'AfterEach failed',
+      'AfterAll failed',
+    ]);
+    expect((globalThis as { cleanups?: string[] }).cleanups).to.deep.equal([
+      'spec cleanup',
+      'container cleanup',
+    ]);
+  });
+
   it('runs every cleanup even when one throws, and fails with each failure named', async () => {
     const result = await runNestedSpecs(`${header}
       Describe('broken cleanup', () => {

@@ -3,6 +3,7 @@
  * time, so whichever mocha instance is loading the file receives the nodes).
  */
 import { withCancelSignal } from '../client/index.ts';
+import { checkDanglingAssertions } from '../expect/index.ts';
 import { runCleanups, settleLateCleanups } from './cleanup.ts';
 import { type Decorator, parseNodeArgs } from './decorators.ts';
 import { type NodeKind, summariseInError, writeFailureReport } from './failure-report.ts';
@@ -123,9 +124,13 @@ async function runNode(
     if (timer.holdMs !== undefined) await lockHolder(container)?.lock?.renew(timer.holdMs);
     // Every wait and API call the body makes, however deep, stops when the node's timeout fires.
     await Promise.race([runInScope(scope, () => withCancelSignal(timer.signal, body)), timer.timedOut]);
+    const dangling = danglingIn(node, container);
+    if (dangling) throw dangling;
     scope.closeSteps(false);
   } catch (err) {
     if (isMochaPending(err)) throw err;
+    const dangling = danglingIn(node, container);
+    if (dangling && err instanceof Error) err.message += `\n\n${dangling.message}`;
     scope.closeSteps(true);
     if (container.orderedRoot && container.orderedRoot.failure === undefined) {
       container.orderedRoot.failure = failure.fullTitle;
@@ -142,6 +147,15 @@ async function runNode(
     timer.dispose();
     scope.mochaContext = undefined;
   }
+}
+
+/**
+ * Assertions a BeforeAll or AfterAll made and never awaited, blamed on that node: mocha's
+ * after-each check would otherwise blame the next spec. Spec-level nodes are checked after each spec.
+ */
+function danglingIn(node: NodeKind, container: Container): Error | undefined {
+  if (node !== 'BeforeAll' && node !== 'AfterAll') return undefined;
+  return checkDanglingAssertions(`in ${node} of "${container.title}"`);
 }
 
 /** The limit each cleanup of a hook gets: the hook's own timeout, which then no longer bounds the whole hook. */
@@ -193,14 +207,16 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
       }
       after(async function () {
         const limit = cleanupLimit(this);
+        const failures = container.scope.deferredFailures.splice(0);
         try {
-          await runCleanups(container.scope, limit);
-          if (!parent) await settleLateCleanups();
+          await runCleanups(container.scope, limit).catch((err: unknown) => failures.push(err));
+          if (!parent) await settleLateCleanups().catch((err: unknown) => failures.push(err));
         } finally {
           const lock = container.lock;
           container.lock = undefined;
           await lock?.release();
         }
+        throwFirst(failures);
       });
       if (!parent) {
         // Registered last in the outermost container, so it runs after every AfterEach.
@@ -209,7 +225,9 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
           const scope = test && specScopes.get(test);
           if (!test || !scope) return;
           specScopes.delete(test);
-          await runCleanups(scope, cleanupLimit(this));
+          const failures = scope.deferredFailures.splice(0);
+          await runCleanups(scope, cleanupLimit(this)).catch((err: unknown) => failures.push(err));
+          throwFirst(failures);
         });
       }
     } finally {
@@ -266,6 +284,26 @@ export function It(title: string, ...rest: [...Decorator[], NodeBody]): void {
   testInfo.set(test, { container, labels });
 }
 
+/** Keeps an AfterEach/AfterAll failure for the cleanup hook to throw, so the hooks after it still run. */
+async function deferFailure(run: Promise<void>, scope: Scope): Promise<void> {
+  try {
+    await run;
+  } catch (err) {
+    if (isMochaPending(err)) throw err;
+    scope.deferredFailures.push(err);
+  }
+}
+
+/** Throws the first failure, with the others' messages appended. */
+function throwFirst(failures: readonly unknown[]): void {
+  const [first, ...rest] = failures;
+  if (first === undefined) return;
+  if (first instanceof Error && rest.length > 0) {
+    first.message += rest.map((e) => `\n\nand then: ${(e as Error)?.message ?? String(e)}`).join('');
+  }
+  throw first;
+}
+
 function eachHook(kind: 'BeforeEach' | 'AfterEach', body: NodeBody): void {
   if (typeof body !== 'function') throw new TypeError(`${kind}: expected a function`);
   const container = requireContainer(kind);
@@ -273,11 +311,13 @@ function eachHook(kind: 'BeforeEach' | 'AfterEach', body: NodeBody): void {
   register(async function () {
     const test = this.currentTest!;
     const scope = specScopeFor(test, container);
-    await runNode(this, scope, kind, body, container, {
+    const run = runNode(this, scope, kind, body, container, {
       fullTitle: test.fullTitle(),
       file: test.file,
       labels: testInfo.get(test)?.labels ?? container.labels,
     });
+    // In the outermost container its failure would skip the spec cleanups registered after it.
+    await (kind === 'AfterEach' && !container.parent ? deferFailure(run, scope) : run);
   });
 }
 
@@ -287,11 +327,12 @@ function allHook(kind: 'BeforeAll' | 'AfterAll', body: NodeBody): void {
   const register = kind === 'BeforeAll' ? before : after;
   register(async function () {
     const suite = this.test?.parent;
-    await runNode(this, container.scope, kind, body, container, {
+    const run = runNode(this, container.scope, kind, body, container, {
       fullTitle: `${suite?.fullTitle() ?? container.title} (${kind})`,
       file: suite?.file ?? this.test?.file,
       labels: container.labels,
     });
+    await (kind === 'AfterAll' ? deferFailure(run, container.scope) : run);
   });
 }
 

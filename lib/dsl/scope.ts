@@ -40,6 +40,11 @@ export class Scope {
   cleanupsDone = false;
   /** The limit each cleanup had when the scope's cleanups ran (0: none); a late one gets the same. */
   cleanupLimitMs = 0;
+  /**
+   * Failures of AfterEach/AfterAll nodes, thrown once the scope's cleanups have run: mocha skips a
+   * suite's later hooks after one fails, and the cleanups (and the Serial lock's release) must not be skipped.
+   */
+  readonly deferredFailures: unknown[] = [];
   constructor(
     readonly kind: 'spec' | 'container',
     readonly title: string,
