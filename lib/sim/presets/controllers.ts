@@ -3,6 +3,7 @@
  * set; what differs between presets is data (nodes, classes, drivers, latencies, provisioners).
  */
 import { cnpgController } from '../controllers/cnpg/index.ts';
+import { cronJobController } from '../controllers/cronjob.ts';
 import { daemonSetController } from '../controllers/daemonset.ts';
 import { deploymentController } from '../controllers/deployment.ts';
 import { disruptionController } from '../controllers/disruption.ts';
@@ -16,6 +17,7 @@ import { nodeLifecycle } from '../controllers/node-lifecycle.ts';
 import { replicaSetController } from '../controllers/replicaset.ts';
 import type { Controller } from '../controllers/runtime.ts';
 import { scheduler } from '../controllers/scheduler.ts';
+import { serviceAccountController } from '../controllers/serviceaccounts.ts';
 import { statefulSetController } from '../controllers/statefulset.ts';
 import { taintEvictionController } from '../controllers/taint-eviction.ts';
 import { storageControllers } from '../controllers/storage/index.ts';
@@ -30,7 +32,9 @@ export function presetControllers(preset: Preset): Controller[] {
     kubelet({ latencies }),
     garbageCollector({ latencies }),
     namespaceLifecycle({ latencies }),
+    serviceAccountController(),
     jobController({ latencies }),
+    cronJobController({ latencies }),
     daemonSetController({ latencies }),
     replicaSetController({ latencies }),
     deploymentController({ latencies }),

@@ -69,11 +69,11 @@ function parseField(text: string, field: FieldSpec): Set<number> {
       hi = b === undefined ? (stepText === undefined ? lo : field.max) : value(b, field);
     }
     // Sunday may be written 7, as robfig/cron accepts.
-    if (field.name === 'day of week' && hi === 7 && lo <= 7) hi = 6;
+    const max = field.name === 'day of week' ? 7 : field.max;
     if (lo < field.min) throw new Error(`beginning of range (${lo}) below minimum (${field.min}): ${part}`);
-    if (hi > field.max) throw new Error(`end of range (${hi}) above maximum (${field.max}): ${part}`);
+    if (hi > max) throw new Error(`end of range (${hi}) above maximum (${max}): ${part}`);
     if (lo > hi) throw new Error(`beginning of range (${lo}) beyond end of range (${hi}): ${part}`);
-    for (let v = lo; v <= hi; v += step) out.add(v);
+    for (let v = lo; v <= hi; v += step) out.add(v % (field.max + 1));
   }
   return out;
 }

@@ -126,7 +126,7 @@ export const cronjobs: ResourceType = builtIn(
     columns: [
       { name: 'Schedule', type: 'string', cell: (o) => cj(o).spec?.schedule ?? '' },
       { name: 'Timezone', type: 'string', cell: (o) => cj(o).spec?.timeZone ?? '<none>' },
-      { name: 'Suspend', type: 'boolean', cell: (o) => cj(o).spec?.suspend ?? false },
+      { name: 'Suspend', type: 'boolean', cell: (o) => (cj(o).spec?.suspend ? 'True' : 'False') },
       { name: 'Active', type: 'integer', cell: (o) => cj(o).status?.active?.length ?? 0 },
       {
         name: 'Last Schedule',
