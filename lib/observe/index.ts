@@ -1,6 +1,7 @@
 export {
   apiVersionOf,
   collectionPath,
+  NAMESPACES,
   NODES,
   noun,
   PODS,

@@ -26,6 +26,14 @@ export const NODES: ResourceKind = {
   namespaced: false,
 };
 
+export const NAMESPACES: ResourceKind = {
+  group: '',
+  version: 'v1',
+  plural: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+};
+
 /** A resource from an apiVersion (`postgresql.cnpg.io/v1`, `v1`), kind and plural. */
 export function resourceKind(
   apiVersion: string,

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '../client/connection.ts';
 import { KubeApiError } from '../client/errors.ts';
-import { resolveTimeout, type TimeoutSpec } from '../timeouts/index.ts';
+import { eventually, objectRef } from '../matchers/index.ts';
+import { NAMESPACES } from '../observe/index.ts';
+import type { TimeoutSpec } from '../timeouts/index.ts';
 import { checkConnection } from './check-connection.ts';
 import { recordRunNamespace } from './run-namespaces.ts';
 
@@ -17,8 +19,10 @@ export interface CleanupOptions {
   readonly wait?: boolean;
   /** Budget for the wait. Default `namespaceCreation`. */
   readonly timeout?: TimeoutSpec;
-  /** How often to look. Default 250 ms. */
+  /** The wait's safety tick (it is driven by the namespace's watch events). Default 250 ms. */
   readonly pollIntervalMs?: number;
+  /** Ends the wait early. */
+  readonly signal?: AbortSignal;
 }
 
 export interface TestNamespace {
@@ -65,22 +69,19 @@ function suffix(): string {
   return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-async function deleteNamespace(conn: Connection, name: string, options: CleanupOptions = {}): Promise<void> {
-  const gone = await conn.find(`delete namespace ${name}`, () => conn.core.deleteNamespace({ name }));
-  if (!options.wait || gone === undefined) return;
-  const timeout = resolveTimeout(options.timeout ?? 'namespaceCreation', 'namespace cleanup timeout');
-  const until = Date.now() + timeout.ms;
-  for (;;) {
-    const ns = await conn.findNamespace(name);
-    if (!ns) return;
-    if (Date.now() >= until) {
-      const conditions = (ns.status?.conditions ?? [])
-        .filter((c) => c.status === 'True')
-        .map((c) => `${c.type}: ${c.message ?? c.reason ?? ''}`);
-      throw new Error(
-        `namespace ${name} still exists after ${timeout.label} (phase ${ns.status?.phase ?? 'unknown'}${conditions.length ? `; ${conditions.join('; ')}` : ''})`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, Math.min(options.pollIntervalMs ?? 250, until - Date.now())));
-  }
+function deleteNamespace(conn: Connection, name: string, options: CleanupOptions = {}): Promise<void> {
+  // Built (and its options checked, throwing at the call) before anything is deleted; waits on the one engine.
+  const gone = options.wait
+    ? eventually(conn, objectRef(NAMESPACES, undefined, name), {
+        timeout: options.timeout ?? 'namespaceCreation',
+        poll: options.pollIntervalMs ?? 250,
+        events: 0,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    : undefined;
+  return (async () => {
+    const deleted = await conn.find(`delete namespace ${name}`, () => conn.core.deleteNamespace({ name }));
+    if (!gone || deleted === undefined) return;
+    await gone.toBeDeleted();
+  })();
 }
