@@ -81,6 +81,21 @@ describe('applyFixture and test namespaces', () => {
     );
   });
 
+  it('rejects a missing connection and bad options at the call, saying what to pass', async () => {
+    await expect(applyFixture(null as unknown as Connection, 'x.yaml')).to.be.rejectedWith(
+      TypeError,
+      'applyFixture: the first argument must be a Connection (const conn = await connect()), got null',
+    );
+    await expect(applyFixture(conn, 'x.yaml', { mdoe: 'create' } as object)).to.be.rejectedWith(
+      TypeError,
+      'applyFixture: unknown option mdoe; did you mean mode?',
+    );
+    await expect(applyFixture(conn, 'x.yaml', { mode: 'replace' as 'create' })).to.be.rejectedWith(
+      TypeError,
+      "applyFixture: option mode must be one of 'apply', 'create', got \"replace\"",
+    );
+  });
+
   it('applies a multi-document template into the namespace with server-side apply', async () => {
     const ns = await createTestNamespace(conn);
     const dir = await mkdtemp(join(tmpdir(), 'kubexpect-fixture-'));

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Connection } from '../client/connection.ts';
+import { checkConnection } from './check-connection.ts';
+import { checkOptions, isNonEmptyString, type OptionCheck, oneOf } from './check-options.ts';
 import { substituteVariables } from './template.ts';
 
 export interface ApplyFixtureOptions {
@@ -26,6 +28,16 @@ export interface FixtureDocument {
   readonly origin: string;
 }
 
+const FIXTURE_OPTIONS: Readonly<Record<string, OptionCheck>> = {
+  namespace: isNonEmptyString,
+  variables: (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? undefined
+      : 'must be an object of variable name → value',
+  mode: oneOf('apply', 'create'),
+  fieldManager: isNonEmptyString,
+};
+
 export class FixtureError extends Error {
   override readonly name = 'FixtureError';
 }
@@ -39,6 +51,8 @@ export async function applyFixture(
   source: string,
   options: ApplyFixtureOptions = {},
 ): Promise<KubernetesObject[]> {
+  checkConnection(conn, 'applyFixture');
+  checkOptions('applyFixture', options, FIXTURE_OPTIONS, "{ namespace: 'test-1', mode: 'create' }");
   const { text, name } = await readSource(source);
   const docs = parseManifests(substituteVariables(text, options.variables, name), name);
   const namespace = options.namespace ?? conn.namespace;
