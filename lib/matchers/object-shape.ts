@@ -161,7 +161,9 @@ function arrayMismatches(shape: readonly unknown[], actual: unknown, path: strin
     out.push({
       path: here,
       expected: `an element matching ${showShape(s, MAX)}`,
-      actual: actual.length ? `none of ${actual.length} elements matches` : 'an empty array',
+      actual: actual.every((a) => typeof a !== 'object' || a === null)
+        ? showValue(actual)
+        : `${actual.length} elements, none matching`,
     });
   });
   return out;

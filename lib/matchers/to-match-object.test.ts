@@ -74,7 +74,7 @@ describe('toMatchObject', () => {
     expect(diffOf(message)).to.equal(
       [
         '  last seen: 3 paths differ from the expected shape:',
-        '    spec.args: expected an element matching "--quiet", got none of 1 elements matches',
+        '    spec.args: expected an element matching "--quiet", got ["--verbose"]',
         '    status.readyReplicas: expected is at least 2, got 1',
         '    status.endpoint: expected host is one of "db-rw", "db-ro", got unset (host is unset (expected one of "db-rw", "db-ro"))',
       ].join('\n'),
