@@ -7,7 +7,7 @@ import { AssertionError, expect } from 'chai';
 import { type Connection, connect, KubeApiError } from '../client/index.ts';
 import { kubeconfigFor, LateForwarder, UnresponsiveServer } from '../client/testing/unresponsive-server.ts';
 import { consistentlyPod, eventuallyPod } from '../matchers/index.ts';
-import { createPod, useSim } from '../matchers/testing/sim-fixture.ts';
+import { createPod, setPodStatus, useSim } from '../matchers/testing/sim-fixture.ts';
 import { openCaches } from '../observe/index.ts';
 import { DEADLINE_GRACE_MS } from '../timeouts/index.ts';
 import { KubeAssertionError } from './index.ts';
@@ -147,6 +147,45 @@ describe('bounded waits: a server that comes back', () => {
       expect(Date.now() - started).to.be.at.least(7500);
     } finally {
       clearTimeout(timer);
+      conn.close();
+      await forwarder.down();
+    }
+  });
+
+  it('passes through a flapping server (down and up every 300ms) and times out on time when it cannot pass', async () => {
+    await createPod(f, 'db-2', { nodeName: 'w1' });
+    const target = new URL(f.conn.server);
+    const forwarder = new LateForwarder({ host: target.hostname, port: Number(target.port) });
+    const url = await forwarder.reserve();
+    const conn = await connect({
+      kubeconfig: f.cluster.kubeconfig.replace(`server: ${f.conn.server}`, `server: ${url}`),
+    });
+    let up = false;
+    let flapping = true;
+    const flap = (async () => {
+      while (flapping) {
+        await (up ? forwarder.down() : forwarder.up());
+        up = !up;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    })();
+    try {
+      const running = eventuallyPod(conn, 'comeback', 'db-2', {
+        timeout: '60s',
+        poll: '100ms',
+      }).toBeRunning();
+      setTimeout(() => void setPodStatus(f, 'db-2', { phase: 'Running' }), 1500);
+      expect((await running).status?.phase).to.equal('Running');
+      const { err, ms } = await settle(
+        eventuallyPod(conn, 'comeback', 'db-2', { timeout: '3s', poll: '100ms' }).toBeOnNode('w9'),
+      );
+      expect((err as Error).message).to.match(
+        /^Timed out after \S+ of 3s: expected pod comeback\/db-2 to be on node w9\./,
+      );
+      expect(ms).to.be.below(3000 + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
+    } finally {
+      flapping = false;
+      await flap;
       conn.close();
       await forwarder.down();
     }
