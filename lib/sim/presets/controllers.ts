@@ -8,6 +8,7 @@ import { daemonSetController } from '../controllers/daemonset.ts';
 import { deploymentController } from '../controllers/deployment.ts';
 import { disruptionController } from '../controllers/disruption.ts';
 import { endpointsController } from '../controllers/endpoints.ts';
+import { endpointSliceController } from '../controllers/endpointslice.ts';
 import { garbageCollector } from '../controllers/garbage-collector.ts';
 import { jobController } from '../controllers/job.ts';
 import { kubelet } from '../controllers/kubelet.ts';
@@ -42,6 +43,7 @@ export function presetControllers(preset: Preset): Controller[] {
     ...storageControllers(preset.storage).controllers,
     disruptionController(preset.disruption),
     endpointsController(),
+    endpointSliceController(),
     cnpgController(preset.cnpg),
   ];
 }
