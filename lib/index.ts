@@ -29,7 +29,14 @@ export {
   field,
   type HoldOptions,
   KubeAssertionError,
+  type LaterMatcher,
   type MatcherDefinition,
+  mochaHooks,
+  mochaRunnerTimeout,
+  registerMochaRunnerTimeout,
+  type RunnerTimeout,
+  type RunnerTimeoutSource,
+  setRunnerTimeoutSource,
   type Judgement,
   negate,
   not,
@@ -50,6 +57,7 @@ export {
 export * from './matchers/index.ts';
 export {
   acquireCache,
+  NAMESPACES,
   NODES,
   openCaches,
   PODS,
@@ -64,9 +72,13 @@ export {
 export {
   BUDGET_NAMES,
   type BudgetName,
+  type Deadline,
+  DEADLINE_GRACE_MS,
+  DeadlineExceededError,
   DEFAULT_BUDGETS_SECONDS,
   type Duration,
   parseDuration,
   resolveTimeout,
+  startDeadline,
   type TimeoutSpec,
 } from './timeouts/index.ts';
