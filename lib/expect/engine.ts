@@ -21,6 +21,7 @@ import { Assertion } from './assertion.ts';
 import { type FailureKind, KubeAssertionError } from './failure.ts';
 import type { Observation } from './observation.ts';
 import { type ProgressOptions, type ProgressSettings, progressLine, progressSettings } from './progress.ts';
+import { registerMochaRunnerTimeout } from './mocha-runner-timeout.ts';
 import { runnerTimeoutHint } from './runner-timeout.ts';
 import type { MatcherDefinition, Verdict } from './verdict.ts';
 
@@ -155,6 +156,8 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
   // A spec's timeout (kubexpect/dsl's cancel signal) stops the wait too.
   const deadline: Deadline = startDeadline(wait.budget, [cancel, wait.signal, currentCancelSignal()]);
   const started = deadline.startedAt;
+  // A spec file loaded later in the same mocha worker gets the hook on its first wait.
+  registerMochaRunnerTimeout();
   const runnerHint = runnerTimeoutHint(wait.budget);
   if (runnerHint) process.stderr.write(`kubexpect: ${ctx.description}: ${runnerHint}\n`);
   let observation: Observation<S>;

@@ -32,6 +32,8 @@ export {
   readPath,
 } from './predicates.ts';
 export { type ProgressOptions, type ProgressSettings, progressLine, progressSettings } from './progress.ts';
+import { registerMochaRunnerTimeout } from './mocha-runner-timeout.ts';
+
 export { mochaHooks, mochaRunnerTimeout, registerMochaRunnerTimeout } from './mocha-runner-timeout.ts';
 export {
   type RunnerTimeout,
@@ -40,3 +42,6 @@ export {
   setRunnerTimeoutSource,
 } from './runner-timeout.ts';
 export { fail, type MatcherDefinition, negate, pass, type Verdict } from './verdict.ts';
+
+// Under mocha, a wait whose budget outlasts the test's timeout says so at once (runner-timeout.ts).
+registerMochaRunnerTimeout();

@@ -32,8 +32,10 @@ export function mochaRunnerTimeout(): RunnerTimeout | undefined {
 /** Root hooks for mocha's `--require` (root hook plugin): `export { mochaHooks } from …`. */
 export const mochaHooks = {
   beforeEach(this: MochaHookContext): void {
+    const test = this.currentTest;
+    if (!test || typeof test.timeout !== 'function') return;
     setRunnerTimeoutSource(mochaRunnerTimeout);
-    current = this.currentTest ? { test: this.currentTest, startedAt: Date.now() } : undefined;
+    current = { test, startedAt: Date.now() };
   },
   afterEach(): void {
     current = undefined;
@@ -45,10 +47,22 @@ export const mochaHooks = {
  * Call it at the top level of a spec file or module (the DSL's containers and the chai entry do).
  */
 export function registerMochaRunnerTimeout(): void {
-  const g = globalThis as { beforeEach?: HookRegistrar; afterEach?: HookRegistrar };
+  const g = globalThis as {
+    beforeEach?: HookRegistrar;
+    afterEach?: HookRegistrar;
+    context?: unknown;
+    specify?: unknown;
+  };
+  // Mocha's BDD globals only (context and specify are mocha's own): Jest and Vitest register their
+  // own providers, and Jest refuses hooks defined inside a test.
   if (typeof g.beforeEach !== 'function' || typeof g.afterEach !== 'function') return;
+  if (typeof g.context !== 'function' || typeof g.specify !== 'function') return;
   if (registered.has(g.beforeEach)) return;
   registered.add(g.beforeEach);
-  g.beforeEach(mochaHooks.beforeEach);
-  g.afterEach(mochaHooks.afterEach);
+  try {
+    g.beforeEach(mochaHooks.beforeEach);
+    g.afterEach(mochaHooks.afterEach);
+  } catch {
+    // A runner that refuses hooks now (inside a test) just gives no hint.
+  }
 }
