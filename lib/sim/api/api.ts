@@ -108,6 +108,14 @@ export interface WatchHandle {
 /** A subresource's behaviour (binding, eviction, scale…); `status` is built in. */
 export interface SubresourceHandler {
   get?(api: Api, rt: ResourceType, namespace: string | undefined, name: string): KObject;
+  /** GET of a subresource that is not an object (pods/log): its body and content type, given the query. */
+  read?(
+    api: Api,
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    query: URLSearchParams,
+  ): { contentType: string; body: string };
   /** POST to the subresource; answers the body to send and its HTTP code. */
   create?(
     api: Api,

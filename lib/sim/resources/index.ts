@@ -28,6 +28,7 @@ import { persistentvolumeclaims } from './persistentvolumeclaims.ts';
 import { persistentvolumes } from './persistentvolumes.ts';
 import { podBinding } from './pod-binding.ts';
 import { podEviction } from './pod-eviction.ts';
+import { podLog } from './pod-log.ts';
 import { poddisruptionbudgets } from './poddisruptionbudgets.ts';
 import { pods } from './pods.ts';
 import { priorityclasses } from './priorityclasses.ts';
@@ -95,6 +96,7 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
 export function installResourceBehaviour(api: Api): void {
   api.handleSubresource('', 'pods', 'binding', podBinding);
   api.handleSubresource('', 'pods', 'eviction', podEviction);
+  api.handleSubresource('', 'pods', 'log', podLog);
   for (const plural of ['deployments', 'replicasets', 'statefulsets'])
     api.handleSubresource('apps', plural, 'scale', scaleSubresource);
   installNamespaceDeletion(api);

@@ -98,6 +98,7 @@ export const pods: ResourceType = builtIn(
     subresources: {
       binding: { kind: 'Binding', verbs: ['create'] },
       eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+      log: { kind: 'Pod', verbs: ['get'] },
     },
     fields: {
       'spec.nodeName': fieldAt('spec.nodeName'),

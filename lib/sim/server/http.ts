@@ -355,6 +355,11 @@ export class HttpFront {
       this.count('get');
       if (subresource && subresource !== 'status') {
         const handler = api.subresourceHandler(rt, subresource);
+        if (handler?.read) {
+          const out = handler.read(api, rt, namespace, name, query);
+          this.send(res, 200, out.body, out.contentType);
+          return;
+        }
         if (!handler?.get) throw methodNotAllowed();
         this.send(res, 200, handler.get(api, rt, namespace, name));
         return;
