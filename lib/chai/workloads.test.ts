@@ -53,7 +53,10 @@ describe('kubexpect/chai: workloads, shapes, events and restarts', () => {
     await createJob(f, 'migrate');
     await setJobStatus(f, 'migrate', {
       failed: 2,
-      conditions: [{ type: 'Failed', reason: 'BackoffLimitExceeded' }],
+      conditions: [
+        { type: 'FailureTarget', reason: 'BackoffLimitExceeded' },
+        { type: 'Failed', reason: 'BackoffLimitExceeded' },
+      ],
     });
     const { reason } = await expect(job(f.conn, f.ns, 'migrate')).to.soon.have.failed();
     expect(reason).to.equal('BackoffLimitExceeded');

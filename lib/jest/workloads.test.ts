@@ -37,7 +37,10 @@ describe('runner matchers (kubexpect/jest, kubexpect/vitest): workloads, shapes 
     await createJob(f, 'migrate');
     await setJobStatus(f, 'migrate', {
       failed: 2,
-      conditions: [{ type: 'Failed', reason: 'DeadlineExceeded' }],
+      conditions: [
+        { type: 'FailureTarget', reason: 'DeadlineExceeded' },
+        { type: 'Failed', reason: 'DeadlineExceeded' },
+      ],
     });
     const r = await run('toEventuallyFail', false, job(f.conn, f.ns, 'migrate'), {
       reason: 'DeadlineExceeded',

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventuallyDeployment } from './index.ts';
 import { failureOf, gist, useSim } from './testing/sim-fixture.ts';
-import { createDeployment, setDeploymentStatus, usePresetSim } from './testing/workload-fixture.ts';
+import { createDeployment, setDeploymentStatus, useWorkloadCluster } from './testing/workload-fixture.ts';
 
 const available = (status: string, reason: string, message: string) => ({
   type: 'Available',
@@ -57,7 +57,7 @@ describe('eventuallyDeployment().toBeAvailable', () => {
   });
 
   describe('with the simulator’s Deployment controller', () => {
-    const f = usePresetSim('m-deploy-avail-real');
+    const f = useWorkloadCluster('m-deploy-avail-real');
 
     it('passes once the controller reports minimum availability', async () => {
       await createDeployment(f, 'api', 2);

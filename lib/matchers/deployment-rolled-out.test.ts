@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventuallyDeployment } from './index.ts';
 import { failureOf, gist, useSim } from './testing/sim-fixture.ts';
-import { createDeployment, setDeploymentStatus, usePresetSim } from './testing/workload-fixture.ts';
+import { createDeployment, setDeploymentStatus, useWorkloadCluster } from './testing/workload-fixture.ts';
 
 const progressing = (reason: string, message = '') => ({
   type: 'Progressing',
@@ -85,7 +85,7 @@ describe('eventuallyDeployment().toBeRolledOut', () => {
   });
 
   describe('with the simulator’s Deployment controller', () => {
-    const f = usePresetSim('m-deploy-real');
+    const f = useWorkloadCluster('m-deploy-real');
 
     it('passes after a create and after an image update, as kubectl rollout status does', async () => {
       await createDeployment(f, 'web', 3);

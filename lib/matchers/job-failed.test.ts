@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import { simOnlyIt } from '../controlplane/testing/test-target.ts';
 import { eventuallyJob } from './index.ts';
 import { failureOf, gist, useSim } from './testing/sim-fixture.ts';
-import { createJob, setJobStatus, usePresetSim } from './testing/workload-fixture.ts';
+import { createJob, setJobStatus, useWorkloadCluster } from './testing/workload-fixture.ts';
 
 const backoff = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
 
@@ -29,7 +30,10 @@ describe('eventuallyJob().toFail', () => {
     await setJobStatus(f, 'f2', {
       succeeded: 1,
       completionTime: new Date(),
-      conditions: [{ type: 'Complete', reason: 'CompletionsReached' }],
+      conditions: [
+        { type: 'SuccessCriteriaMet', reason: 'CompletionsReached' },
+        { type: 'Complete', reason: 'CompletionsReached' },
+      ],
     });
     const message = await failureOf(eventuallyJob(f.conn, f.ns, 'f2', { timeout: '1m' }).toFail());
     expect(gist(message)).to.equal(
@@ -40,7 +44,13 @@ describe('eventuallyJob().toFail', () => {
 
   it('fails at once when the Job fails for another reason than the one expected', async () => {
     await createJob(f, 'f3');
-    await setJobStatus(f, 'f3', { failed: 2, conditions: [{ type: 'Failed', ...backoff }] });
+    await setJobStatus(f, 'f3', {
+      failed: 2,
+      conditions: [
+        { type: 'FailureTarget', ...backoff },
+        { type: 'Failed', ...backoff },
+      ],
+    });
     const message = await failureOf(
       eventuallyJob(f.conn, f.ns, 'f3', { timeout: '1m' }).toFail({ reason: 'DeadlineExceeded' }),
     );
@@ -58,12 +68,16 @@ describe('eventuallyJob().toFail', () => {
   });
 
   describe('with the simulator’s Job controller', () => {
-    const real = usePresetSim('m-job-failed-real');
+    const real = useWorkloadCluster('m-job-failed-real');
 
-    it('resolves to BackoffLimitExceeded when the pods keep failing', async () => {
-      await createJob(real, 'crash', { exitCode: 2 });
-      const { reason } = await eventuallyJob(real.conn, real.ns, 'crash', { timeout: '60s' }).toFail();
-      expect(reason).to.equal('BackoffLimitExceeded');
-    });
+    simOnlyIt(
+      'resolves to BackoffLimitExceeded when the pods keep failing',
+      'the failing exit code is a simulator annotation',
+      async () => {
+        await createJob(real, 'crash', { exitCode: 2 });
+        const { reason } = await eventuallyJob(real.conn, real.ns, 'crash', { timeout: '60s' }).toFail();
+        expect(reason).to.equal('BackoffLimitExceeded');
+      },
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventuallyStatefulSet } from './index.ts';
 import { failureOf, gist, useSim } from './testing/sim-fixture.ts';
-import { createStatefulSet, setStatefulSetStatus, usePresetSim } from './testing/workload-fixture.ts';
+import { createStatefulSet, setStatefulSetStatus, useWorkloadCluster } from './testing/workload-fixture.ts';
 
 describe('eventuallyStatefulSet().toBeReady', () => {
   describe('on status written as the controller would', () => {
@@ -58,7 +58,7 @@ describe('eventuallyStatefulSet().toBeReady', () => {
   });
 
   describe('with the simulator’s StatefulSet controller', () => {
-    const f = usePresetSim('m-sts-ready-real');
+    const f = useWorkloadCluster('m-sts-ready-real');
 
     it('passes once the ordered pods are all Ready', async () => {
       await createStatefulSet(f, 'pg', { replicas: 3 });

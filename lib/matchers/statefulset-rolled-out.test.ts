@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventuallyStatefulSet } from './index.ts';
 import { failureOf, gist, useSim } from './testing/sim-fixture.ts';
-import { createStatefulSet, setStatefulSetStatus, usePresetSim } from './testing/workload-fixture.ts';
+import { createStatefulSet, setStatefulSetStatus, useWorkloadCluster } from './testing/workload-fixture.ts';
 
 describe('eventuallyStatefulSet().toBeRolledOut', () => {
   describe('on status written as the controller would', () => {
@@ -81,7 +81,7 @@ describe('eventuallyStatefulSet().toBeRolledOut', () => {
   });
 
   describe('with the simulator’s StatefulSet controller', () => {
-    const f = usePresetSim('m-sts-rollout-real');
+    const f = useWorkloadCluster('m-sts-rollout-real');
 
     it('passes after a create and after an image update', async () => {
       await createStatefulSet(f, 'db', { replicas: 2 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { consistentlyEvents, eventuallyEvents, podRef } from './index.ts';
 import { createPod, failureOf, gist, type SimFixture, sleep, useSim } from './testing/sim-fixture.ts';
-import { usePresetSim } from './testing/workload-fixture.ts';
+import { useWorkloadCluster } from './testing/workload-fixture.ts';
 
 let serial = 0;
 /** Records an event as a controller would (the scheduler, the kubelet). */
@@ -118,7 +118,7 @@ describe('eventuallyEvents().toBeEmitted', () => {
   });
 
   describe('with the simulator’s scheduler', () => {
-    const real = usePresetSim('m-events-real');
+    const real = useWorkloadCluster('m-events-real');
 
     it('sees the FailedScheduling event of a pod no node can take, in one line', async () => {
       await real.conn.core.createNamespacedPod({

@@ -1,5 +1,6 @@
 import type { V1ContainerStatus } from '@kubernetes/client-node';
 import { expect } from 'chai';
+import { simOnlyIt } from '../controlplane/testing/test-target.ts';
 import { consistentlyPod, consistentlyPods, eventuallyPod } from './index.ts';
 import {
   createPod,
@@ -10,7 +11,7 @@ import {
   sleep,
   useSim,
 } from './testing/sim-fixture.ts';
-import { usePresetSim } from './testing/workload-fixture.ts';
+import { useWorkloadCluster } from './testing/workload-fixture.ts';
 
 /** Writes the pod's container statuses as the kubelet would, `c` restarted `restarts` times. */
 async function setRestarts(f: SimFixture, name: string, restarts: number) {
@@ -86,27 +87,31 @@ describe('toKeepRestartCounts / toAllKeepRestartCounts', () => {
   });
 
   describe('with the simulator’s kubelet', () => {
-    const real = usePresetSim('m-restarts-real');
+    const real = useWorkloadCluster('m-restarts-real');
 
-    it('fails at the first restart of a crashing container', async () => {
-      await real.conn.core.createNamespacedPod({
-        namespace: real.ns,
-        body: {
-          // The simulated container exits with code 1 after 30 (scaled) seconds.
-          metadata: {
-            name: 'crashy',
-            annotations: { 'sim.kubexpect.io/exit-code': '1', 'sim.kubexpect.io/run-seconds': '30' },
+    simOnlyIt(
+      'fails at the first restart of a crashing container',
+      'the crash is a simulator annotation',
+      async () => {
+        await real.conn.core.createNamespacedPod({
+          namespace: real.ns,
+          body: {
+            // The simulated container exits with code 1 after 30 (scaled) seconds.
+            metadata: {
+              name: 'crashy',
+              annotations: { 'sim.kubexpect.io/exit-code': '1', 'sim.kubexpect.io/run-seconds': '30' },
+            },
+            spec: { containers: [{ name: 'app', image: 'busybox' }] },
           },
-          spec: { containers: [{ name: 'app', image: 'busybox' }] },
-        },
-      });
-      await eventuallyPod(real.conn, real.ns, 'crashy', { timeout: '60s' }).toBeRunning();
-      const message = await failureOf(
-        consistentlyPod(real.conn, real.ns, 'crashy', { for: '60s' }).toKeepRestartCounts(),
-      );
-      expect(gist(message)).to.match(
-        /^Failed after T of 1m: expected pod m-restarts-real\/crashy to keep its restart counts throughout, but it was not\.\n {2}violation: restarted: app 0 → 1 \(last terminated: Error, exit code 1\)$/,
-      );
-    });
+        });
+        await eventuallyPod(real.conn, real.ns, 'crashy', { timeout: '60s' }).toBeRunning();
+        const message = await failureOf(
+          consistentlyPod(real.conn, real.ns, 'crashy', { for: '60s' }).toKeepRestartCounts(),
+        );
+        expect(gist(message)).to.match(
+          /^Failed after T of 1m: expected pod m-restarts-real\/crashy to keep its restart counts throughout, but it was not\.\n {2}violation: restarted: app 0 → 1 \(last terminated: Error, exit code 1\)$/,
+        );
+      },
+    );
   });
 });

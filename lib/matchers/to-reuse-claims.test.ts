@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { eventuallyPod, eventuallyStatefulSet } from './index.ts';
 import { deletePod, failureOf, gist, type SimFixture, useSim } from './testing/sim-fixture.ts';
-import { createStatefulSet, usePresetSim } from './testing/workload-fixture.ts';
+import { createStatefulSet, useWorkloadCluster } from './testing/workload-fixture.ts';
 
 async function createClaim(f: SimFixture, name: string) {
   return f.conn.core.createNamespacedPersistentVolumeClaim({
@@ -90,7 +90,7 @@ describe('toReuseClaims', () => {
   });
 
   describe('with the simulator’s StatefulSet controller', () => {
-    const real = usePresetSim('m-claims-real');
+    const real = useWorkloadCluster('m-claims-real');
 
     it('passes when a deleted StatefulSet pod comes back on its claim', async () => {
       await createStatefulSet(real, 'db', { replicas: 2, claimSize: '1Gi' });

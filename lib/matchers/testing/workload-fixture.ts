@@ -13,8 +13,12 @@ import type {
   V1VolumeMount,
 } from '@kubernetes/client-node';
 import { type Connection, connect } from '../../client/index.ts';
+import {
+  CONTROLPLANE_HOOK_TIMEOUT_MS,
+  startTestCluster,
+  type TestCluster,
+} from '../../controlplane/testing/test-target.ts';
 import { setWatchCacheDefaults } from '../../observe/index.ts';
-import { type Cluster, startCluster } from '../../sim/index.ts';
 
 /** What the writers below need: a connection and the test file's namespace. */
 export interface Target {
@@ -23,24 +27,29 @@ export interface Target {
 }
 
 export interface PresetFixture extends Target {
-  cluster: Cluster;
+  cluster: TestCluster;
 }
 
 /**
- * Like useSim, on a `kind` preset cluster whose controllers (Deployment, StatefulSet, Job, kubelet,
- * scheduler…) run 50 times faster than real time.
+ * Like useSim, on a cluster with nodes and the workload controllers: the embedded `kind` preset
+ * (controllers 50 times faster than real time), or with KUBEXPECT_TEST_TARGET=controlplane a real
+ * control plane with the kind nodes (kwok) and the real controller-manager and scheduler.
  */
-export function usePresetSim(ns: string): PresetFixture {
+export function useWorkloadCluster(ns: string): PresetFixture {
   const fixture = {} as PresetFixture;
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(CONTROLPLANE_HOOK_TIMEOUT_MS);
     setWatchCacheDefaults({ pollIntervalMs: 200 });
-    fixture.cluster = await startCluster({ preset: 'kind', timeScale: 0.02, seed: 15, token: true });
+    fixture.cluster = await startTestCluster(
+      { preset: 'kind', timeScale: 0.02, seed: 15, token: true },
+      { preset: 'kind' },
+    );
     fixture.conn = await connect({ kubeconfig: fixture.cluster.kubeconfig });
     fixture.ns = ns;
     await fixture.conn.core.createNamespace({ body: { metadata: { name: ns } } });
   });
-  after(async () => {
+  after(async function () {
+    this.timeout(60_000);
     fixture.conn?.close();
     await fixture.cluster?.stop();
   });
@@ -109,7 +118,10 @@ export async function createDeployment(f: Target, name: string, replicas = 3): P
   });
 }
 
-/** Writes a Deployment's status (observedGeneration defaults to the current generation). */
+/**
+ * Writes a Deployment's status (observedGeneration defaults to the current generation, readyReplicas
+ * to availableReplicas: the real server refuses more available than ready).
+ */
 export async function setDeploymentStatus(
   f: Target,
   name: string,
@@ -118,6 +130,7 @@ export async function setDeploymentStatus(
   const d = await f.conn.apps.readNamespacedDeployment({ namespace: f.ns, name });
   d.status = {
     observedGeneration: d.metadata?.generation,
+    readyReplicas: status.availableReplicas,
     ...status,
     conditions: status.conditions?.map((c) => ({
       ...stamp(c),
