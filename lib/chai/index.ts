@@ -32,6 +32,7 @@ import {
   eventually,
   type JobFailure,
   type JobFailureExpectation,
+  type JobOutcome,
   JobExpectation,
   jobRef,
   NodeExpectation,
@@ -179,6 +180,8 @@ export interface KubeChain {
   available(): Assertion<V1Deployment>;
   complete(): Assertion<V1Job>;
   failed(expected?: JobFailureExpectation): Assertion<JobFailure>;
+  /** Elastic: Complete or Failed, resolving to which. */
+  finished(): Assertion<JobOutcome>;
   emitted(): Assertion<CoreV1Event[]>;
   /** Pods and sets of pods: no container restarted. */
   keepRestartCounts(baseline?: V1Pod): Assertion<V1Pod | V1Pod[]>;
@@ -259,6 +262,7 @@ const METHODS: Readonly<Record<string, ChaiMethod | readonly ChaiMethod[]>> = {
   available: method(DeploymentExpectation, (b) => b.toBeAvailable()),
   complete: method(JobExpectation, (b) => b.toComplete()),
   failed: method(JobExpectation, (b, [expected]) => b.toFail(expected as JobFailureExpectation | undefined)),
+  finished: method(JobExpectation, (b) => b.toFinish()),
   emitted: method(EventsExpectation, (b) => b.toBeEmitted()),
   keepRestartCounts: [
     method(PodExpectation, (b, [baseline]) => b.toKeepRestartCounts(baseline as V1Pod | undefined)),

@@ -156,6 +156,7 @@ export const RUNNER_MATCHERS = {
   toConsistentlyBeAvailable: always('toBeAvailable'),
   toEventuallyComplete: soon('toComplete'),
   toEventuallyFail: soon<[expected?: JobFailureExpectation & WaitOptions]>('toFail'),
+  toEventuallyFinish: soon('toFinish'),
   // events (with .not and consistently: never emitted)
   toEventuallyBeEmitted: soon('toBeEmitted'),
   toConsistentlyBeEmitted: always('toBeEmitted'),

@@ -71,6 +71,7 @@ export { type EmittedFilter, toBeEmitted } from './to-be-emitted.ts';
 export { deploymentAvailable } from './deployment-available.ts';
 export { deploymentRolledOut } from './deployment-rolled-out.ts';
 export { jobComplete } from './job-complete.ts';
+export { type JobOutcome, jobFinished } from './job-finished.ts';
 export { type JobFailure, type JobFailureExpectation, jobFailed } from './job-failed.ts';
 export { statefulSetReady } from './statefulset-ready.ts';
 export { statefulSetRolledOut } from './statefulset-rolled-out.ts';

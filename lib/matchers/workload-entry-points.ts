@@ -9,6 +9,7 @@ import { deploymentAvailable } from './deployment-available.ts';
 import { deploymentRolledOut } from './deployment-rolled-out.ts';
 import { type JobFailure, type JobFailureExpectation, jobFailed } from './job-failed.ts';
 import { jobComplete } from './job-complete.ts';
+import { type JobOutcome, jobFinished } from './job-finished.ts';
 import {
   checkConnection,
   type ExpectationOptions,
@@ -49,6 +50,10 @@ export class JobExpectation extends ObjectExpectation<V1Job, JobExpectation> {
   /** Failed (with the reason, when given); resolves to `{ reason, message, job }`. */
   toFail(expected?: JobFailureExpectation): Assertion<JobFailure> {
     return this.toMatch(jobFailed(expected));
+  }
+  /** Elastic: Complete or Failed, resolving to `{ kind: 'complete' }` or `{ kind: 'failed', reason, message }`. */
+  toFinish(): Assertion<JobOutcome> {
+    return this.toMatch(jobFinished());
   }
 }
 
