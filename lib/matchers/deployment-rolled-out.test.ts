@@ -46,7 +46,7 @@ describe('eventuallyDeployment().toBeRolledOut', () => {
       );
       expect(gist(message)).to.equal(
         'Timed out after T of 200ms: expected deployment m-deploy-rollout/d2 to be rolled out.\n' +
-          '  last seen: 1 old replicas pending termination: 3 desired, 3 updated, 4 total, 3 available, generation 1 observed 1, Progressing=True (ReplicaSetUpdated)',
+          '  last seen: 1 old replica pending termination: 3 desired, 3 updated, 4 total, 3 available, generation 1 observed 1, Progressing=True (ReplicaSetUpdated)',
       );
     });
 

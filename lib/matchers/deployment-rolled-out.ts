@@ -1,7 +1,7 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { fail, type MatcherDefinition, type ObjectState, pass } from '../expect/index.ts';
 import { conditionOf } from './pod-facts.ts';
-import { deploymentSummary, generations } from './workload-facts.ts';
+import { count, deploymentSummary, generations } from './workload-facts.ts';
 
 /**
  * What `kubectl rollout status deployment/NAME` checks, for the current generation: the spec
@@ -27,7 +27,7 @@ export function deploymentRolledOut(): MatcherDefinition<ObjectState<V1Deploymen
       const updated = s.updatedReplicas ?? 0;
       if (updated < desired) return fail(`${updated} of ${desired} new replicas updated: ${summary}`);
       const old = (s.replicas ?? 0) - updated;
-      if (old > 0) return fail(`${old} old replicas pending termination: ${summary}`);
+      if (old > 0) return fail(`${count(old, 'old replica')} pending termination: ${summary}`);
       const available = s.availableReplicas ?? 0;
       if (available < updated)
         return fail(`${available} of ${updated} updated replicas available: ${summary}`);

@@ -41,7 +41,7 @@ describe('eventuallyStatefulSet().toBeReady', () => {
       );
       expect(gist(message)).to.equal(
         'Timed out after T of 200ms: expected statefulset m-sts-ready/r2 to be Ready.\n' +
-          '  last seen: 1 extra pods pending termination: 2 desired, 3 ready, 3 updated, generation 1 observed 1, revision r2-a',
+          '  last seen: 1 extra pod pending termination: 2 desired, 3 ready, 3 updated, generation 1 observed 1, revision r2-a',
       );
     });
 

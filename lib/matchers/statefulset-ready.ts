@@ -1,6 +1,6 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { fail, type MatcherDefinition, type ObjectState, pass } from '../expect/index.ts';
-import { generations, statefulSetSummary } from './workload-facts.ts';
+import { count, generations, statefulSetSummary } from './workload-facts.ts';
 
 /**
  * The current spec is observed and the StatefulSet runs exactly its desired number of pods, all
@@ -20,7 +20,8 @@ export function statefulSetReady(): MatcherDefinition<ObjectState<V1StatefulSet>
       const ready = s.status?.readyReplicas ?? 0;
       const replicas = s.status?.replicas ?? 0;
       if (ready < desired) return fail(`${ready} of ${desired} pods ready: ${summary}`);
-      if (replicas > desired) return fail(`${replicas - desired} extra pods pending termination: ${summary}`);
+      if (replicas > desired)
+        return fail(`${count(replicas - desired, 'extra pod')} pending termination: ${summary}`);
       return pass(s, summary);
     },
   };

@@ -1,6 +1,6 @@
 import type { V1StatefulSet } from '@kubernetes/client-node';
 import { fail, type MatcherDefinition, type ObjectState, pass } from '../expect/index.ts';
-import { generations, statefulSetSummary } from './workload-facts.ts';
+import { count, generations, statefulSetSummary } from './workload-facts.ts';
 
 /**
  * What `kubectl rollout status statefulset/NAME` checks: the spec update is observed, every
@@ -28,7 +28,7 @@ export function statefulSetRolledOut(): MatcherDefinition<ObjectState<V1Stateful
         return fail(`the spec update is not observed yet: ${summary}`);
       const desired = s.spec?.replicas ?? 1;
       const ready = s.status?.readyReplicas ?? 0;
-      if (ready < desired) return fail(`${desired - ready} pods not ready: ${summary}`);
+      if (ready < desired) return fail(`${count(desired - ready, 'pod')} not ready: ${summary}`);
       const updated = s.status?.updatedReplicas ?? 0;
       if (strategy?.rollingUpdate) {
         const partition = strategy.rollingUpdate.partition;

@@ -2,6 +2,9 @@
 import type { V1Deployment, V1Job, V1StatefulSet } from '@kubernetes/client-node';
 import { conditionOf } from './pod-facts.ts';
 
+/** `1 pod`, `3 pods`. */
+export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** `metadata.generation` and `status.observedGeneration` (0 when absent, as controllers read them). */
 export function generations(o: {
   metadata?: { generation?: number };
