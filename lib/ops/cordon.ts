@@ -24,9 +24,14 @@ export function uncordon(conn: Connection, node: string): Promise<V1Node> {
   return mergePatchNode(conn, `uncordon node ${node}`, node, { spec: { unschedulable: null } });
 }
 
-/** Uncordons every node that is cordoned (CNPG's UncordonAll); returns the names it changed. */
+/**
+ * Uncordons every node that is cordoned (CNPG's UncordonAll); returns the names it changed. Guarded
+ * like cordon: unlike uncordon, it is no undo of the spec's own action (it would also put back into
+ * service a node someone cordoned on purpose).
+ */
 export async function uncordonAll(conn: Connection): Promise<string[]> {
   checkConnection(conn, 'uncordonAll');
+  await guardDisruption(conn, 'uncordon every cordoned node');
   const nodes = await conn.call('list nodes', () => conn.core.listNode());
   const cordoned = nodes.items.filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name ?? '');
   for (const name of cordoned) await uncordon(conn, name);

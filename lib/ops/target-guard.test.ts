@@ -2,7 +2,7 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { type Connection, connect } from '../client/index.ts';
 import { type Cluster, startCluster } from '../sim/index.ts';
-import { cordon, uncordon } from './cordon.ts';
+import { cordon, uncordon, uncordonAll } from './cordon.ts';
 import { drainNode } from './drain.ts';
 import { labelNode } from './node-labels.ts';
 import { taintNode } from './node-taints.ts';
@@ -87,7 +87,7 @@ describe('the target guard', () => {
       expect(ledger?.metadata?.deletionTimestamp).to.equal(undefined);
     });
 
-    it('refuses cordon, taints and labels before any write', async () => {
+    it('refuses cordon, taints, labels and uncordonAll before any write', async () => {
       await withAllowed(undefined, async () => {
         await expect(cordon(conn, 'eu-1a')).to.be.rejectedWith(
           DisruptionRefusedError,
@@ -100,6 +100,10 @@ describe('the target guard', () => {
         await expect(labelNode(conn, 'eu-1a', { drain: 'drain' })).to.be.rejectedWith(
           DisruptionRefusedError,
           'refused to label node eu-1a',
+        );
+        await expect(uncordonAll(conn)).to.be.rejectedWith(
+          DisruptionRefusedError,
+          'refused to uncordon every cordoned node',
         );
       });
       const node = await conn.getNode('eu-1a');
