@@ -413,7 +413,8 @@ export class Api {
     const now = this.now();
     meta.uid = this.newUid();
     meta.creationTimestamp = timestamp(now);
-    meta.generation = 1;
+    if (rt.hasGeneration === false) delete meta.generation;
+    else meta.generation = 1;
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -497,7 +498,8 @@ export class Api {
     meta.uid = old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
     meta.resourceVersion = old.metadata.resourceVersion;
-    meta.generation = old.metadata.generation;
+    if (rt.hasGeneration === false) delete meta.generation;
+    else meta.generation = old.metadata.generation;
     if (old.metadata.deletionTimestamp) {
       meta.deletionTimestamp = old.metadata.deletionTimestamp;
       meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
@@ -519,7 +521,8 @@ export class Api {
       }
     }
     rt.prepareForUpdate?.(next, old, this.context());
-    if (specChanged(rt, old, next)) meta.generation = (old.metadata.generation ?? 1) + 1;
+    if (rt.hasGeneration !== false && specChanged(rt, old, next))
+      meta.generation = (old.metadata.generation ?? 1) + 1;
     this.recordManagedFields(rt, old, next, ctx);
     this.validate(rt, next, old, ctx.decoded);
     for (const admit of this.admissions) admit('update', rt, next, old);

@@ -83,6 +83,8 @@ export interface ResourceType {
   ephemeral?: boolean;
   /** Whether strategic merge patch is accepted (built-in kinds); CRDs answer 415. */
   strategicMerge?: boolean;
+  /** Whether objects carry metadata.generation (default true; ConfigMaps, Leases and other spec-less kinds do not). */
+  hasGeneration?: boolean;
   /** The top-level fields whose change bumps metadata.generation; default: all but metadata and status. */
   generationIgnores?: string[];
   /** Server-side printing columns; Name is always first and added by the printer. */

@@ -11,6 +11,7 @@ import { ignoringRaces, MANAGER } from './workload-helpers.ts';
 
 const SERVICE_NAME = 'kubernetes.io/service-name';
 const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
+const SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
 
 interface Address {
   ip: string;
@@ -72,6 +73,8 @@ export function endpointSliceController(): Controller {
       function reconcile(key: string): void {
         const { namespace, name } = splitKey(key);
         const ep = api.find(api.resource('', 'endpoints'), namespace, name);
+        // Endpoints whose slices someone else keeps (the API server's own `kubernetes`).
+        if (ep?.metadata.labels?.[SKIP_MIRROR] === 'true') return;
         const existing = api
           .list(slicesRt, namespace, { labelSelector: `${SERVICE_NAME}=${name}` })
           .items.filter((s) => s.metadata.labels?.[MANAGED_BY] === 'endpointslice-controller.k8s.io');

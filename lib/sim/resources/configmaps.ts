@@ -14,6 +14,7 @@ export const configmaps: ResourceType = builtIn(
     singular: 'configmap',
     namespaced: true,
     shortNames: ['cm'],
+    hasGeneration: false,
     columns: [
       {
         name: 'Data',

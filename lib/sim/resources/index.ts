@@ -17,6 +17,7 @@ import { endpointslices } from './endpointslices.ts';
 import { events, eventsV1 } from './events.ts';
 import { ingresses } from './ingresses.ts';
 import { jobs } from './jobs.ts';
+import { installKubernetesService } from './kubernetes-service.ts';
 import { leases } from './leases.ts';
 import { limitranges } from './limitranges.ts';
 import { mutatingwebhookconfigurations } from './mutatingwebhookconfigurations.ts';
@@ -100,6 +101,7 @@ export function installResourceBehaviour(api: Api): void {
   for (const plural of ['deployments', 'replicasets', 'statefulsets'])
     api.handleSubresource('apps', plural, 'scale', scaleSubresource);
   installNamespaceDeletion(api);
+  installKubernetesService(api);
   serveCustomResources(api);
   api.create(
     api.resource(customresourcedefinitions.group, customresourcedefinitions.plural),

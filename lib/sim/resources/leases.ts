@@ -13,6 +13,7 @@ export const leases: ResourceType = builtIn(
     plural: 'leases',
     singular: 'lease',
     namespaced: true,
+    hasGeneration: false,
     validate(obj) {
       const d = (obj.spec as { leaseDurationSeconds?: number } | undefined)?.leaseDurationSeconds;
       if (d !== undefined && !(Number.isInteger(d) && d > 0)) {

@@ -83,7 +83,7 @@ spec:
     );
     const res = await fetch(`${cluster.url}/api/v1/namespaces/default/pods/pair/log`);
     expect(res.status).to.equal(400);
-    expect((await res.json()).message).to.equal(
+    expect(((await res.json()) as { message: string }).message).to.equal(
       'a container name must be specified for pod pair, choose one of: [app sidecar]',
     );
     const wrong = await kubectl.run(['logs', 'pair', '-c', 'nope']);

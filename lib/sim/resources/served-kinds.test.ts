@@ -143,7 +143,10 @@ describe('kinds served without a controller', () => {
       }),
     });
     expect(res.status).to.equal(201);
-    const review = await res.json();
+    const review = (await res.json()) as {
+      status: { allowed: boolean };
+      spec: { resourceAttributes: unknown };
+    };
     expect(review).to.deep.include({
       kind: 'SelfSubjectAccessReview',
       apiVersion: 'authorization.k8s.io/v1',
@@ -193,6 +196,40 @@ describe('kinds served without a controller', () => {
     const out = await kubectlRun('patch', 'pc', 'high', '--type=merge', '-p', '{"value":5}');
     expect(out.code).to.equal(1);
     expect(out.stderr).to.include('value: Invalid value: 5: field is immutable');
+  });
+
+  it('has the default/kubernetes Service with its Endpoints and EndpointSlice', async () => {
+    expect(await run('get', 'service', 'kubernetes')).to.match(
+      /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nkubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\d+s\n$/,
+    );
+    const slices = JSON.parse(await run('get', 'endpointslices', '-o', 'json')).items.filter(
+      (s: { metadata: { labels?: Record<string, string> } }) =>
+        s.metadata.labels?.['kubernetes.io/service-name'] === 'kubernetes',
+    );
+    expect(slices.map((s: { metadata: { name: string } }) => s.metadata.name)).to.deep.equal(['kubernetes']);
+    expect(
+      await run('get', 'endpoints', 'kubernetes', '-o', 'jsonpath={.subsets[0].ports[0].port}'),
+    ).to.equal('6443');
+  });
+
+  it('keeps no generation on ConfigMaps and Leases, as the real server', async () => {
+    await apply(
+      'nogen',
+      `apiVersion: v1
+kind: ConfigMap
+metadata: {name: nogen}
+data: {a: "1"}
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: nogen}
+spec: {holderIdentity: me, leaseDurationSeconds: 15}
+`,
+    );
+    await run('patch', 'configmap', 'nogen', '--type=merge', '-p', '{"data":{"a":"2"}}');
+    expect(
+      await run('get', 'configmap,lease', 'nogen', '-o', 'jsonpath={.items[*].metadata.generation}'),
+    ).to.equal('');
   });
 
   it('keeps an EndpointSlice with the Endpoints of a Service', async () => {
