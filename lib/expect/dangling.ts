@@ -47,9 +47,23 @@ type HookRegistrar = (fn: (this: HookContext | undefined) => void) => void;
 
 let registered = false;
 
+/** The hook: fails the test that made an un-awaited assertion. */
+function everyAssertionAwaited(this: HookContext | undefined): void {
+  const err = checkDanglingAssertions();
+  if (!err) return;
+  // Mocha's hook.error() fails the current test rather than the hook, so later tests still run.
+  if (typeof this?.test?.error === 'function') {
+    this.test.error(err);
+    return;
+  }
+  // Jest prints any error named AssertionError as a node:assert diff ("Expected value undefined…").
+  throw Object.assign(new Error(err.message), { stack: `Error: ${err.message}` });
+}
+
 /**
  * Registers the check as an after-each hook: `failOnDanglingAssertions(afterEach)` with mocha's,
- * Jest's or Vitest's afterEach (done automatically where afterEach is a global when kubexpect loads).
+ * Jest's or Vitest's afterEach. Under mocha it is done when kubexpect loads; kubexpect/jest and
+ * kubexpect/vitest do it for their runners.
  */
 export function failOnDanglingAssertions(afterEachHook: HookRegistrar): void {
   if (registered) return;
@@ -57,21 +71,20 @@ export function failOnDanglingAssertions(afterEachHook: HookRegistrar): void {
     throw new TypeError("failOnDanglingAssertions: pass the test runner's afterEach function");
   }
   // No title: Jest and Vitest take (fn, timeout); mocha names the hook after the function.
-  afterEachHook(function kubexpectEveryAssertionAwaited(this: HookContext | undefined) {
-    const err = checkDanglingAssertions();
-    if (!err) return;
-    // Mocha's hook.error() fails the current test rather than the hook, so later tests still run.
-    if (typeof this?.test?.error === 'function') this.test.error(err);
-    else throw err;
-  });
+  afterEachHook(everyAssertionAwaited);
   registered = true;
 }
 
+// Under mocha (whose afterEach takes a title first, which Jest and Vitest refuse), register at once.
 const mochaAfterEach = (globalThis as { afterEach?: unknown }).afterEach;
-if (typeof mochaAfterEach === 'function') {
+if (typeof mochaAfterEach === 'function' && !registered) {
   try {
-    failOnDanglingAssertions(mochaAfterEach as HookRegistrar);
+    (mochaAfterEach as (title: string, fn: typeof everyAssertionAwaited) => void)(
+      'kubexpect: every assertion was awaited',
+      everyAssertionAwaited,
+    );
+    registered = true;
   } catch {
-    // Not inside a mocha file load (e.g. imported from a --require script): register by hand.
+    // Jest or Vitest (their setup files register it), or not inside a mocha file load.
   }
 }

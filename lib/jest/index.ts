@@ -12,7 +12,7 @@
  */
 // Jest's expect (a dependency of jest): its Matchers interface is augmented below.
 import type {} from 'expect';
-import { failOnDanglingAssertions } from '../expect/index.ts';
+import { failOnDanglingAssertions, KubeAssertionError } from '../expect/index.ts';
 import { type KubexpectMatchers, runnerMatchers } from './runner-matchers.ts';
 import { type RunnerHooks, watchRunnerTimeouts } from './runner-timeouts.ts';
 
@@ -55,6 +55,12 @@ export function registerKubexpect(jest: JestRuntime): void {
     throw new TypeError("registerKubexpect: pass { expect, afterEach, beforeEach } from '@jest/globals'");
   }
   jest.expect.extend(runnerMatchers('jest'));
+  // Jest prints any error named AssertionError as a node:assert diff ("Expected value undefined…");
+  // under Jest, kubexpect's own failures (from eventuallyPod(…) and the like) go by their class name.
+  Object.defineProperty(KubeAssertionError.prototype, 'name', {
+    value: 'KubeAssertionError',
+    configurable: true,
+  });
   if (typeof jest.afterEach === 'function') failOnDanglingAssertions(jest.afterEach);
   watchRunnerTimeouts(jest, 'jest');
 }

@@ -12,7 +12,7 @@ const { createClusterFromFixture, primaryPod } = require('kubexpect/cnpg');
 const { startCluster } = require('kubexpect/sim');
 
 async function main() {
-  const sim = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 7 });
+  const sim = await startCluster({ preset: 'kind', timeScale: 0.05, seed: 7 });
   const conn = await connect({ kubeconfig: sim.kubeconfig });
   try {
     const ns = (await createTestNamespace(conn, { prefix: 'consumer' })).name;

@@ -13,7 +13,7 @@ describe('kubexpect installed from the tarball (ESM, mocha)', function () {
   let name;
 
   before(async () => {
-    cluster = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 7 });
+    cluster = await startCluster({ preset: 'kind', timeScale: 0.05, seed: 7 });
     conn = await connect({ kubeconfig: cluster.kubeconfig });
     ns = (await createTestNamespace(conn, { prefix: 'consumer' })).name;
   });

@@ -19,7 +19,7 @@ describe('kubexpect installed from the tarball (TypeScript, mocha)', function ()
   let conn: Connection | undefined;
 
   before(async () => {
-    cluster = await startCluster({ preset: 'cloud', timeScale: 0.01, seed: 11 });
+    cluster = await startCluster({ preset: 'cloud', timeScale: 0.05, seed: 11 });
     conn = await connect({ kubeconfig: cluster.kubeconfig });
   });
   after(async () => {

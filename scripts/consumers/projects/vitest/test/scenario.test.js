@@ -10,7 +10,7 @@ let conn;
 let ns;
 
 beforeAll(async () => {
-  sim = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 7 });
+  sim = await startCluster({ preset: 'kind', timeScale: 0.05, seed: 7 });
   conn = await connect({ kubeconfig: sim.kubeconfig });
   ns = (await createTestNamespace(conn, { prefix: 'consumer' })).name;
 });

@@ -8,7 +8,7 @@ let sim;
 let conn;
 
 beforeAll(async () => {
-  sim = await startCluster({ preset: 'kind', timeScale: 0.01, seed: 7 });
+  sim = await startCluster({ preset: 'kind', timeScale: 0.05, seed: 7 });
   conn = await connect({ kubeconfig: sim.kubeconfig });
 });
 afterAll(async () => {
@@ -27,3 +27,7 @@ test('a forgotten await', () => {
 test('a wait longer than the test may run', async () => {
   await expect(pod(conn, 'kube-system', 'slow-pod')).toEventuallyBeReady({ timeout: '5m' });
 }, 3_000);
+
+test('a wrong expectation through the core API', async () => {
+  await eventuallyPod(conn, 'kube-system', 'core-api-pod', { timeout: '1s' }).toBeReady();
+});
