@@ -6,7 +6,13 @@ import { cordon, uncordon, uncordonAll } from './cordon.ts';
 import { drainNode } from './drain.ts';
 import { labelNode } from './node-labels.ts';
 import { taintNode } from './node-taints.ts';
-import { DisruptionRefusedError, TEST_CLUSTER_MARKER, targetVerdict } from './target-guard.ts';
+import { createTestNamespace } from './namespaces.ts';
+import {
+  DisruptionRefusedError,
+  guardDisruption,
+  TEST_CLUSTER_MARKER,
+  targetVerdict,
+} from './target-guard.ts';
 
 use(chaiAsPromised);
 
@@ -110,6 +116,16 @@ describe('the target guard', () => {
       expect(node.spec?.unschedulable).to.equal(undefined);
       expect(node.spec?.taints).to.equal(undefined);
       expect(node.metadata?.labels).to.deep.equal({ environment: 'production' });
+    });
+
+    it("lets deletes inside the run's own namespaces through, and refuses them anywhere else", async () => {
+      const own = await createTestNamespace(conn, { prefix: 'spec' });
+      await withAllowed(undefined, async () => {
+        await guardDisruption(conn, `delete pod ${own.name}/web-0`, { namespace: own.name });
+        await expect(
+          guardDisruption(conn, 'delete pod payments/ledger-0', { namespace: 'payments' }),
+        ).to.be.rejectedWith(DisruptionRefusedError, 'kubexpect refused to delete pod payments/ledger-0');
+      });
     });
 
     it('says so when KUBEXPECT_ALLOW_DISRUPTION names another context', async () => {

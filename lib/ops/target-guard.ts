@@ -8,6 +8,7 @@
 import type { Connection } from '../client/connection.ts';
 import { KubeApiError, redact } from '../client/errors.ts';
 import { readEnv } from '../config/env.ts';
+import { checkConnection } from './check-connection.ts';
 import { isRunNamespace } from './run-namespaces.ts';
 
 /** The ConfigMap that marks a cluster as one kubexpect may disrupt. */
@@ -99,9 +100,7 @@ function serverOf(conn: Connection): string {
  * read at every call (a run may set it between specs); the cluster's marker once per connection.
  */
 export async function targetVerdict(conn: Connection): Promise<TargetVerdict> {
-  if (conn === null || typeof conn !== 'object' || typeof conn.context !== 'string') {
-    throw new TypeError(`targetVerdict: pass a Connection from connect(), got ${describe(conn)}`);
-  }
+  checkConnection(conn, 'targetVerdict');
   const context = conn.context;
   const server = serverOf(conn);
   const named = readEnv('KUBEXPECT_ALLOW_DISRUPTION')?.trim();
@@ -148,11 +147,4 @@ export async function guardDisruption(
   if (options.namespace !== undefined && isRunNamespace(conn, options.namespace)) return;
   const verdict = await targetVerdict(conn);
   if (!verdict.disruptionAllowed) throw new DisruptionRefusedError(action, verdict);
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  return typeof value === 'object'
-    ? `an object without a context`
-    : `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -5,24 +5,21 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parse as parseYaml } from 'yaml';
 import type { Api, DeleteOptions, WatchOptions } from '../api/api.ts';
 import {
   badRequest,
   internalError,
   methodNotAllowed,
   pathNotFound,
-  requestEntityTooLarge,
   StatusError,
   unauthorized,
-  unsupportedMediaType,
 } from '../api/errors.ts';
 import { RESOURCE_VERSION_WAIT_MS } from '../api/list-options.ts';
 import { forbiddenForce, patchObject, patchTypeOf } from '../api/patch.ts';
-import { parseFieldValidation } from '../api/validation/field-validation.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
-import { decodeProtobufBody } from './protobuf.ts';
+import { type Schema, unknownFields } from '../resources/crd-schema.ts';
+import { MAX_BODY_BYTES, parseApplyBody, parseBody, readBody } from './body.ts';
 import { queryBool } from './query.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
@@ -71,6 +68,10 @@ export interface RestTarget {
 }
 
 export class HttpFront {
+  private readBody(req: IncomingMessage): Promise<Buffer> {
+    return readBody(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
+  }
+
   private readonly api: Api;
   private readonly options: HttpOptions;
   readonly server: Server;
@@ -157,49 +158,31 @@ export class HttpFront {
     this.send(res, status.code, status.toStatus());
   }
 
-  private async readBody(req: IncomingMessage): Promise<Buffer> {
-    const limit = this.options.maxBodyBytes ?? 3 * 1024 * 1024;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        req.resume();
-        throw requestEntityTooLarge(limit);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
-  }
-
-  /** Parses a request body as JSON, or YAML when the content type says so. */
-  private parseBody(raw: Buffer, contentType: string | undefined, kindHint: string, version = 'v1'): unknown {
-    const text = raw.toString('utf8');
-    if (text.trim() === '') return undefined;
-    const base = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-    // kubectl's typed clients (create namespace, drain's evictions) send protobuf and never fall back.
-    if (base === 'application/vnd.kubernetes.protobuf') return decodeProtobufBody(raw);
-    if (base === 'application/cbor') throw unsupportedMediaType(['application/json', 'application/yaml']);
-    const yamlLike = base.endsWith('yaml');
-    let parsed: unknown;
-    try {
-      parsed = yamlLike ? parseYaml(text) : JSON.parse(text);
-    } catch (err) {
-      const detail = (err as Error).message.split('\n')[0];
+  /**
+   * fieldValidation for custom objects: fields their CRD schema would prune are a 400 with Strict and
+   * a Warning header with Warn (the default), as the real server reports them. Built-in kinds carry no
+   * full schema here, so their unknown fields are not reported.
+   */
+  private checkUnknownFields(
+    res: ServerResponse,
+    rt: ResourceType,
+    body: unknown,
+    query: URLSearchParams,
+  ): void {
+    if (!rt.custom || !rt.schema) return;
+    const mode = query.get('fieldValidation') ?? 'Warn';
+    if (mode === 'Ignore') return;
+    const unknown = unknownFields(body, rt.schema as Schema).map((f) => `unknown field "${f}"`);
+    if (unknown.length === 0) return;
+    if (mode === 'Strict') {
       throw badRequest(
-        `${kindHint} in version "${version}" cannot be handled as a ${kindHint}: ${yamlLike ? 'yaml' : 'json'}: ${detail}`,
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.join(', ')}`,
       );
     }
-    return notTooDeep(parsed);
-  }
-
-  /** Warning headers as the real server writes them (`299 - "unknown field \"spec.x\""`). */
-  private warn(res: ServerResponse, warnings: string[]): void {
-    if (warnings.length > 0)
-      res.setHeader(
-        'Warning',
-        warnings.map((w) => `299 - ${JSON.stringify(w)}`),
-      );
+    res.setHeader(
+      'Warning',
+      unknown.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -355,11 +338,6 @@ export class HttpFront {
       this.count('get');
       if (subresource && subresource !== 'status') {
         const handler = api.subresourceHandler(rt, subresource);
-        if (handler?.read) {
-          const out = handler.read(api, rt, namespace, name, query);
-          this.send(res, 200, out.body, out.contentType);
-          return;
-        }
         if (!handler?.get) throw methodNotAllowed();
         this.send(res, 200, handler.get(api, rt, namespace, name));
         return;
@@ -380,7 +358,12 @@ export class HttpFront {
 
     if (method === 'POST') {
       this.count('create');
-      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind, rt.version);
+      const body = await parseBody(
+        await this.readBody(req),
+        req.headers['content-type'],
+        rt.kind,
+        rt.version,
+      );
       if (name !== undefined && subresource) {
         const handler = api.subresourceHandler(rt, subresource);
         if (!handler?.create) throw methodNotAllowed();
@@ -389,10 +372,8 @@ export class HttpFront {
         return;
       }
       if (name !== undefined) throw methodNotAllowed();
-      const warnings: string[] = [];
-      const fieldValidation = parseFieldValidation(query.get('fieldValidation'), 'CreateOptions');
-      const created = api.create(rt, namespace, body, { fieldManager, dryRun, fieldValidation, warnings });
-      this.warn(res, warnings);
+      this.checkUnknownFields(res, rt, body, query);
+      const created = api.create(rt, namespace, body, { fieldManager, dryRun });
       this.send(res, 201, created);
       return;
     }
@@ -400,7 +381,12 @@ export class HttpFront {
     if (method === 'PUT') {
       this.count('update');
       if (name === undefined) throw methodNotAllowed();
-      const body = this.parseBody(await this.readBody(req), req.headers['content-type'], rt.kind, rt.version);
+      const body = await parseBody(
+        await this.readBody(req),
+        req.headers['content-type'],
+        rt.kind,
+        rt.version,
+      );
       if (subresource && subresource !== 'status') {
         const handler = api.subresourceHandler(rt, subresource);
         if (!handler?.update) throw methodNotAllowed();
@@ -411,15 +397,12 @@ export class HttpFront {
         );
         return;
       }
-      const warnings: string[] = [];
+      this.checkUnknownFields(res, rt, body, query);
       const updated = api.update(rt, namespace, name, body, {
         fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
-        fieldValidation: parseFieldValidation(query.get('fieldValidation'), 'UpdateOptions'),
-        warnings,
       });
-      this.warn(res, warnings);
       this.send(res, 200, updated);
       return;
     }
@@ -433,8 +416,8 @@ export class HttpFront {
       const raw = await this.readBody(req);
       const body =
         type === 'application/apply-patch+yaml'
-          ? parseApplyBody(raw)
-          : this.parseBody(raw, 'application/json', rt.kind, rt.version);
+          ? await parseApplyBody(raw, rt.kind)
+          : await parseBody(raw, 'application/json', rt.kind, rt.version);
       const forceParam = query.get('force');
       if (handled) {
         // kubectl scale patches /scale: read the subresource, patch it, write it back.
@@ -446,27 +429,22 @@ export class HttpFront {
         this.send(res, 200, handler.update(api, rt, namespace, name, patched, { fieldManager, dryRun }));
         return;
       }
-      const warnings: string[] = [];
+      if (type !== 'application/json-patch+json') this.checkUnknownFields(res, rt, body, query);
       const out = api.patch(rt, namespace, name, type, body, {
-        fieldValidation: parseFieldValidation(query.get('fieldValidation'), 'PatchOptions'),
-        warnings,
         // Apply requires an explicit manager (422 without one).
         fieldManager: type === 'application/apply-patch+yaml' ? requestedManager : fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
         force: queryBool(query, 'force'),
       });
-      this.warn(res, warnings);
       this.send(res, out.created ? 201 : 200, out.object);
       return;
     }
 
     if (method === 'DELETE') {
       const raw = await this.readBody(req);
-      const body = (this.parseBody(raw, 'application/json', 'DeleteOptions') ?? {}) as Omit<
-        DeleteOptions,
-        'dryRun'
-      > & {
+      const body = ((await parseBody(raw, deleteBodyType(req.headers['content-type']), 'DeleteOptions')) ??
+        {}) as Omit<DeleteOptions, 'dryRun'> & {
         dryRun?: string[];
       };
       const options: DeleteOptions = {
@@ -642,34 +620,10 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** An apply patch is YAML (JSON being a subset); errors read as the real server's. */
-function parseApplyBody(raw: Buffer): unknown {
-  const text = raw.toString('utf8');
-  if (text.trim() === '') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (err) {
-    throw badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return notTooDeep(parsed);
-}
-
-/** Bodies nest at most this deep (Kubernetes objects nest a few dozen levels; the real decoder stops at 10000). */
-const MAX_BODY_DEPTH = 1000;
-
-/** Refuses absurdly nested bodies up front, so no recursive step later can exhaust the stack. */
-function notTooDeep(value: unknown): unknown {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > MAX_BODY_DEPTH) {
-      throw badRequest(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
-    }
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return value;
+/** DELETE bodies are DeleteOptions in JSON, or protobuf from kubectl's typed clients (drain --disable-eviction, helm uninstall). */
+function deleteBodyType(contentType: string | undefined): string {
+  const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return base === 'application/vnd.kubernetes.protobuf' ? base : 'application/json';
 }
 
 /** `kubectl/v1.35.0 (linux/amd64) kubernetes/abc` → `kubectl`, as the real server names managers. */

@@ -97,7 +97,9 @@ describe('bad requests get the real answers', () => {
     const deep = `{"metadata":{"name":"deep"},"data":${'['.repeat(2000)}${']'.repeat(2000)}}`;
     const answer = await send('POST', configMaps, deep);
     expect(answer.code).to.equal(400);
-    expect(answer.body.message).to.equal('the request body nests deeper than 1000 levels');
+    expect(answer.body.message).to.equal(
+      'the request body nests 2001 levels deep; the embedded cluster accepts at most 1000 (a real API server accepts up to 10000)',
+    );
   });
 
   it('answers a body that is not an object with 400', async () => {
@@ -156,5 +158,16 @@ describe('bad requests get the real answers', () => {
     const answer = await send('GET', '/api/v1/nothing-here');
     expect(answer.code).to.equal(404);
     expect(answer.body).to.deep.include({ kind: 'Status', reason: 'NotFound' });
+  });
+
+  // kubectl debug reads details.name of this 404 (kubectl pkg/cmd/debug/debug.go) and panics without
+  // details; the real server's NotFound handler always sends them, empty.
+  it('answers an unserved subresource with 404 and empty details, as kubectl debug expects', async () => {
+    const answer = await send('PATCH', '/api/v1/namespaces/default/pods/web/ephemeralcontainers', '{}');
+    expect(answer.code).to.equal(404);
+    expect(answer.body).to.deep.include({
+      message: 'the server could not find the requested resource',
+      details: {},
+    });
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * Bounded request bodies (issue 16, finding 7): a hostile body is refused or parsed without holding
+ * the event loop, so health checks and other clients keep their answers; the refusals read as the
+ * real server's (413 past 3 MiB; the decoders' 10000-level nesting limit).
+ */
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../index.ts';
+import { authHeader } from '../testing/rest.ts';
+import { jsonDepth, yamlDepth } from './body.ts';
+
+/** Polls /healthz every 20 ms while `work` runs; answers the slowest health answer seen, in ms. */
+async function slowestHealthCheckDuring(cluster: Cluster, work: Promise<unknown>): Promise<number> {
+  let done = false;
+  void work.finally(() => {
+    done = true;
+  });
+  let slowest = 0;
+  while (!done) {
+    const started = performance.now();
+    const res = await fetch(`${cluster.url}/healthz`);
+    await res.text();
+    slowest = Math.max(slowest, performance.now() - started);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await work;
+  return slowest;
+}
+
+describe('request bodies are parsed with bounds', () => {
+  let cluster: Cluster;
+  before(async () => {
+    cluster = await startCluster({ seed: 31 });
+  });
+  after(() => cluster.stop());
+
+  const post = (body: string | Buffer, contentType: string) =>
+    fetch(`${cluster.url}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { ...authHeader(cluster), 'content-type': contentType },
+      body,
+    }).then(async (res) => ({ code: res.status, body: await res.json() }));
+
+  it('estimates nesting in one pass for JSON and YAML, blocks, flows and compact sequences', () => {
+    expect(jsonDepth('{"a":[1,{"b":"[[[["}]}').depth).to.equal(3);
+    expect(yamlDepth('a:\n  b:\n    c: [1, {d: 2}]\n').depth).to.equal(5);
+    expect(yamlDepth('- - - x\n').depth).to.equal(4);
+    expect(yamlDepth('a: "[[[[" # [[[[\n').depth).to.equal(1);
+  });
+
+  it('refuses a 2.9 MiB deeply nested YAML body with the real decoder error, while health checks keep answering', async () => {
+    const hostile = `${'- '.repeat(1_500_000)}x\n`;
+    expect(hostile.length).to.be.greaterThan(2.8 * 1024 * 1024);
+    const answer = post(hostile, 'application/yaml');
+    const slowest = await slowestHealthCheckDuring(cluster, answer);
+    const { code, body } = await answer;
+    expect(code).to.equal(400);
+    expect(body.message).to.match(
+      /^the object provided is unrecognized \(must be of type ConfigMap\): error converting YAML to JSON: yaml: line 1: exceeded max depth of 10000 \([0-9a-f]{60} \.\.\.\)$/,
+    );
+    // Generous: the point is "not seconds", on a machine that may be busy.
+    expect(slowest).to.be.below(1000);
+  });
+
+  it('refuses JSON nested past 10000 levels as the real decoder does', async () => {
+    const deep = `{"metadata":{"name":"deep"},"data":{"a":${'['.repeat(10_001)}${']'.repeat(10_001)}}}`;
+    const { code, body } = await post(deep, 'application/json');
+    expect(code).to.equal(400);
+    expect(body.message).to.equal(
+      `the object provided is unrecognized (must be of type ConfigMap): invalid character '[' exceeded max depth ({"metadata":{"name":"deep"},"d ...)`,
+    );
+  });
+
+  it('parses a large flat YAML body off the event loop: health checks answer meanwhile, and the object is stored', async () => {
+    const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: big-yaml', 'data:'];
+    for (let i = 0; i < 12_000; i++) lines.push(`  key-${i}: "value number ${i} with some padding text"`);
+    const text = lines.join('\n');
+    const answer = post(text, 'application/yaml');
+    const slowest = await slowestHealthCheckDuring(cluster, answer);
+    const { code, body } = await answer;
+    expect(code).to.equal(201);
+    expect(Object.keys(body.data)).to.have.length(12_000);
+    expect(slowest).to.be.below(1000);
+  });
+
+  it('answers 413 from the declared length of a body over 3 MiB, before reading it', async () => {
+    const { code, body } = await post(Buffer.alloc(3 * 1024 * 1024 + 1, 0x20), 'application/json');
+    expect(code).to.equal(413);
+    expect(body.message).to.equal('Request entity too large: limit is 3145728');
+  });
+});

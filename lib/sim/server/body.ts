@@ -1,0 +1,258 @@
+/**
+ * Request bodies read and parsed with bounds, so that no body, however hostile, holds the event loop:
+ * the size is checked while reading (413 past 3 MiB, the real server's MaxRequestBodyBytes), the
+ * nesting depth by a linear scan before any parser runs (the real decoders stop at 10000 levels:
+ * encoding/json maxNestingDepth, goyaml max_flow_level/max_indents), and YAML, which the `yaml`
+ * library parses slowly, in a worker thread with a time budget.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '../api/errors.ts';
+import { decodeProtobufBody } from './protobuf.ts';
+import { parseYamlOffThread, YamlTimeoutError } from './yaml-worker.ts';
+
+/** The real API server's request body limit (apiserver pkg/server/config.go MaxRequestBodyBytes). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Where the real decoders give up. */
+const DECODER_MAX_DEPTH = 10_000;
+
+/**
+ * The simulator's own nesting limit: its recursive steps (merge patches, managed fields) are safe to
+ * here. Objects nest a few dozen levels; deeper bodies between this and 10000 are refused with a
+ * message that says so, where the real server would take them.
+ */
+export const MAX_BODY_DEPTH = 1000;
+
+/** YAML up to this size with shallow nesting is parsed inline; the rest goes to the worker. */
+const INLINE_YAML_BYTES = 16 * 1024;
+const INLINE_YAML_DEPTH = 64;
+
+/** How long the worker may take over one YAML body before it is abandoned (a 400). */
+const YAML_BUDGET_MS = 20_000;
+
+/** Reads a body, refusing it with 413 as soon as it is larger than `limit` bytes (Content-Length first). */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > limit) {
+    req.resume();
+    throw requestEntityTooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw requestEntityTooLarge(limit);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+interface Depth {
+  depth: number;
+  /** 1-based line where the deepest level opened. */
+  line: number;
+  /** The character that opened it. */
+  opener: string;
+}
+
+/** Nesting depth of JSON text, scanning once and skipping strings; stops counting past `stopAt`. */
+export function jsonDepth(text: string, stopAt = DECODER_MAX_DEPTH + 1): Depth {
+  let depth = 0;
+  const max: Depth = { depth: 0, line: 1, opener: '' };
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      depth++;
+      if (depth > max.depth) {
+        max.depth = depth;
+        max.line = line;
+        max.opener = text[i]!;
+        if (depth >= stopAt) return max;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x0a) line++;
+  }
+  return max;
+}
+
+/**
+ * An upper estimate of the nesting depth of YAML text in one linear pass: flow collections count
+ * their brackets (outside quotes and comments); block collections count the open indentation levels
+ * plus the compact `- ` and `? ` entries that start a line.
+ */
+export function yamlDepth(text: string, stopAt = DECODER_MAX_DEPTH + 1): Depth {
+  const max: Depth = { depth: 0, line: 1, opener: '' };
+  const indents: number[] = [];
+  let flow = 0;
+  let quote = 0; // the open quote character code, or 0
+  let line = 1;
+  let i = 0;
+  const note = (depth: number, opener: string) => {
+    if (depth > max.depth) {
+      max.depth = depth;
+      max.line = line;
+      max.opener = opener;
+    }
+  };
+  while (i < text.length) {
+    // Start of a line.
+    let col = 0;
+    if (quote === 0 && flow === 0) {
+      while (i < text.length && text.charCodeAt(i) === 0x20) {
+        i++;
+        col++;
+      }
+      const first = text.charCodeAt(i);
+      if (i < text.length && first !== 0x0a && first !== 0x23 /* # */ && first !== 0x0d) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= col) indents.pop();
+        indents.push(col);
+        // Compact nested entries on one line: `- - - x`, `? - x`.
+        for (;;) {
+          const c = text.charCodeAt(i);
+          const next = text.charCodeAt(i + 1);
+          if ((c === 0x2d /* - */ || c === 0x3f) /* ? */ && (next === 0x20 || next === 0x09)) {
+            i += 2;
+            col += 2;
+            indents.push(col);
+            while (text.charCodeAt(i) === 0x20) {
+              i++;
+              col++;
+            }
+            if (indents.length >= stopAt) break;
+          } else break;
+        }
+        note(indents.length, '-');
+        if (max.depth >= stopAt) return max;
+      }
+    }
+    // Rest of the line.
+    let prev = 0x20;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) break;
+      if (quote !== 0) {
+        if (quote === 0x22 && c === 0x5c) i++;
+        else if (c === quote) quote = 0;
+      } else if (c === 0x22 || c === 0x27) {
+        quote = c;
+      } else if (c === 0x23 && (prev === 0x20 || prev === 0x09)) {
+        while (i < text.length && text.charCodeAt(i) !== 0x0a) i++;
+        break;
+      } else if (c === 0x5b || c === 0x7b) {
+        flow++;
+        note(indents.length + flow, text[i]!);
+        if (max.depth >= stopAt) return max;
+      } else if ((c === 0x5d || c === 0x7d) && flow > 0) {
+        flow--;
+      }
+      prev = c;
+    }
+    i++;
+    line++;
+  }
+  return max;
+}
+
+/** What the real server says for a body its decoder cannot read (handlers/rest.go transformDecodeError). */
+function unrecognized(kind: string, why: string, raw: Buffer): StatusError {
+  const head = raw.subarray(0, 30);
+  const summary =
+    raw.length === 0
+      ? '<empty>'
+      : raw[0] === 0x7b
+        ? `${head.toString('utf8')}${raw.length > 30 ? ' ...' : ''}`
+        : `${head.toString('hex')}${raw.length > 30 ? ' ...' : ''}`;
+  return badRequest(`the object provided is unrecognized (must be of type ${kind}): ${why} (${summary})`);
+}
+
+function checkDepth(found: Depth, kind: string, raw: Buffer, yaml: boolean): void {
+  if (found.depth > DECODER_MAX_DEPTH) {
+    const why = yaml
+      ? `error converting YAML to JSON: yaml: line ${found.line}: exceeded max depth of ${DECODER_MAX_DEPTH}`
+      : `invalid character '${found.opener}' exceeded max depth`;
+    throw unrecognized(kind, why, raw);
+  }
+  if (found.depth > MAX_BODY_DEPTH) {
+    throw badRequest(
+      `the request body nests ${found.depth} levels deep; the embedded cluster accepts at most ${MAX_BODY_DEPTH} (a real API server accepts up to ${DECODER_MAX_DEPTH})`,
+    );
+  }
+}
+
+async function yamlValue(text: string, raw: Buffer, kind: string): Promise<unknown> {
+  const depth = yamlDepth(text);
+  checkDepth(depth, kind, raw, true);
+  // JSON is YAML: kubectl and Helm send JSON even as apply-patch+yaml, and JSON.parse is fast.
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Flow-style YAML that is not JSON: parse it as YAML below.
+    }
+  }
+  if (raw.length <= INLINE_YAML_BYTES && depth.depth <= INLINE_YAML_DEPTH) {
+    return parseYaml(text, { uniqueKeys: false, maxAliasCount: 100 });
+  }
+  try {
+    return await parseYamlOffThread(text, YAML_BUDGET_MS);
+  } catch (err) {
+    if (err instanceof YamlTimeoutError)
+      throw badRequest(`the YAML body could not be parsed: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Parses a request body as its content type says: JSON (the default), YAML, or Kubernetes protobuf.
+ * Errors read as the real server's: `Pod in version "v1" cannot be handled as a Pod: …`.
+ */
+export async function parseBody(
+  raw: Buffer,
+  contentType: string | undefined,
+  kind: string,
+  version = 'v1',
+): Promise<unknown> {
+  const base = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  // kubectl's typed clients (create, drain's evictions and deletes) send protobuf and never fall back.
+  if (base === 'application/vnd.kubernetes.protobuf')
+    return raw.length === 0 ? undefined : decodeProtobufBody(raw);
+  if (base === 'application/cbor') throw unsupportedMediaType(['application/json', 'application/yaml']);
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return undefined;
+  const yaml = base.endsWith('yaml');
+  try {
+    if (yaml) return await yamlValue(text, raw, kind);
+    checkDepth(jsonDepth(text), kind, raw, false);
+    return JSON.parse(text);
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    const detail = (err as Error).message.split('\n')[0];
+    throw badRequest(
+      `${kind} in version "${version}" cannot be handled as a ${kind}: ${yaml ? 'yaml' : 'json'}: ${detail}`,
+    );
+  }
+}
+
+/** An apply patch is YAML (JSON being a subset); errors read as the real server's. */
+export async function parseApplyBody(raw: Buffer, kind: string): Promise<unknown> {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return await yamlValue(text, raw, kind);
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    throw badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
