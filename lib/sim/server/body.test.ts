@@ -38,7 +38,11 @@ describe('request bodies are parsed with bounds', () => {
       method: 'POST',
       headers: { ...authHeader(cluster), 'content-type': contentType },
       body,
-    }).then(async (res) => ({ code: res.status, body: await res.json() }));
+    }).then(async (res) => {
+      // biome-ignore lint/suspicious/noExplicitAny: a Status or object read field by field
+      const body: any = await res.json();
+      return { code: res.status, body };
+    });
 
   it('estimates nesting in one pass for JSON and YAML, blocks, flows and compact sequences', () => {
     expect(jsonDepth('{"a":[1,{"b":"[[[["}]}').depth).to.equal(3);
