@@ -102,5 +102,30 @@ describe('eventuallyDeployment().toBeRolledOut', () => {
       expect(second.status?.observedGeneration).to.be.at.least(updated.metadata!.generation!);
       expect(second.status?.updatedReplicas).to.equal(3);
     });
+
+    it('fails at once when the controller reports ProgressDeadlineExceeded', async () => {
+      // No node has this label, so the new pods never become available.
+      await f.conn.apps.createNamespacedDeployment({
+        namespace: f.ns,
+        body: {
+          metadata: { name: 'stuck' },
+          spec: {
+            replicas: 1,
+            progressDeadlineSeconds: 2,
+            selector: { matchLabels: { app: 'stuck' } },
+            template: {
+              metadata: { labels: { app: 'stuck' } },
+              spec: { nodeSelector: { disk: 'nvme' }, containers: [{ name: 'c', image: 'busybox' }] },
+            },
+          },
+        },
+      });
+      const message = await failureOf(
+        eventuallyDeployment(f.conn, f.ns, 'stuck', { timeout: '50s' }).toBeRolledOut(),
+      );
+      expect(gist(message)).to.match(
+        /^Gave up after T of 50s: expected deployment m-deploy-real\/stuck to be rolled out, and that can no longer happen\.\n {2}last seen: it exceeded its progress deadline \(ReplicaSet "stuck-\w+" has timed out progressing\.\): 1 desired, 1 updated, 1 total, 0 available, generation 1 observed 1, Progressing=False \(ProgressDeadlineExceeded\), Available=False \(MinimumReplicasUnavailable\)$/,
+      );
+    });
   });
 });
