@@ -158,6 +158,13 @@ function danglingIn(node: NodeKind, container: Container): Error | undefined {
   return checkDanglingAssertions(`in ${node} of "${container.title}"`);
 }
 
+/** Keeps the Serial lock for as long as the scope's cleanups may take (each is bounded by `limitMs`). */
+async function holdLockFor(container: Container, scope: Scope, limitMs: number): Promise<void> {
+  const lock = lockHolder(container)?.lock;
+  if (!lock || !(limitMs > 0)) return;
+  await lock.renew((scope.cleanups.length + 1) * limitMs + REPORT_BACKSTOP_MS);
+}
+
 /** The limit each cleanup of a hook gets: the hook's own timeout, which then no longer bounds the whole hook. */
 function cleanupLimit(ctx: Mocha.Context): number {
   const limit = ctx.timeout();
@@ -209,6 +216,7 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
         const limit = cleanupLimit(this);
         const failures = container.scope.deferredFailures.splice(0);
         try {
+          await holdLockFor(container, container.scope, limit);
           await runCleanups(container.scope, limit).catch((err: unknown) => failures.push(err));
           if (!parent) await settleLateCleanups().catch((err: unknown) => failures.push(err));
         } finally {
@@ -226,7 +234,9 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
           if (!test || !scope) return;
           specScopes.delete(test);
           const failures = scope.deferredFailures.splice(0);
-          await runCleanups(scope, cleanupLimit(this)).catch((err: unknown) => failures.push(err));
+          const limit = cleanupLimit(this);
+          await holdLockFor(testInfo.get(test)?.container ?? container, scope, limit);
+          await runCleanups(scope, limit).catch((err: unknown) => failures.push(err));
           throwFirst(failures);
         });
       }
