@@ -419,7 +419,12 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
           }
           this.onWatchEnd(classifyError(err, this.namespace), operation);
         },
-        { signal: AbortSignal.any([this.life.signal, controller.signal]) },
+        {
+          signal: AbortSignal.any([this.life.signal, controller.signal]),
+          ...(this.conn.retryPolicy.requestTimeoutMs !== undefined
+            ? { responseTimeoutMs: this.conn.retryPolicy.requestTimeoutMs }
+            : {}),
+        },
       )
       .then(
         () => {
