@@ -2,7 +2,7 @@
 export { type Cluster, type ClusterOptions, kubeconfigYaml, startCluster } from './cluster.ts';
 export type { FaultCode, FaultOptions } from './server/faults.ts';
 export { StatusError } from './api/errors.ts';
-export { kubectlPath } from './kubectl.ts';
+export { helmPath, kubectlPath } from './kubectl.ts';
 export {
   type CloudPresetOptions,
   cloudPreset,
