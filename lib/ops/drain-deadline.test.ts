@@ -24,4 +24,22 @@ describe('drainNode under one deadline', () => {
       await server.stop();
     }
   });
+
+  it("stops at the user's AbortSignal, long before its budget, with the signal's reason", async () => {
+    const server = new UnresponsiveServer();
+    const conn = await connect({ kubeconfig: kubeconfigFor(await server.start()) });
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('the spec timed out')), 300);
+      const started = Date.now();
+      const err = await drainNode(conn, 'worker-1', { timeout: '10m', signal: controller.signal }).catch(
+        (e: unknown) => e,
+      );
+      expect((err as Error).message).to.match(/the spec timed out/);
+      expect(Date.now() - started).to.be.below(300 + DEADLINE_GRACE_MS + 5000);
+    } finally {
+      conn.close();
+      await server.stop();
+    }
+  });
 });
