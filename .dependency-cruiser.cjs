@@ -1,5 +1,5 @@
 // The house rules of DESIGN.md, checked by dependency-cruiser on every `npm test` (npm run lint:deps).
-// Layers from the bottom: config < client, timeouts < observe, storage < expect < matchers, ops
+// Layers from the bottom: config < client, timeouts < observe, storage < expect < matchers < ops
 // < cnpg < chai, jest, vitest, dsl, the entry point < cli. The embedded cluster (lib/sim) and the
 // real control plane (lib/controlplane) are products of their own, reached through their entry points.
 
@@ -15,7 +15,7 @@ const below = {
   storage: ['config', 'client', 'timeouts'],
   expect: ['config', 'client', 'timeouts', 'observe', 'storage'],
   matchers: ['config', 'client', 'timeouts', 'observe', 'storage', 'expect'],
-  ops: ['config', 'client', 'timeouts', 'observe', 'storage', 'expect'],
+  ops: ['config', 'client', 'timeouts', 'observe', 'storage', 'expect', 'matchers'],
   cnpg: ['config', 'client', 'timeouts', 'observe', 'storage', 'expect', 'matchers', 'ops'],
 };
 const everyLayer = [...Object.keys(below), 'cnpg'];
