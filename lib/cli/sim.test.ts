@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,36 @@ describe('kubexpect sim (the command line)', () => {
           expireOnResume: true,
         },
       });
+    });
+
+    it('refuses --token, which the process list would show, naming the safe ways', () => {
+      expect(() => parseSimArgs(['--kubeconfig', 'k', '--token', 'secret'], {})).to.throw(
+        '--token would show the token to every user of this machine in the process list; put it in a file named by --token-file FILE, or in KUBEXPECT_SIM_TOKEN',
+      );
+    });
+
+    it('takes the token from KUBEXPECT_SIM_TOKEN', () => {
+      const parsed = parseSimArgs(['--kubeconfig', 'k'], { KUBEXPECT_SIM_TOKEN: 'from: env' });
+      expect(parsed?.cluster.token).to.equal('from: env');
+    });
+
+    it('takes the token from --token-file without its trailing newline, and refuses a newline inside', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'kubexpect-token-'));
+      try {
+        await writeFile(join(dir, 'ok'), 'abc: def\n');
+        await writeFile(join(dir, 'bad'), 'abc\ndef\n');
+        expect(
+          parseSimArgs(['--kubeconfig', 'k', '--token-file', join(dir, 'ok')], {})?.cluster.token,
+        ).to.equal('abc: def');
+        expect(() => parseSimArgs(['--kubeconfig', 'k', '--token-file', join(dir, 'bad')], {})).to.throw(
+          `the token in ${join(dir, 'bad')} has a character an HTTP Authorization header cannot carry (a newline, a control character or non-ASCII text)`,
+        );
+        expect(() => parseSimArgs(['--kubeconfig', 'k', '--token-file', join(dir, 'missing')], {})).to.throw(
+          `--token-file ${join(dir, 'missing')}: ENOENT`,
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('refuses an unknown option with exit code 2 and says so', async () => {
@@ -203,6 +233,38 @@ describe('kubexpect sim (the command line)', () => {
       expect(await exit).to.equal(0);
       expect(output).to.contain('kubexpect sim: stopped');
       expect((await stat(kubeconfig)).isFile()).to.equal(true);
+    });
+
+    it('requires the token from KUBEXPECT_SIM_TOKEN, keeps it out of its arguments, and writes it quoted into the kubeconfig', async () => {
+      const kubeconfig = join(dir, 'token', 'kubeconfig.yaml');
+      const token = 'tok: en-with-colon';
+      const child = spawn(process.execPath, [BIN, 'sim', '--kubeconfig', kubeconfig], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, KUBEXPECT_SIM_TOKEN: token },
+      });
+      let output = '';
+      child.stdout!.on('data', (d) => {
+        output += d;
+      });
+      child.stderr!.on('data', (d) => {
+        output += d;
+      });
+      const exit = exited(child);
+      try {
+        await waitForFile(kubeconfig, child, () => output);
+        const kc = new k8s.KubeConfig();
+        kc.loadFromString(await readFile(kubeconfig, 'utf8'));
+        expect(kc.getCurrentUser()?.token).to.equal(token);
+        const namespaces = await kc.makeApiClient(k8s.CoreV1Api).listNamespace();
+        expect(namespaces.items.map((n) => n.metadata?.name)).to.include('default');
+        const server = kc.getCurrentCluster()!.server;
+        expect((await fetch(`${server}/api/v1/namespaces`)).status).to.equal(401);
+        expect(child.spawnargs.join(' ')).to.not.contain(token);
+        expect(output).to.not.contain(token);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exit).to.equal(0);
     });
 
     it('exits 2 with the message for a bad flag', async () => {

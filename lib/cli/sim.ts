@@ -2,8 +2,10 @@
  * `kubexpect sim`: runs the embedded cluster in the foreground, writes a kubeconfig for it once the
  * server answers, and stops cleanly on SIGINT or SIGTERM (the kubeconfig stays where it was written).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readEnv } from '../config/env.ts';
 import { type ClusterOptions, type FaultCode, type FaultOptions, startCluster } from '../sim/index.ts';
 
 export const SIM_USAGE = `Usage: kubexpect sim --kubeconfig FILE [options]
@@ -22,8 +24,11 @@ Options:
   --latency-ms MS                delay added to every request
   --close-watches-every SECONDS  close watch streams after this long
   --expire-on-resume             answer watches resuming from an older resourceVersion with 410
-  --token TOKEN                  require this bearer token (default: no authentication; kubectl
-                                 sends tokens only over TLS, so it cannot use one here)
+  --token-file FILE              require the bearer token in FILE (one trailing newline is ignored);
+                                 KUBEXPECT_SIM_TOKEN=TOKEN does the same from the environment.
+                                 Default: no authentication (kubectl sends tokens only over TLS, so
+                                 it cannot use one here). There is no --token: the process list
+                                 would show it to every user of the machine.
   -h, --help                     show this help
 `;
 
@@ -50,6 +55,7 @@ const OPTIONS = {
   'close-watches-every': { type: 'string' },
   'expire-on-resume': { type: 'boolean' },
   token: { type: 'string' },
+  'token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,8 +79,45 @@ function positiveNumber(flag: string, value: string, allowZero = false): number 
   return n;
 }
 
+/**
+ * The bearer token from --token-file or KUBEXPECT_SIM_TOKEN, never from the command line, where
+ * /proc/PID/cmdline shows it to everyone; undefined for none.
+ */
+function tokenFrom(
+  values: { token?: string; 'token-file'?: string },
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (values.token !== undefined) {
+    throw new UsageError(
+      '--token would show the token to every user of this machine in the process list; put it in a file named by --token-file FILE, or in KUBEXPECT_SIM_TOKEN',
+    );
+  }
+  const fromEnv = readEnv('KUBEXPECT_SIM_TOKEN', env);
+  const file = values['token-file'];
+  if (file !== undefined && fromEnv !== undefined) {
+    throw new UsageError('both --token-file and KUBEXPECT_SIM_TOKEN are set; use one');
+  }
+  let token = fromEnv;
+  if (file !== undefined) {
+    try {
+      token = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new UsageError(
+        `--token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+    if (token === '') throw new UsageError(`--token-file ${file} is empty`);
+  }
+  if (token !== undefined && !/^[\x20-\x7e]+$/.test(token)) {
+    throw new UsageError(
+      `the token ${file !== undefined ? `in ${file}` : 'in KUBEXPECT_SIM_TOKEN'} has a character an HTTP Authorization header cannot carry (a newline, a control character or non-ASCII text)`,
+    );
+  }
+  return token;
+}
+
 /** Parses `sim` arguments; undefined means help was asked for. Throws UsageError on mistakes. */
-export function parseSimArgs(args: string[]): SimCommand | undefined {
+export function parseSimArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SimCommand | undefined {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
@@ -95,8 +138,7 @@ export function parseSimArgs(args: string[]): SimCommand | undefined {
   }
   if (!v.kubeconfig) throw new UsageError('--kubeconfig FILE is required (where to write the kubeconfig)');
   // kubectl reads credentials from a kubeconfig only for TLS servers, so a token would lock it out.
-  const cluster: ClusterOptions = { token: v.token ?? false };
-  if (v.token === '') throw new UsageError('--token must not be empty');
+  const cluster: ClusterOptions = { token: tokenFrom(v, env) ?? false };
   if (v.port !== undefined) cluster.port = wholeNumber('port', v.port, 0, 65535);
   if (v.seed !== undefined) cluster.seed = wholeNumber('seed', v.seed, 0, 2 ** 31 - 1);
   if (v['time-scale'] !== undefined) cluster.timeScale = positiveNumber('time-scale', v['time-scale']);

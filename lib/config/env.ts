@@ -21,6 +21,8 @@ export const ENV_VARS = {
     '"embedded" (default: the sample specs start simulated clusters) or "kubeconfig" (use KUBECONFIG, e.g. kind)',
   KUBEXPECT_ALLOW_DISRUPTION:
     'the name of a kubeconfig context that drain, cordon, taints, labels, evictions and deletes outside the namespaces of the run may disrupt although it is neither marked as a test cluster (ConfigMap kube-public/kubexpect-test-cluster) nor a kind context on loopback; it must equal the name of the current context',
+  KUBEXPECT_SIM_TOKEN:
+    'bearer token `kubexpect sim` requires of clients (written into its kubeconfig); kept out of the command line, where the process list would show it',
   MOCHA_WORKER_ID:
     'set by mocha --parallel in its workers; Serial specs then take a lock shared by the workers',
 } as const;

@@ -1,6 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { type Cluster, startCluster } from './index.ts';
+import { parse as parseYaml } from 'yaml';
+import { type Cluster, kubeconfigYaml, startCluster } from './index.ts';
 import { clientsFor } from './testing/clients.ts';
 
 describe('startCluster', () => {
@@ -44,5 +45,41 @@ describe('startCluster', () => {
     const res = await fetch(`${cluster.url}/api/v1/pods`);
     expect(res.status).to.equal(401);
     expect(await res.json()).to.deep.include({ kind: 'Status', reason: 'Unauthorized' });
+  });
+
+  it('writes every kubeconfig value quoted, so a token or name with ": " or a newline injects nothing', () => {
+    const token = 'evil: true\nusers: []\n- name: x';
+    const name = 'ctx: {a: b}\n# c';
+    const doc = parseYaml(kubeconfigYaml('http://127.0.0.1:1', token, name));
+    expect(doc.users).to.deep.equal([{ name, user: { token } }]);
+    expect(doc['current-context']).to.equal(name);
+    expect(Object.keys(doc).sort()).to.deep.equal([
+      'apiVersion',
+      'clusters',
+      'contexts',
+      'current-context',
+      'kind',
+      'users',
+    ]);
+  });
+
+  it('refuses a token an HTTP header cannot carry, before starting anything', async () => {
+    await startCluster({ token: 'a\nb' }).then(
+      () => expect.fail('startCluster accepted a token with a newline'),
+      (err: Error) => {
+        expect(err).to.be.instanceOf(TypeError);
+        expect(err.message).to.match(/^startCluster: token must be non-empty visible ASCII/);
+      },
+    );
+  });
+
+  it('serves clients whose token holds ": "', async () => {
+    const other = await startCluster({ seed: 2, token: 'key: value' });
+    try {
+      const names = (await clientsFor(other).core.listNamespace()).items.map((n) => n.metadata?.name);
+      expect(names).to.include('default');
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { Api } from './api/api.ts';
 import { serverSideApply } from './api/apply.ts';
 import { Registry } from './api/registry.ts';
@@ -75,34 +76,44 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/**
+ * A kubeconfig for the cluster, written by the yaml library so every value (a token with `: ` or a
+ * newline, an odd name) is quoted as it must be and can never inject keys.
+ */
 export function kubeconfigYaml(url: string, token: string | undefined, name: string): string {
-  const user = token ? `    token: ${token}\n` : '    {}\n';
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    `- name: ${name}`,
-    '  cluster:',
-    `    server: ${url}`,
-    // client-node refuses plain http unless TLS verification is off; there is no TLS to verify.
-    '    insecure-skip-tls-verify: true',
-    'contexts:',
-    `- name: ${name}`,
-    '  context:',
-    `    cluster: ${name}`,
-    `    user: ${name}`,
-    '    namespace: default',
-    `current-context: ${name}`,
-    'users:',
-    `- name: ${name}`,
-    '  user:',
-    user,
-  ].join('\n');
+  return stringifyYaml({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      // client-node refuses plain http unless TLS verification is off; there is no TLS to verify.
+      { name, cluster: { server: url, 'insecure-skip-tls-verify': true } },
+    ],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
+    'current-context': name,
+    users: [{ name, user: token ? { token } : {} }],
+  });
+}
+
+/** A bearer token must fit in an HTTP header: visible ASCII and spaces, no newline or control character. */
+function checkToken(token: string): void {
+  if (token === '' || !/^[\x20-\x7e]+$/.test(token)) {
+    throw new TypeError(
+      'startCluster: token must be non-empty visible ASCII (an HTTP Authorization header cannot carry a newline, a control character or non-ASCII text)',
+    );
+  }
 }
 
 const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  // Checked before anything starts, so a bad token leaves nothing running.
+  const token =
+    options.token === true
+      ? randomBytes(24).toString('base64url')
+      : typeof options.token === 'string'
+        ? options.token
+        : undefined;
+  if (token !== undefined) checkToken(token);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const random = seededRandom(seed);
   const store = new Store({ historySize: options.historySize });
@@ -137,12 +148,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     }
   }
 
-  const token =
-    options.token === true
-      ? randomBytes(24).toString('base64url')
-      : typeof options.token === 'string'
-        ? options.token
-        : undefined;
   const front = new HttpFront(api, { ...options.http, token, extraRoutes: [openApiRoute(registry)] });
   const port = await front.listen(options.port ?? 0);
   front.interceptor = faults;
