@@ -38,7 +38,7 @@ describe('OnEachCluster', () => {
 
   it('refuses an unknown KUBEXPECT_CLUSTER when the file loads', async () => {
     await expect(runNestedSpecs(spec, { env: { KUBEXPECT_CLUSTER: 'kind' } })).to.be.rejectedWith(
-      'KUBEXPECT_CLUSTER must be "embedded" or "kubeconfig", got "kind"',
+      'KUBEXPECT_CLUSTER must be "embedded", "kubeconfig" or "controlplane", got "kind"',
     );
   });
 
