@@ -1,5 +1,5 @@
 /** The connection argument every action takes, checked so plain-JavaScript callers hear what to pass. */
-import type { Connection } from '../client/connection.ts';
+import type { Connection } from './connection.ts';
 
 export function checkConnection(conn: unknown, what: string): asserts conn is Connection {
   const c = conn as Partial<Connection> | null | undefined;

@@ -1,3 +1,4 @@
+export { checkConnection } from './check-connection.ts';
 export { type Closeable, type ConnectOptions, Connection, connect } from './connection.ts';
 export {
   type ClassifiedError,

@@ -1,7 +1,7 @@
 /** cordon and uncordon: what `kubectl cordon/uncordon` do, through the API. */
 import type { V1Node } from '@kubernetes/client-node';
 import type { Connection } from '../client/connection.ts';
-import { checkConnection } from './check-connection.ts';
+import { checkConnection } from '../client/check-connection.ts';
 import { checkNodeName, mergePatchNode } from './node-patch.ts';
 import { guardDisruption } from './target-guard.ts';
 

@@ -42,7 +42,7 @@ import {
 } from './drain-errors.ts';
 import { type FilterOptions, filterPod, type PodVerdict } from './drain-filters.ts';
 import { checkDrainOptions } from './drain-options.ts';
-import { checkConnection } from './check-connection.ts';
+import { checkConnection } from '../client/check-connection.ts';
 import { checkNodeName } from './node-patch.ts';
 import { isRunNamespace } from './run-namespaces.ts';
 import { guardDisruption } from './target-guard.ts';

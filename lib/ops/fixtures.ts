@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Connection } from '../client/connection.ts';
-import { checkConnection } from './check-connection.ts';
+import { checkConnection } from '../client/check-connection.ts';
 import { checkOptions, isNonEmptyString, type OptionCheck, oneOf } from './check-options.ts';
 import { substituteVariables } from './template.ts';
 

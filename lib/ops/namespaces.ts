@@ -5,7 +5,7 @@ import { KubeApiError } from '../client/errors.ts';
 import { eventually, objectRef } from '../matchers/index.ts';
 import { NAMESPACES } from '../observe/index.ts';
 import type { TimeoutSpec } from '../timeouts/index.ts';
-import { checkConnection } from './check-connection.ts';
+import { checkConnection } from '../client/check-connection.ts';
 import { recordRunNamespace } from './run-namespaces.ts';
 
 export interface TestNamespaceOptions {

@@ -1,7 +1,7 @@
 /** Node labels through the API (`kubectl label node`). */
 import type { V1Node } from '@kubernetes/client-node';
 import type { Connection } from '../client/connection.ts';
-import { checkConnection } from './check-connection.ts';
+import { checkConnection } from '../client/check-connection.ts';
 import { checkNodeName, mergePatchNode } from './node-patch.ts';
 import { guardDisruption } from './target-guard.ts';
 

@@ -2,7 +2,7 @@
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import type { Connection } from '../client/connection.ts';
 import { checkLabelKey, checkLabelValue } from './node-labels.ts';
-import { checkConnection } from './check-connection.ts';
+import { checkConnection } from '../client/check-connection.ts';
 import { checkNodeName, updateNode } from './node-patch.ts';
 import { guardDisruption } from './target-guard.ts';
 

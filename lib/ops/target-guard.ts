@@ -8,7 +8,7 @@
 import type { Connection } from '../client/connection.ts';
 import { KubeApiError, redact } from '../client/errors.ts';
 import { readEnv } from '../config/env.ts';
-import { checkConnection } from './check-connection.ts';
+import { checkConnection } from '../client/check-connection.ts';
 import { isRunNamespace } from './run-namespaces.ts';
 
 /** The ConfigMap that marks a cluster as one kubexpect may disrupt. */
