@@ -63,7 +63,7 @@ describe('bounded waits: one deadline against a hung server', () => {
       /\n {2}last API error: get namespace db for pods in db: no answer after \S+ \(sent at \+0\.\d{3}s\)$/,
     );
     expect(ms).to.be.below(2000 + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
-    expect(Math.abs(printedElapsed(message) - ms)).to.be.below(1000);
+    expect(Math.abs(printedElapsed(message) - ms)).to.be.below(2000);
     expect(server.accepted).to.be.greaterThan(0);
     // Nothing is left open: no cache, no socket held on the hung server.
     expect(openCaches(conn)).to.have.length(0);
