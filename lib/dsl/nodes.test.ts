@@ -137,6 +137,21 @@ describe('kubexpect/dsl nodes', () => {
     ]);
   });
 
+  it("bounds every spec's cleanups by the hook's timeout, not only the first spec's", async () => {
+    const result = await runNestedSpecs(
+      `${header}
+      Describe('two specs', () => {
+        It('first', () => { DeferCleanup(() => {}); });
+        It('second', () => { DeferCleanup(() => new Promise(() => {})); });
+      });`,
+      { timeoutMs: 300 },
+    );
+    expect(result.failed.map((f) => f.message.split('\n')[1])).to.have.length(1);
+    expect(result.failed[0]?.message).to.match(
+      /registered at .*: did not finish within 0\.3s; the cleanups after it ran anyway$/,
+    );
+  });
+
   it('runs every cleanup even when one throws, and fails with each failure named', async () => {
     const result = await runNestedSpecs(`${header}
       Describe('broken cleanup', () => {

@@ -96,7 +96,11 @@ function nodeTimer(ctx: Mocha.Context, title: string) {
     timedOut,
     /** How long the node may hold a Serial lock: its timeout and the report's backstop. */
     holdMs: bounded ? limit + REPORT_BACKSTOP_MS : undefined,
-    dispose: () => clearTimeout(timer),
+    dispose: () => {
+      clearTimeout(timer);
+      // mocha runs the same hook object for every spec: give the next run the timeout this one had.
+      if (bounded) ctx.timeout(limit);
+    },
   };
 }
 
@@ -165,11 +169,18 @@ async function holdLockFor(container: Container, scope: Scope, limitMs: number):
   await lock.renew((scope.cleanups.length + 1) * limitMs + REPORT_BACKSTOP_MS);
 }
 
-/** The limit each cleanup of a hook gets: the hook's own timeout, which then no longer bounds the whole hook. */
-function cleanupLimit(ctx: Mocha.Context): number {
+/**
+ * Runs a hook's cleanups with each bounded by the hook's own timeout, which meanwhile no longer
+ * bounds the whole hook; restored after, since mocha runs the same hook object for every spec.
+ */
+async function withCleanupLimit(ctx: Mocha.Context, run: (limitMs: number) => Promise<void>): Promise<void> {
   const limit = ctx.timeout();
   ctx.timeout(0);
-  return limit;
+  try {
+    await run(limit);
+  } finally {
+    ctx.timeout(limit);
+  }
 }
 
 function defineContainer(node: string, title: unknown, rest: readonly unknown[]): void {
@@ -213,12 +224,13 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
         );
       }
       after(async function () {
-        const limit = cleanupLimit(this);
         const failures = container.scope.deferredFailures.splice(0);
         try {
-          await holdLockFor(container, container.scope, limit);
-          await runCleanups(container.scope, limit).catch((err: unknown) => failures.push(err));
-          if (!parent) await settleLateCleanups().catch((err: unknown) => failures.push(err));
+          await withCleanupLimit(this, async (limit) => {
+            await holdLockFor(container, container.scope, limit);
+            await runCleanups(container.scope, limit).catch((err: unknown) => failures.push(err));
+            if (!parent) await settleLateCleanups().catch((err: unknown) => failures.push(err));
+          });
         } finally {
           const lock = container.lock;
           container.lock = undefined;
@@ -234,9 +246,10 @@ function defineContainer(node: string, title: unknown, rest: readonly unknown[])
           if (!test || !scope) return;
           specScopes.delete(test);
           const failures = scope.deferredFailures.splice(0);
-          const limit = cleanupLimit(this);
-          await holdLockFor(testInfo.get(test)?.container ?? container, scope, limit);
-          await runCleanups(scope, limit).catch((err: unknown) => failures.push(err));
+          await withCleanupLimit(this, async (limit) => {
+            await holdLockFor(testInfo.get(test)?.container ?? container, scope, limit);
+            await runCleanups(scope, limit).catch((err: unknown) => failures.push(err));
+          });
           throwFirst(failures);
         });
       }
