@@ -120,11 +120,16 @@ export interface RunnerMatcher<Args extends unknown[] = unknown[]> {
   readonly args?: Args;
 }
 
-const soon = <Args extends unknown[] = [options?: WaitOptions]>(method: string): RunnerMatcher<Args> => ({
+// NoInfer: a row that names no argument types gets the defaults, not whatever the context suggests.
+const soon = <Args extends unknown[] = [options?: WaitOptions]>(
+  method: string,
+): RunnerMatcher<NoInfer<Args>> => ({
   mode: 'eventually',
   method,
 });
-const always = <Args extends unknown[] = [options?: HoldOptions]>(method: string): RunnerMatcher<Args> => ({
+const always = <Args extends unknown[] = [options?: HoldOptions]>(
+  method: string,
+): RunnerMatcher<NoInfer<Args>> => ({
   mode: 'consistently',
   method,
 });
@@ -203,7 +208,7 @@ export const RUNNER_MATCHERS = {
   ),
   toConsistentlyHaveReadyInstances: always<[count: number, options?: HoldOptions]>('toHaveReadyInstances'),
   toConsistentlyBeInPhase: always<[phase: string, options?: HoldOptions]>('toBeInPhase'),
-} as const satisfies Record<string, RunnerMatcher>;
+} as const;
 
 type ArgsOf<M> = M extends RunnerMatcher<infer A> ? A : never;
 
