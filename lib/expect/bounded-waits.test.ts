@@ -3,6 +3,7 @@
  * wait settles within its budget plus DEADLINE_GRACE_MS, says what it saw, and lets go of every
  * connection. Budgets here are short; the slack allowed on top is generous for a busy machine.
  */
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import { AssertionError, expect } from 'chai';
 import { type Connection, connect, KubeApiError } from '../client/index.ts';
 import { kubeconfigFor, LateForwarder, UnresponsiveServer } from '../client/testing/unresponsive-server.ts';
@@ -188,6 +189,48 @@ describe('bounded waits: a server that comes back', () => {
       await flap;
       conn.close();
       await forwarder.down();
+    }
+  });
+
+  it('reads the events for the failure message within the grace, even when that read never answers', async () => {
+    await createPod(f, 'db-3', { nodeName: 'w1' });
+    // Forwards everything to the API server except event lists, which it leaves unanswered.
+    const target = new URL(f.conn.server);
+    const held = new Set<ServerResponse>();
+    const proxy: Server = createServer((req, res) => {
+      if (req.url?.includes('/events')) {
+        held.add(res);
+        return;
+      }
+      const upstream = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const conn = await connect({
+      kubeconfig: f.cluster.kubeconfig.replace(`server: ${f.conn.server}`, `server: ${url}`),
+    });
+    try {
+      const { err, ms } = await settle(
+        eventuallyPod(conn, 'comeback', 'db-3', { timeout: '1s' }).toBeOnNode('w9'),
+      );
+      const message = (err as Error).message;
+      expect(message).to.match(/^Timed out after \S+ of 1s: expected pod comeback\/db-3 to be on node w9\./);
+      expect(message).to.match(/\n {2}latest events: not read \(the budget of 2s grace after 1s ran out\)$/);
+      expect(ms).to.be.below(1000 + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
+      expect(Math.abs(printedElapsed(message) - ms)).to.be.below(2000);
+      expect(printedElapsed(message)).to.be.at.least(1000 + DEADLINE_GRACE_MS - 100);
+    } finally {
+      conn.close();
+      for (const r of held) r.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
     }
   });
 });
