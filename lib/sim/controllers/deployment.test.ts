@@ -184,6 +184,30 @@ describe('Deployments and ReplicaSets through kubectl', () => {
     expect(images).to.deep.equal(['nginx:1.28', 'nginx:1.28', 'nginx:1.28']);
   });
 
+  it('a paused Deployment holds a new template until kubectl rollout resume', async () => {
+    await apply('paused.yaml', DEPLOYMENT('paused'));
+    await run('rollout', 'status', 'deployment/paused', '--timeout=60s');
+    expect(await run('rollout', 'pause', 'deployment/paused')).to.equal('deployment.apps/paused paused\n');
+    await run('set', 'image', 'deployment/paused', 'web=nginx:1.28');
+    await run(
+      'wait',
+      '--for=jsonpath={.status.conditions[?(@.type=="Progressing")].reason}=DeploymentPaused',
+      'deployment/paused',
+      '--timeout=30s',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      (await json('replicasets', '-l', 'app=paused')).items,
+      'no ReplicaSet for the new template',
+    ).to.have.length(1);
+    expect(await run('rollout', 'resume', 'deployment/paused')).to.equal('deployment.apps/paused resumed\n');
+    await run('rollout', 'status', 'deployment/paused', '--timeout=60s');
+    const images = (await json('pods', '-l', 'app=paused')).items
+      .filter((p: { metadata: { deletionTimestamp?: string } }) => !p.metadata.deletionTimestamp)
+      .map((p: { spec: { containers: { image: string }[] } }) => p.spec.containers[0]!.image);
+    expect(images).to.deep.equal(['nginx:1.28', 'nginx:1.28', 'nginx:1.28']);
+  });
+
   it('kubectl scale changes the replicas through the scale subresource', async () => {
     await apply('scaled.yaml', DEPLOYMENT('scaled'));
     await run('rollout', 'status', 'deployment/scaled', '--timeout=60s');

@@ -68,6 +68,8 @@ const CONDITIONS = {
     'ProgressDeadlineExceeded',
     (rs: string) => `ReplicaSet "${rs}" has timed out progressing.`,
   ],
+  paused: ['Progressing', 'Unknown', 'DeploymentPaused', () => 'Deployment is paused'],
+  resumed: ['Progressing', 'Unknown', 'DeploymentResumed', () => 'Deployment is resumed'],
 } as const;
 
 type ConditionName = keyof typeof CONDITIONS;
@@ -465,7 +467,11 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
         const complete =
           updated === desired && replicas === desired && available === desired && !spec(current).paused;
         const progressing = conditions.find((c) => c.type === 'Progressing');
-        if (newRs && !spec(current).paused) {
+        if (spec(current).paused) {
+          set('paused');
+        } else if (progressing?.reason === 'DeploymentPaused') {
+          set('resumed');
+        } else if (newRs) {
           if (complete) set('complete', rsName);
           else if (event === 'created') set('created', rsName);
           else if (
