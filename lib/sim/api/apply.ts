@@ -27,6 +27,7 @@ import {
   writablePart,
   withoutNulls,
 } from './fieldset.ts';
+import { checkAppliedFields } from './validation/apply-fields.ts';
 import { entriesOf, type FieldOwner, isEntryOf, ownersOf } from './managed-fields.ts';
 import { apiVersionOf, type ResourceType } from './resource.ts';
 import { clone, isPlainObject, type KObject, type ManagedFieldsEntry, sameJson, timestamp } from './types.ts';
@@ -60,6 +61,7 @@ export function serverSideApply(
     ]);
   }
   const config = applyConfiguration(rt, body, name, namespace);
+  checkAppliedFields(rt, config, namespace, name);
   const subresource = ctx.subresource;
   const applied = membersOf(withoutNulls(writablePart(trackedPart(config), !!rt.hasStatus, subresource)));
   const writer = { manager, subresource, apiVersion: apiVersionOf(rt), time: timestamp(api.now()) };

@@ -68,6 +68,8 @@ export class StatusError extends Error {
       reason: this.reason,
       code: this.code,
     };
+    // An error the server does not classify (a plain Go error) carries no reason at all.
+    if (!this.reason) delete status.reason;
     if (this.details) status.details = this.details;
     return status;
   }
@@ -140,7 +142,8 @@ function fieldErrorMessage(e: FieldError): string {
 
 /** 422 Invalid: `Pod "web-0" is invalid: spec.containers: Required value` (`Deployment.apps "web"…` for groups). */
 export function invalid(kind: string, group: string, name: string, errors: FieldError[]): StatusError {
-  const rendered = errors.map((e) => `${e.field}: ${fieldErrorMessage(e)}`);
+  // field.ErrorList.ToAggregate keeps one of each distinct text (the causes keep them all).
+  const rendered = [...new Set(errors.map((e) => `${e.field}: ${fieldErrorMessage(e)}`))];
   const list = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
   const details: StatusDetails = {
     name,

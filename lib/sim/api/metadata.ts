@@ -40,6 +40,27 @@ function qualifiedNameErrors(key: string, field: string): FieldError[] {
   return errors;
 }
 
+const LABEL_VALUE_HINT =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+/** ValidateLabels: each key a qualified name, each value a label value (IsValidLabelValue's messages). */
+export function labelsErrors(labels: Record<string, unknown> | undefined, field: string): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    errors.push(...qualifiedNameErrors(key, field));
+    if (typeof value !== 'string') {
+      errors.push({ type: 'FieldValueInvalid', field, value, detail: LABEL_VALUE_HINT });
+      continue;
+    }
+    if (value.length > 63) {
+      errors.push({ type: 'FieldValueInvalid', field, value, detail: 'must be no more than 63 characters' });
+    }
+    if (!LABEL_VALUE.test(value))
+      errors.push({ type: 'FieldValueInvalid', field, value, detail: LABEL_VALUE_HINT });
+  }
+  return errors;
+}
+
 /** Errors in metadata every kind shares. `nameRule` is the kind's naming rule. */
 export function validateObjectMeta(
   meta: ObjectMeta,
@@ -69,18 +90,7 @@ export function validateObjectMeta(
       detail: 'not allowed on this type',
     });
   }
-  for (const [key, value] of Object.entries(meta.labels ?? {})) {
-    errors.push(...qualifiedNameErrors(key, 'metadata.labels'));
-    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'metadata.labels',
-        value,
-        detail:
-          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
-      });
-    }
-  }
+  errors.push(...labelsErrors(meta.labels, 'metadata.labels'));
   for (const [key, value] of Object.entries(meta.annotations ?? {})) {
     errors.push(...qualifiedNameErrors(key.toLowerCase(), 'metadata.annotations'));
     if (typeof value !== 'string') {

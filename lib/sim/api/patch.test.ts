@@ -9,6 +9,7 @@ const withContentType = (type: string) => k8s.setHeaderOptions('Content-Type', t
 describe('PATCH over HTTP with @kubernetes/client-node', () => {
   let cluster: Cluster;
   let core: k8s.CoreV1Api;
+  let apps: k8s.AppsV1Api;
   let objects: k8s.KubernetesObjectApi;
   let n = 0;
   const fresh = (prefix: string) => `${prefix}-${++n}`;
@@ -17,6 +18,7 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
     cluster = await startCluster({ seed: 7 });
     const clients = clientsFor(cluster);
     core = clients.core;
+    apps = clients.apps;
     objects = k8s.KubernetesObjectApi.makeApiClient(clients.kc);
     cluster.api.registry.add({
       group: 'example.com',
@@ -39,6 +41,32 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
     });
     return name;
   }
+
+  /** A DaemonSet's pod template: its containers may change, unlike a pod's (ValidatePodUpdate). */
+  async function templateWithTwoContainers() {
+    const name = fresh('ds');
+    await apps.createNamespacedDaemonSet({
+      namespace: 'default',
+      body: {
+        metadata: { name },
+        spec: {
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: {
+              containers: [
+                { name: 'app', image: 'app:1' },
+                { name: 'sidecar', image: 'sidecar:1' },
+              ],
+            },
+          },
+        },
+      },
+    });
+    return name;
+  }
+  const containersOf = (ds: k8s.V1DaemonSet) =>
+    (ds.spec?.template.spec?.containers ?? []).map((c) => `${c.name}=${c.image}`);
 
   async function podWithTwoContainers() {
     const name = fresh('pod');
@@ -110,62 +138,64 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
     });
 
     it('replaces lists wholesale', async () => {
-      const name = await podWithTwoContainers();
-      const out = await core.patchNamespacedPod(
-        { name, namespace: 'default', body: { spec: { containers: [{ name: 'app', image: 'app:2' }] } } },
+      const name = await templateWithTwoContainers();
+      const out = await apps.patchNamespacedDaemonSet(
+        {
+          name,
+          namespace: 'default',
+          body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'app:2' }] } } } },
+        },
         withContentType(k8s.PatchStrategy.MergePatch),
       );
-      expect(out.spec?.containers).to.deep.equal([{ name: 'app', image: 'app:2' }]);
+      expect(containersOf(out)).to.deep.equal(['app=app:2']);
     });
   });
 
   describe('strategic merge patch', () => {
     it('merges containers by name', async () => {
-      const name = await podWithTwoContainers();
+      const name = await templateWithTwoContainers();
       const out = (await objects.patch({
-        apiVersion: 'v1',
-        kind: 'Pod',
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
         metadata: { name, namespace: 'default' },
-        spec: { containers: [{ name: 'sidecar', image: 'sidecar:2' }] },
-      })) as k8s.V1Pod;
-      expect(out.spec?.containers.map((c) => `${c.name}=${c.image}`)).to.deep.equal([
-        'app=app:1',
-        'sidecar=sidecar:2',
-      ]);
+        spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'sidecar:2' }] } } },
+      } as k8s.KubernetesObject)) as k8s.V1DaemonSet;
+      expect(containersOf(out)).to.deep.equal(['app=app:1', 'sidecar=sidecar:2']);
     });
 
     it('removes a list item marked $patch: delete', async () => {
-      const name = await podWithTwoContainers();
-      const out = await core.patchNamespacedPod(
+      const name = await templateWithTwoContainers();
+      const out = await apps.patchNamespacedDaemonSet(
         {
           name,
           namespace: 'default',
-          body: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } },
+          body: { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } },
         },
         withContentType(k8s.PatchStrategy.StrategicMergePatch),
       );
-      expect(out.spec?.containers.map((c) => c.name)).to.deep.equal(['app']);
+      expect(containersOf(out)).to.deep.equal(['app=app:1']);
     });
 
     it('orders a merged list as $setElementOrder says', async () => {
-      const name = await podWithTwoContainers();
-      const out = await core.patchNamespacedPod(
+      const name = await templateWithTwoContainers();
+      const out = await apps.patchNamespacedDaemonSet(
         {
           name,
           namespace: 'default',
           body: {
             spec: {
-              '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'app' }],
-              containers: [{ name: 'app', image: 'app:3' }],
+              template: {
+                spec: {
+                  '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'app' }],
+                  containers: [{ name: 'app', image: 'app:3' }],
+                },
+              },
             },
           },
         },
         withContentType(k8s.PatchStrategy.StrategicMergePatch),
       );
-      expect(out.spec?.containers.map((c) => `${c.name}=${c.image}`)).to.deep.equal([
-        'sidecar=sidecar:1',
-        'app=app:3',
-      ]);
+      expect(containersOf(out)).to.deep.equal(['sidecar=sidecar:1', 'app=app:3']);
     });
 
     it('keeps only the keys listed in $retainKeys', async () => {
@@ -319,21 +349,18 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
     });
 
     it('merges applied containers by name', async () => {
-      const name = await podWithTwoContainers();
+      const name = await templateWithTwoContainers();
       const out = (await apply(
         {
-          apiVersion: 'v1',
-          kind: 'Pod',
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
           metadata: { name, namespace: 'default' },
-          spec: { containers: [{ name: 'app', image: 'app:9' }] },
+          spec: { template: { spec: { containers: [{ name: 'app', image: 'app:9' }] } } },
         } as k8s.KubernetesObject,
         'deployer',
         true,
-      )) as k8s.V1Pod;
-      expect(out.spec?.containers.map((c) => `${c.name}=${c.image}`)).to.deep.equal([
-        'app=app:9',
-        'sidecar=sidecar:1',
-      ]);
+      )) as k8s.V1DaemonSet;
+      expect(containersOf(out)).to.deep.equal(['app=app:9', 'sidecar=sidecar:1']);
     });
 
     it('refuses to change a field another manager owns with the real 409 Conflict', async () => {

@@ -20,6 +20,7 @@ import {
   podSpec,
   podStatus,
 } from './kube-types.ts';
+import { containerConfigError } from './container-config.ts';
 import { addressInCidr, goDuration, imageSizeOf, normalizedImage, pullPolicyOf } from './kubelet-facts.ts';
 import { drawLatency, type Latencies, type Latency } from './latencies.ts';
 import { isNodeDown } from './node-lifecycle.ts';
@@ -355,10 +356,19 @@ export function kubelet(options: KubeletOptions): Controller {
           nodeImages.has(normalizedImage(image)) ||
           (listed ?? []).some((i) => (i.names ?? []).includes(normalizedImage(image)));
         const policy = pullPolicyOf(c.spec);
-        const create = () =>
+        let configAttempt = 0;
+        const create = (): void =>
           schedule(run, draw(run, lat.containerCreate, 'create', step), () => {
             const p = current(run);
             if (!p) return;
+            const configError = containerConfigError(api, p, c.spec as unknown as Record<string, unknown>);
+            if (configError) {
+              runtime.events.record(p, 'Warning', 'Failed', `Error: ${configError}`, source(run));
+              c.state = { waiting: { reason: 'CreateContainerConfigError', message: configError } };
+              writeStatus(run);
+              schedule(run, draw(run, lat.kubeletSync, 'config', step, String(configAttempt++)), create);
+              return;
+            }
             c.containerID = `containerd://${stableHex(runtime, 32, run.key, String(run.incarnation), step, String(c.restartCount))}`;
             c.imageResolved = true;
             runtime.events.record(p, 'Normal', 'Created', `Created container: ${c.spec.name}`, source(run));

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../api/resource.ts';
 import { age, builtIn } from './define.ts';
+import { immutableDataErrors } from './immutable-data.ts';
 import { map, type Shape } from './shape.ts';
 
 /** The fields this kind's hooks and printers read, with their JSON types. */
@@ -15,6 +16,7 @@ export const configmaps: ResourceType = builtIn(
     namespaced: true,
     shortNames: ['cm'],
     hasGeneration: false,
+    validate: (obj, old) => (old ? immutableDataErrors(obj, old, ['data', 'binaryData']) : []),
     columns: [
       {
         name: 'Data',

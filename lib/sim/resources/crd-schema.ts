@@ -6,6 +6,7 @@
  * apiVersion, kind and metadata are left to the generic checks.
  */
 import type { FieldError } from '../api/errors.ts';
+import type { ValidationRule } from './crd-cel.ts';
 import { isPlainObject } from '../api/types.ts';
 
 export interface Schema {
@@ -29,6 +30,7 @@ export interface Schema {
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-embedded-resource'?: boolean;
+  'x-kubernetes-validations'?: ValidationRule[];
 }
 
 const SKIPPED_AT_ROOT = new Set(['apiVersion', 'kind', 'metadata']);
@@ -57,6 +59,11 @@ export function pruneAndDefault(
   if (!isPlainObject(value)) return value;
   const props = schema.properties;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  // Defaults first, then into every field (defaulted ones too), as structural defaulting does.
+  for (const [key, sub] of Object.entries(props ?? {})) {
+    if (root && SKIPPED_AT_ROOT.has(key)) continue;
+    if (value[key] === undefined && sub.default !== undefined) value[key] = structuredClone(sub.default);
+  }
   for (const key of Object.keys(value)) {
     if (root && SKIPPED_AT_ROOT.has(key)) continue;
     const sub =
@@ -66,10 +73,6 @@ export function pruneAndDefault(
       pruned?.push(childPath(path, key));
       delete value[key];
     }
-  }
-  for (const [key, sub] of Object.entries(props ?? {})) {
-    if (root && SKIPPED_AT_ROOT.has(key)) continue;
-    if (value[key] === undefined && sub.default !== undefined) value[key] = structuredClone(sub.default);
   }
   return value;
 }
@@ -217,7 +220,9 @@ export function validateSchema(
       if (root && SKIPPED_AT_ROOT.has(key)) continue;
       if (value[key] === undefined) errors.push({ type: 'FieldValueRequired', field: childPath(path, key) });
     }
-    for (const [key, v] of Object.entries(value)) {
+    // In the order of the field names, as the API server reports them.
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, v] of entries) {
       if (root && SKIPPED_AT_ROOT.has(key)) continue;
       const sub =
         schema.properties?.[key] ??

@@ -154,14 +154,26 @@ describe('CustomResourceDefinitions', () => {
     );
   });
 
-  it('defaults a CNPG cluster to one instance', async () => {
+  // The defaults of CloudNativePG v1.30.0's CRD schema, applied by the API server before any webhook.
+  it('defaults a CNPG cluster from the operator CRD schema', async () => {
     const answer = await call('POST', '/apis/postgresql.cnpg.io/v1/namespaces/default/clusters', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
       metadata: { name: 'pg' },
       spec: { storage: { size: '1Gi' } },
     });
-    expect(answer.body.spec).to.deep.equal({ instances: 1, storage: { size: '1Gi' } });
+    expect(answer.body.spec).to.deep.include({
+      instances: 1,
+      primaryUpdateStrategy: 'unsupervised',
+      primaryUpdateMethod: 'restart',
+      enablePDB: true,
+      switchoverDelay: 3600,
+      storage: { size: '1Gi', resizeInUseVolumes: true },
+    });
+    expect(answer.body.spec.replicationSlots).to.deep.equal({
+      highAvailability: { enabled: true, slotPrefix: '_cnpg_' },
+      updateInterval: 30,
+    });
   });
 
   it('prunes fields a structural schema does not declare and checks declared types', async () => {

@@ -8,6 +8,7 @@ import type { Api } from '../api/api.ts';
 import { conflict, type FieldError, invalid } from '../api/errors.ts';
 import { resourceKey, type ResourceType, type TableColumn } from '../api/resource.ts';
 import { isPlainObject, type KObject, timestamp } from '../api/types.ts';
+import { celErrors } from './crd-cel.ts';
 import { pruneAndDefault, type Schema, unknownFields, validateSchema } from './crd-schema.ts';
 import { builtIn, humanDuration } from './define.ts';
 import { readPath, writePath } from './jsonpath.ts';
@@ -298,7 +299,12 @@ function customResourceTypes(crd: KObject): ResourceType[] {
         prepareForUpdate: (obj) => {
           pruneAndDefault(obj, v.schema?.openAPIV3Schema as Schema | undefined);
         },
-        validate: (obj) => validateSchema(obj, v.schema?.openAPIV3Schema as Schema | undefined),
+        validate: (obj, old) => {
+          const schema = v.schema?.openAPIV3Schema as Schema | undefined;
+          const errors = validateSchema(obj, schema);
+          // The rules run on values of the declared types; a type error is reported alone.
+          return errors.length > 0 ? errors : celErrors(obj, old, schema);
+        },
         unknownFields: (obj) => unknownFields(obj, v.schema?.openAPIV3Schema as Schema | undefined),
         columns: columnsOf(v),
         storageKey,

@@ -3,7 +3,7 @@ import type { Api } from '../api/api.ts';
 import type { ResourceType } from '../api/resource.ts';
 import { clusterrolebindings } from './clusterrolebindings.ts';
 import { clusterroles } from './clusterroles.ts';
-import { CNPG_CLUSTER_CRD } from './cnpg-clusters.ts';
+import { installCnpgClusterCrd } from './cnpg-clusters.ts';
 import { configmaps } from './configmaps.ts';
 import { controllerrevisions } from './controllerrevisions.ts';
 import { cronjobs } from './cronjobs.ts';
@@ -103,9 +103,5 @@ export function installResourceBehaviour(api: Api): void {
   installNamespaceDeletion(api);
   installKubernetesService(api);
   serveCustomResources(api);
-  api.create(
-    api.resource(customresourcedefinitions.group, customresourcedefinitions.plural),
-    undefined,
-    CNPG_CLUSTER_CRD,
-  );
+  installCnpgClusterCrd(api);
 }

@@ -1,4 +1,5 @@
 import type { FieldError } from '../api/errors.ts';
+import { labelsErrors } from '../api/metadata.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, humanDuration } from './define.ts';
@@ -128,6 +129,8 @@ export const jobs: ResourceType = builtIn(
       if (!Array.isArray(containers) || containers.length === 0) {
         errors.push({ type: 'FieldValueRequired', field: 'spec.template.spec.containers' });
       }
+      // The job-name labels carry the name, so a name longer than a label value (63) is refused here.
+      errors.push(...labelsErrors(j.spec?.template?.metadata?.labels, 'spec.template.labels'));
       const policy = j.spec?.template?.spec?.restartPolicy;
       if (policy !== 'OnFailure' && policy !== 'Never') {
         errors.push({

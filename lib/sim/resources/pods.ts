@@ -1,6 +1,9 @@
+import type { FieldError } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
+import { admitPodDefaults, defaultPod } from './pod-defaults.ts';
+import { validatePodUpdate } from './pod-update.ts';
 import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 interface ContainerStatus {
@@ -39,29 +42,6 @@ function podStatusText(o: KObject): string {
     else if (terminated) reason = terminated;
   }
   return reason;
-}
-
-/** API defaults, applied on every write as the real defaulters run on every decode. */
-function defaults(obj: KObject): void {
-  const spec = (obj.spec ?? {}) as Record<string, unknown>;
-  spec.restartPolicy ??= 'Always';
-  spec.terminationGracePeriodSeconds ??= 30;
-  spec.dnsPolicy ??= 'ClusterFirst';
-  spec.schedulerName ??= 'default-scheduler';
-  spec.serviceAccountName ??= 'default';
-  spec.enableServiceLinks ??= true;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  spec.priority ??= 0;
-  if (!Array.isArray(spec.tolerations)) spec.tolerations = [];
-  const tolerations = spec.tolerations as { key?: string }[];
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    if (!tolerations.some((t) => t.key === key)) {
-      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as {
-        key: string;
-      });
-    }
-  }
-  obj.spec = spec;
 }
 
 /** The fields this kind's hooks and printers read, with their JSON types. */
@@ -111,16 +91,17 @@ export const pods: ResourceType = builtIn(
       'status.nominatedNodeName': fieldAt('status.nominatedNodeName'),
     },
     prepareForCreate(obj) {
-      defaults(obj);
+      defaultPod(obj);
+      admitPodDefaults(obj);
       obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
     },
-    prepareForUpdate: (obj) => defaults(obj),
+    prepareForUpdate: (obj) => defaultPod(obj),
     validate(obj, old) {
       const p = pod(obj);
-      const errors = [];
+      const errors: FieldError[] = [];
       const containers = p.spec?.containers;
       if (!Array.isArray(containers) || containers.length === 0) {
-        errors.push({ type: 'FieldValueRequired' as const, field: 'spec.containers' });
+        errors.push({ type: 'FieldValueRequired', field: 'spec.containers' });
       } else {
         containers.forEach((c, i) => {
           const name = (c as { name?: unknown }).name;
@@ -133,18 +114,7 @@ export const pods: ResourceType = builtIn(
           }
         });
       }
-      if (old) {
-        const before = pod(old).spec?.nodeName;
-        const after = p.spec?.nodeName;
-        if (before && before !== after) {
-          errors.push({
-            type: 'FieldValueForbidden' as const,
-            field: 'spec.nodeName',
-            detail:
-              'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
-          });
-        }
-      }
+      if (old) errors.push(...validatePodUpdate(obj, old));
       return errors;
     },
     gracePeriodSeconds(obj, requested) {

@@ -1,8 +1,9 @@
-import { badRequest } from '../api/errors.ts';
+import { badRequest, type FieldError } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
-import { immutable, sameJson } from './format.ts';
+import { immutable } from './format.ts';
+import { immutableDataErrors } from './immutable-data.ts';
 import { bool, map, str, type Shape } from './shape.ts';
 
 const BASE64_CHAR = /[A-Za-z0-9+/]/;
@@ -24,7 +25,8 @@ function base64ErrorOffset(value: string): number {
  * 400, not a 422), and `stringData` is folded into `data` and dropped.
  */
 function normalise(obj: KObject): void {
-  const data = (obj.data ?? {}) as Record<string, unknown>;
+  // A copy: a patched object shares its maps with the stored one, which must not change here.
+  const data = { ...((obj.data ?? {}) as Record<string, unknown>) };
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string') {
       throw badRequest(
@@ -69,15 +71,9 @@ export const secrets: ResourceType = builtIn(
     },
     validate(obj, old) {
       if (!old) return [];
-      const errors = [];
+      const errors: FieldError[] = [];
       if (obj.type !== old.type) errors.push(immutable('type', obj.type));
-      if (old.immutable === true && !sameJson(obj.data ?? {}, old.data ?? {})) {
-        errors.push({
-          type: 'FieldValueForbidden' as const,
-          field: 'data',
-          detail: 'field is immutable when `immutable` is set',
-        });
-      }
+      errors.push(...immutableDataErrors(obj, old, ['data']));
       return errors;
     },
     columns: [

@@ -9,6 +9,7 @@ import type { KObject } from '../../api/types.ts';
 import { schemaErrors, webhookErrors, withDefaults } from './defaults.ts';
 import { CNPG_GROUP } from './naming.ts';
 import type { ClusterSpec } from './types.ts';
+import { nameChecks, parameterChecks, syncReplicaChecks } from './webhook-checks.ts';
 
 /**
  * Installs the checks of the Cluster CRD's schema (always: the API server applies them) and, with
@@ -24,9 +25,16 @@ export function installClusterAdmission(api: Api, webhooks: boolean): void {
     if (schema.length > 0) throw invalid('Cluster', CNPG_GROUP, name, schema);
     if (!webhooks) return;
     const spec = obj.spec as ClusterSpec;
-    const errors = webhookErrors(spec, old?.spec as ClusterSpec | undefined);
+    // In the webhook's order: sync replicas, storage, name, configuration.
+    const errors = [
+      ...syncReplicaChecks(spec),
+      ...webhookErrors(spec, old?.spec as ClusterSpec | undefined),
+      ...nameChecks(name),
+      ...parameterChecks(spec),
+    ];
     if (errors.length > 0) {
-      const inner = invalid('Cluster', CNPG_GROUP, name, errors);
+      // ValidateUpdate names the group "cluster.cnpg.io" (so does CloudNativePG v1.30.0's webhook).
+      const inner = invalid('Cluster', op === 'update' ? 'cluster.cnpg.io' : CNPG_GROUP, name, errors);
       throw new StatusError(
         inner.code,
         inner.reason,
