@@ -184,6 +184,27 @@ describe('Deployments and ReplicaSets through kubectl', () => {
     expect(images).to.deep.equal(['nginx:1.28', 'nginx:1.28', 'nginx:1.28']);
   });
 
+  it('reports ProgressDeadlineExceeded when a rollout makes no progress, and rollout status fails', async () => {
+    await apply(
+      'stuck.yaml',
+      DEPLOYMENT('stuck', '\n  progressDeadlineSeconds: 10').replace(
+        'metadata: {labels: {app: stuck}}',
+        'metadata: {labels: {app: stuck}, annotations: {sim.kubexpect.io/image-pull: fail}}',
+      ),
+    );
+    const out = await kubectl.run(['rollout', 'status', 'deployment/stuck', '--timeout=60s']);
+    expect(out.code).to.equal(1);
+    expect(out.stderr).to.equal('error: deployment "stuck" exceeded its progress deadline\n');
+    const d = await json('deployment', 'stuck');
+    const progressing = d.status.conditions.find((c: { type: string }) => c.type === 'Progressing');
+    const rs = (await json('replicasets', '-l', 'app=stuck')).items[0].metadata.name;
+    expect(progressing).to.include({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message: `ReplicaSet "${rs}" has timed out progressing.`,
+    });
+  });
+
   it('a paused Deployment holds a new template until kubectl rollout resume', async () => {
     await apply('paused.yaml', DEPLOYMENT('paused'));
     await run('rollout', 'status', 'deployment/paused', '--timeout=60s');
