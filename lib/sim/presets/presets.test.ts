@@ -270,14 +270,20 @@ describe('cluster presets', () => {
       const preset: Preset = {
         nodes: [{ name: 'n1' }],
         objects: [
-          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } },
+          {
+            apiVersion: 'autoscaling/v2',
+            kind: 'HorizontalPodAutoscaler',
+            metadata: { name: 'web', namespace: 'default' },
+          },
         ],
       };
       const message = await startCluster({ preset }).then(
         (c) => c.stop().then(() => 'started'),
         (err: Error) => err.message,
       );
-      expect(message).to.equal('startCluster: preset objects[0]: no served kind "Deployment" in "apps/v1"');
+      expect(message).to.equal(
+        'startCluster: preset objects[0]: no served kind "HorizontalPodAutoscaler" in "autoscaling/v2"',
+      );
     });
   });
 
