@@ -375,14 +375,19 @@ export function renderMarkdown(
 
 /** Gaps and what would close them: kept by hand beside the generator, reviewed with each run. */
 export const GAPS_PATH = fileURLToPath(new URL('./gaps.md', import.meta.url));
+const PACKAGE_COST_PATH = fileURLToPath(new URL('./package-cost.md', import.meta.url));
 
 /** Re-renders BENCHMARKS.md from whatever results exist. */
 export function writeMarkdown(): void {
   const read = <T>(path: string): T | undefined =>
     existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
   const gaps = existsSync(GAPS_PATH) ? readFileSync(GAPS_PATH, 'utf8').trim() : '';
+  // npm run bench:package writes its own section (compiled vs sources); keep it when regenerating.
+  const packageCost = existsSync(PACKAGE_COST_PATH)
+    ? `\n${readFileSync(PACKAGE_COST_PATH, 'utf8').trim()}\n`
+    : '';
   writeFileSync(
     MARKDOWN_PATH,
-    renderMarkdown(read<BenchResults>(RESULTS_PATH), read<TruthResults>(TRUTH_PATH), gaps),
+    renderMarkdown(read<BenchResults>(RESULTS_PATH), read<TruthResults>(TRUTH_PATH), gaps) + packageCost,
   );
 }
