@@ -109,7 +109,10 @@ export async function runControlPlane(command: ControlPlaneCommand, io: Io): Pro
     io.out(`kubeconfig written to ${plane.kubeconfig}`);
     io.out(`Use it with:  KUBECONFIG=${plane.kubeconfig} kubectl get nodes`);
     io.out('Press Ctrl-C to stop.');
-    const signal = await stopping;
+    // The control plane's processes do not keep Node running (a test that forgets stop() must not
+    // hang its runner): the command itself waits.
+    const keepAlive = setInterval(() => {}, 60_000);
+    const signal = await stopping.finally(() => clearInterval(keepAlive));
     io.out(`kubexpect controlplane: ${signal} received, stopping`);
   } finally {
     await plane.stop();

@@ -5,6 +5,7 @@
  */
 export {
   type ControlPlane,
+  type ComponentName,
   type ControlPlaneOptions,
   ControlPlaneStartError,
   startControlPlane,

@@ -53,12 +53,19 @@ export interface ControlPlaneOptions {
   onProgress?: (line: string) => void;
   /**
    * Only etcd, kube-apiserver (ServiceAccount admission off, as envtest runs it) and a
-   * controller-manager that deletes namespaces and collects garbage: no nodes, no storage, no
+   * controller-manager that only deletes namespaces: no nodes, no storage, no
    * scheduler, no kwok. Nothing schedules pods or plays kubelets, so a test writes pod and node
    * status itself (the twin of an embedded cluster without a preset). Default false.
    */
   bare?: boolean;
+  /**
+   * Flags added to a component's command line, after kubexpect's own (a later flag wins), e.g.
+   * `{ 'kube-apiserver': ['--watch-cache-sizes=configmaps#0'] }`.
+   */
+  extraArgs?: Partial<Record<ComponentName, readonly string[]>>;
 }
+
+export type ComponentName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
 
 export interface ControlPlane {
   /** Path of the admin kubeconfig (client certificate in group system:masters). */
@@ -90,8 +97,8 @@ export interface ControlPlane {
 const DEFAULT_TIMEOUT_MS = 180_000;
 const NAME = 'kubexpect-controlplane';
 const SERVICE_CIDR = '10.0.0.0/24';
-/** A bare control plane's controllers: namespaces are deleted and owned objects collected, nothing else. */
-const BARE_CONTROLLERS = 'namespace-controller,garbage-collector-controller';
+/** A bare control plane's only controller deletes namespaces (no garbage collector: tests name owners that do not exist). */
+const BARE_CONTROLLERS = 'namespace-controller';
 
 /** Starts a control plane; resolves once nodes are Ready and `default`'s ServiceAccount exists. */
 export function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -125,6 +132,7 @@ export function startControlPlane(options: ControlPlaneOptions = {}): Promise<Co
       `startControlPlane: kubeconfigPath must be a file path, got ${JSON.stringify(options.kubeconfigPath)}`,
     );
   }
+  if (options.extraArgs !== undefined) checkExtraArgs(options.extraArgs);
   if (options.bare !== undefined && typeof options.bare !== 'boolean') {
     throw new TypeError(`startControlPlane: bare must be true or false, got ${JSON.stringify(options.bare)}`);
   }
@@ -132,6 +140,34 @@ export function startControlPlane(options: ControlPlaneOptions = {}): Promise<Co
     throw new TypeError('startControlPlane: onProgress must be a function');
   }
   return start({ ...options, preset, startTimeoutMs: timeout, volumesPerNode: perNode });
+}
+
+const COMPONENTS: readonly ComponentName[] = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kwok',
+];
+
+function checkExtraArgs(extra: unknown): void {
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
+    throw new TypeError(
+      `startControlPlane: extraArgs must be an object of component name → flags, got ${JSON.stringify(extra)}`,
+    );
+  }
+  for (const [name, flags] of Object.entries(extra)) {
+    if (!COMPONENTS.includes(name as ComponentName)) {
+      throw new TypeError(
+        `startControlPlane: extraArgs names an unknown component ${JSON.stringify(name)}; components: ${COMPONENTS.join(', ')}`,
+      );
+    }
+    if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string' && f.startsWith('--'))) {
+      throw new TypeError(
+        `startControlPlane: extraArgs['${name}'] must be an array of flags such as "--v=2", got ${JSON.stringify(flags)}`,
+      );
+    }
+  }
 }
 
 type Resolved = ControlPlaneOptions &
@@ -151,7 +187,7 @@ async function start(options: Resolved): Promise<ControlPlane> {
   const version = await kubeVersion(bins.paths['kube-apiserver']);
   const dir = await mkdtemp(join(tmpdir(), 'kubexpect-controlplane-'));
   const components: Component[] = [];
-  const plane = new Startup(dir, bins, components, deadline, options.startTimeoutMs);
+  const plane = new Startup(dir, bins, components, deadline, options.startTimeoutMs, options.extraArgs ?? {});
   try {
     progress(`binaries from ${bins.dir} (${bins.origin}), Kubernetes ${version}`);
     const pki = await writePki(dir);
@@ -348,10 +384,12 @@ class Startup {
     private readonly components: Component[],
     private readonly deadline: number,
     private readonly timeoutMs: number,
+    private readonly extraArgs: Partial<Record<ComponentName, readonly string[]>>,
   ) {}
 
-  start(name: keyof Binaries['paths'], args: string[]): Component {
-    const component = new Component(name, this.bins.paths[name], args, join(this.dir, `${name}.log`));
+  start(name: ComponentName, args: string[]): Component {
+    const all = [...args, ...(this.extraArgs[name] ?? [])];
+    const component = new Component(name, this.bins.paths[name], all, join(this.dir, `${name}.log`));
     this.components.push(component);
     return component;
   }

@@ -86,3 +86,16 @@ export function simOnlyDescribe(title: string, reason: string, fn: (this: Mocha.
   if (onControlPlane) describe.skip(`${title} [sim-only: ${reason}]`, fn);
   else describe(title, fn);
 }
+
+/**
+ * `describe`, on the real control plane only (what only a real server shows): on the embedded
+ * target it is listed as pending. The suite's hooks get the start-up budget.
+ */
+export function realOnlyDescribe(title: string, fn: (this: Mocha.Suite) => void): void {
+  const body = function (this: Mocha.Suite) {
+    this.timeout(CONTROLPLANE_HOOK_TIMEOUT_MS);
+    fn.call(this);
+  };
+  if (onControlPlane) describe(title, body);
+  else describe.skip(`${title} [real control plane only: npm run test:real]`, body);
+}

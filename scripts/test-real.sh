@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# npm run test:real: the tests that must meet a real control plane. Builds (once; cached by
+# go.sum) or reuses kube-apiserver, etcd, kube-controller-manager, kube-scheduler, kubectl and kwok
+# with go/build.sh, then runs the API-facing tests against real control planes
+# (KUBEXPECT_TEST_TARGET=controlplane: sim-only tests are listed as pending) and the real-only
+# checks (*.real.test.ts). A folder of binaries of your own: KUBEXPECT_CONTROLPLANE_BIN=DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${KUBEXPECT_CONTROLPLANE_BIN:-}" ]; then
+  started=$SECONDS
+  echo "test:real: control-plane binaries from go/build.sh (a cold build takes 15-30 minutes on 2 cores; later runs reuse the cache) ..." >&2
+  KUBEXPECT_CONTROLPLANE_BIN=$(go/build.sh)
+  echo "test:real: binaries ready in $((SECONDS - started))s: $KUBEXPECT_CONTROLPLANE_BIN" >&2
+fi
+export KUBEXPECT_CONTROLPLANE_BIN
+export KUBEXPECT_TEST_TARGET=controlplane
+"$KUBEXPECT_CONTROLPLANE_BIN/kube-apiserver" --version >&2
+
+# "$@" passes extra mocha arguments, e.g. npm run test:real -- --grep toBePending
+exec npx mocha --config scripts/mocharc.real.json "$@"
