@@ -39,7 +39,7 @@ export interface ClusterOptions {
   /** How many changes watches can resume across before 410 Expired. Default 20,000. */
   historySize?: number;
   /** HTTP-level options: body limit, bookmark interval. */
-  http?: Pick<HttpOptions, 'maxBodyBytes' | 'bookmarkIntervalMs'>;
+  http?: Pick<HttpOptions, 'maxBodyBytes' | 'bookmarkIntervalMs' | 'resourceVersionWaitMs'>;
   /** Name used for the kubeconfig cluster, context and user. Default `kubexpect-sim`. */
   name?: string;
   /** Multiplies every simulated latency: 1 is realistic seconds, 0.01 a hundred times faster. Default 1. */

@@ -16,10 +16,11 @@ import {
 } from '../api/errors.ts';
 import { RESOURCE_VERSION_WAIT_MS } from '../api/list-options.ts';
 import { forbiddenForce, patchObject, patchTypeOf } from '../api/patch.ts';
+import { parseFieldValidation } from '../api/validation/field-validation.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
-import { type Schema, unknownFields } from '../resources/crd-schema.ts';
 import { MAX_BODY_BYTES, parseApplyBody, parseBody, readBody } from './body.ts';
+import { encodeProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { queryBool } from './query.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
@@ -29,6 +30,11 @@ export interface HttpOptions {
   token?: string;
   /** Largest accepted request body in bytes (413 beyond it). Default 3 MiB, like the real server. */
   maxBodyBytes?: number;
+  /**
+   * How long a list (or watch-list) naming a resourceVersion the store has not reached waits for it
+   * before 504 Too large resource version. Default 3 s, the watch cache's blockTimeout.
+   */
+  resourceVersionWaitMs?: number;
   /** Interval between BOOKMARK events on watches that allow them. Default 5 s. */
   bookmarkIntervalMs?: number;
   /** Called before a request is served; may throw a StatusError, delay, or return a watch decorator. */
@@ -140,6 +146,14 @@ export class HttpFront {
       res.end();
       return;
     }
+    if (contentType === 'application/json' && body !== null && typeof body === 'object') {
+      const encoded = prefersProtobuf(res.req?.headers.accept) ? protobufOf(body) : undefined;
+      if (encoded) {
+        res.writeHead(code, { 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Content-Length': encoded.length });
+        res.end(encoded);
+        return;
+      }
+    }
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
@@ -158,31 +172,13 @@ export class HttpFront {
     this.send(res, status.code, status.toStatus());
   }
 
-  /**
-   * fieldValidation for custom objects: fields their CRD schema would prune are a 400 with Strict and
-   * a Warning header with Warn (the default), as the real server reports them. Built-in kinds carry no
-   * full schema here, so their unknown fields are not reported.
-   */
-  private checkUnknownFields(
-    res: ServerResponse,
-    rt: ResourceType,
-    body: unknown,
-    query: URLSearchParams,
-  ): void {
-    if (!rt.custom || !rt.schema) return;
-    const mode = query.get('fieldValidation') ?? 'Warn';
-    if (mode === 'Ignore') return;
-    const unknown = unknownFields(body, rt.schema as Schema).map((f) => `unknown field "${f}"`);
-    if (unknown.length === 0) return;
-    if (mode === 'Strict') {
-      throw badRequest(
-        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.join(', ')}`,
+  /** Warning headers as the real server writes them (`299 - "unknown field \"spec.x\""`). */
+  private warn(res: ServerResponse, warnings: string[]): void {
+    if (warnings.length > 0)
+      res.setHeader(
+        'Warning',
+        warnings.map((w) => `299 - ${JSON.stringify(w)}`),
       );
-    }
-    res.setHeader(
-      'Warning',
-      unknown.map((w) => `299 - ${JSON.stringify(w)}`),
-    );
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -338,6 +334,11 @@ export class HttpFront {
       this.count('get');
       if (subresource && subresource !== 'status') {
         const handler = api.subresourceHandler(rt, subresource);
+        if (handler?.read) {
+          const out = handler.read(api, rt, namespace, name, query);
+          this.send(res, 200, out.body, out.contentType);
+          return;
+        }
         if (!handler?.get) throw methodNotAllowed();
         this.send(res, 200, handler.get(api, rt, namespace, name));
         return;
@@ -372,8 +373,10 @@ export class HttpFront {
         return;
       }
       if (name !== undefined) throw methodNotAllowed();
-      this.checkUnknownFields(res, rt, body, query);
-      const created = api.create(rt, namespace, body, { fieldManager, dryRun });
+      const warnings: string[] = [];
+      const fieldValidation = parseFieldValidation(query.get('fieldValidation'), 'CreateOptions');
+      const created = api.create(rt, namespace, body, { fieldManager, dryRun, fieldValidation, warnings });
+      this.warn(res, warnings);
       this.send(res, 201, created);
       return;
     }
@@ -397,12 +400,15 @@ export class HttpFront {
         );
         return;
       }
-      this.checkUnknownFields(res, rt, body, query);
+      const warnings: string[] = [];
       const updated = api.update(rt, namespace, name, body, {
         fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
+        fieldValidation: parseFieldValidation(query.get('fieldValidation'), 'UpdateOptions'),
+        warnings,
       });
+      this.warn(res, warnings);
       this.send(res, 200, updated);
       return;
     }
@@ -429,14 +435,17 @@ export class HttpFront {
         this.send(res, 200, handler.update(api, rt, namespace, name, patched, { fieldManager, dryRun }));
         return;
       }
-      if (type !== 'application/json-patch+json') this.checkUnknownFields(res, rt, body, query);
+      const warnings: string[] = [];
       const out = api.patch(rt, namespace, name, type, body, {
+        fieldValidation: parseFieldValidation(query.get('fieldValidation'), 'PatchOptions'),
+        warnings,
         // Apply requires an explicit manager (422 without one).
         fieldManager: type === 'application/apply-patch+yaml' ? requestedManager : fieldManager,
         dryRun,
         subresource: subresource as 'status' | undefined,
         force: queryBool(query, 'force'),
       });
+      this.warn(res, warnings);
       this.send(res, out.created ? 201 : 200, out.object);
       return;
     }
@@ -495,7 +504,10 @@ export class HttpFront {
    */
   private async untilResourceVersion(rv: string | undefined): Promise<void> {
     if (!rv || !/^\d+$/.test(rv) || Number(rv) <= this.api.store.resourceVersion) return;
-    await this.api.store.waitForRevision(Number(rv), RESOURCE_VERSION_WAIT_MS);
+    await this.api.store.waitForRevision(
+      Number(rv),
+      this.options.resourceVersionWaitMs ?? RESOURCE_VERSION_WAIT_MS,
+    );
   }
 
   private watch(
@@ -618,6 +630,35 @@ function decodeSegment(segment: string): string {
   } catch {
     throw badRequest(`invalid URL escape in path segment ${JSON.stringify(segment)}`);
   }
+}
+
+/** The protobuf answer for an object, or undefined to answer JSON (kinds without protobuf, values it cannot carry). */
+function protobufOf(body: object): Buffer | undefined {
+  try {
+    return encodeProtobuf(body as Record<string, unknown>);
+  } catch (err) {
+    console.error('kubexpect sim: answering JSON, the object does not encode as protobuf:', err);
+    return undefined;
+  }
+}
+
+/**
+ * Whether the first media type of an Accept header the server can answer is protobuf (client-go's
+ * protobuf clients send `application/vnd.kubernetes.protobuf, application/json`); tables are JSON.
+ */
+function prefersProtobuf(accept: string | undefined): boolean {
+  for (const range of (accept ?? '').split(',')) {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase());
+    if (type === PROTOBUF_CONTENT_TYPE) return !params.some((p) => p.startsWith('as='));
+    if (
+      type === 'application/json' ||
+      type === 'application/yaml' ||
+      type === '*/*' ||
+      type === 'application/*'
+    )
+      return false;
+  }
+  return false;
 }
 
 /** DELETE bodies are DeleteOptions in JSON, or protobuf from kubectl's typed clients (drain --disable-eviction, helm uninstall). */
