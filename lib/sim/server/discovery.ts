@@ -89,3 +89,81 @@ export function apiResourceList(registry: Registry, group: string, version: stri
     resources: rts.flatMap(resourceEntries),
   };
 }
+
+/** The media type of aggregated discovery (apidiscovery.k8s.io/v2), as clients ask for it and servers answer. */
+export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/**
+ * Whether an Accept header asks for aggregated discovery v2 (kubectl and client-go list it first, then
+ * v2beta1, then plain JSON, and read the answer's Content-Type to tell which they got).
+ */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim());
+    if (type !== 'application/json') return false;
+    const p = new Map(params.map((kv) => kv.split('=', 2) as [string, string]));
+    return (
+      p.get('g') === 'apidiscovery.k8s.io' && p.get('v') === 'v2' && p.get('as') === 'APIGroupDiscoveryList'
+    );
+  });
+}
+
+function resourceDiscovery(rt: ResourceType) {
+  const entry: Record<string, unknown> = {
+    resource: rt.plural,
+    responseKind: { group: rt.group, version: rt.version, kind: rt.kind },
+    scope: rt.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: rt.singular,
+    verbs: [...(rt.verbs ?? ALL_VERBS)],
+  };
+  if (rt.shortNames?.length) entry.shortNames = rt.shortNames;
+  if (rt.categories?.length) entry.categories = rt.categories;
+  const subresources: Record<string, unknown>[] = [];
+  if (rt.hasStatus) {
+    subresources.push({
+      subresource: 'status',
+      responseKind: { group: rt.group, version: rt.version, kind: rt.kind },
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  for (const [name, sub] of Object.entries(rt.subresources ?? {})) {
+    subresources.push({
+      subresource: name,
+      responseKind: { group: sub.group ?? rt.group, version: sub.version ?? rt.version, kind: sub.kind },
+      verbs: sub.verbs,
+    });
+  }
+  if (subresources.length > 0) entry.subresources = subresources;
+  return entry;
+}
+
+/**
+ * The aggregated discovery document (apidiscovery.k8s.io/v2 APIGroupDiscoveryList) for `/api` (the
+ * core group, whose name is empty) or `/apis` (every other group): groups with their versions and
+ * every resource in one answer, so kubectl needs no request per group version.
+ */
+export function aggregatedDiscovery(registry: Registry, core: boolean) {
+  const groups = [...new Set(registry.groupVersions().map((gv) => gv.group))].filter(
+    (g) => (g === '') === core,
+  );
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: groups.map((group) => ({
+      metadata: group ? { name: group } : {},
+      versions: registry
+        .groupVersions()
+        .filter((gv) => gv.group === group)
+        .map((gv) => ({
+          version: gv.version,
+          resources: registry
+            .all()
+            .filter((rt) => rt.group === group && rt.version === gv.version)
+            .map(resourceDiscovery),
+          freshness: 'Current',
+        })),
+    })),
+  };
+}

@@ -22,7 +22,16 @@ import type { KObject, WatchEvent } from '../api/types.ts';
 import { MAX_BODY_BYTES, parseApplyBody, parseBody, readBody } from './body.ts';
 import { encodeProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { queryBool } from './query.ts';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
+import {
+  AGGREGATED_DISCOVERY_CONTENT_TYPE,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  SERVER_VERSION,
+  wantsAggregatedDiscovery,
+} from './discovery.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
 
 export interface HttpOptions {
@@ -212,6 +221,11 @@ export class HttpFront {
 
   private discovery(res: ServerResponse, path: string): boolean {
     const registry = this.api.registry;
+    if ((path === '/api' || path === '/apis') && wantsAggregatedDiscovery(res.req?.headers.accept)) {
+      res.setHeader('Vary', 'Accept');
+      this.send(res, 200, aggregatedDiscovery(registry, path === '/api'), AGGREGATED_DISCOVERY_CONTENT_TYPE);
+      return true;
+    }
     if (path === '/version') {
       this.send(res, 200, SERVER_VERSION);
       return true;

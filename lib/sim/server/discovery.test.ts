@@ -1,0 +1,76 @@
+/**
+ * Aggregated discovery (apidiscovery.k8s.io/v2): kubectl 1.35 asks /api and /apis for it first and
+ * reads the answer's Content-Type to tell it from the legacy documents
+ * (client-go discovery/aggregated_discovery.go); with it, one request per root replaces one per group version.
+ */
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../index.ts';
+import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
+import { authHeader } from '../testing/rest.ts';
+import { AGGREGATED_DISCOVERY_CONTENT_TYPE } from './discovery.ts';
+
+const KUBECTL_ACCEPT =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+
+describe('aggregated discovery', () => {
+  let cluster: Cluster;
+  let kubectl: KubectlSession;
+  before(async () => {
+    cluster = await startCluster({ seed: 61 });
+    kubectl = await kubectlSession(cluster, 60_000);
+  });
+  after(async () => {
+    await kubectl?.close();
+    await cluster?.stop();
+  });
+
+  const get = (path: string, accept: string) =>
+    fetch(`${cluster.url}${path}`, { headers: { ...authHeader(cluster), accept } });
+
+  it('answers /api with the core group and every resource, subresources with their own kinds', async () => {
+    const res = await get('/api', KUBECTL_ACCEPT);
+    expect(res.headers.get('content-type')).to.equal(AGGREGATED_DISCOVERY_CONTENT_TYPE);
+    // biome-ignore lint/suspicious/noExplicitAny: a discovery document read field by field
+    const doc: any = await res.json();
+    expect(doc).to.deep.include({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2' });
+    expect(doc.items).to.have.length(1);
+    expect(doc.items[0].metadata).to.deep.equal({});
+    const v1 = doc.items[0].versions[0];
+    expect(v1).to.deep.include({ version: 'v1', freshness: 'Current' });
+    // biome-ignore lint/suspicious/noExplicitAny: read field by field
+    const pods = v1.resources.find((r: any) => r.resource === 'pods');
+    expect(pods).to.deep.include({
+      responseKind: { group: '', version: 'v1', kind: 'Pod' },
+      scope: 'Namespaced',
+      singularResource: 'pod',
+      shortNames: ['po'],
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: read field by field
+    expect(pods.subresources.find((s: any) => s.subresource === 'eviction')).to.deep.equal({
+      subresource: 'eviction',
+      responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' },
+      verbs: ['create'],
+    });
+  });
+
+  it('answers /apis with every other group, and the legacy documents to clients that do not ask', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a discovery document read field by field
+    const doc: any = await (await get('/apis', KUBECTL_ACCEPT)).json();
+    // biome-ignore lint/suspicious/noExplicitAny: read field by field
+    const names = doc.items.map((g: any) => g.metadata.name);
+    expect(names).to.include.members(['apps', 'policy', 'storage.k8s.io']);
+    expect(names).to.not.include('');
+    const legacy = await get('/apis', 'application/json');
+    expect(legacy.headers.get('content-type')).to.equal('application/json');
+    expect(((await legacy.json()) as { kind: string }).kind).to.equal('APIGroupList');
+  });
+
+  it('lets kubectl discover every resource from /api and /apis alone', async () => {
+    const before = cluster.requestCounts().discovery ?? 0;
+    const r = await kubectl.run(['api-resources', '--no-headers']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^pods\s+po\s+v1\s+true\s+Pod$/m);
+    expect(r.stdout).to.match(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    expect((cluster.requestCounts().discovery ?? 0) - before).to.equal(2);
+  });
+});
