@@ -9,10 +9,23 @@ import { Worker } from 'node:worker_threads';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const YAML = require(workerData);
+const YAML = require(workerData.yaml);
+// Counted here, so a huge document is never copied back to the server's thread.
+function tooMany(value) {
+  const stack = [value];
+  let count = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++count > workerData.maxValues) return true;
+    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) stack.push(child);
+  }
+  return false;
+}
 parentPort.on('message', ({ id, text }) => {
   try {
-    parentPort.postMessage({ id, value: YAML.parse(text, { uniqueKeys: false, maxAliasCount: 100 }) });
+    const value = YAML.parse(text, { uniqueKeys: false, maxAliasCount: 100 });
+    if (tooMany(value)) parentPort.postMessage({ id, tooMany: true });
+    else parentPort.postMessage({ id, value });
   } catch (err) {
     parentPort.postMessage({ id, error: String((err && err.message) || err) });
   }
@@ -35,7 +48,13 @@ export class YamlTimeoutError extends Error {
   override readonly name = 'YamlTimeoutError';
 }
 
+/** A document holding more values than the worker was told to pass back. */
+export class YamlTooManyValuesError extends Error {
+  override readonly name = 'YamlTooManyValuesError';
+}
+
 let worker: Worker | undefined;
+let maxValues = Number.MAX_SAFE_INTEGER;
 const jobs = new Map<number, Job>();
 let nextId = 1;
 
@@ -51,16 +70,17 @@ function yamlWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: createRequire(import.meta.url).resolve('yaml'),
+    workerData: { yaml: createRequire(import.meta.url).resolve('yaml'), maxValues },
     resourceLimits: { stackSizeMb: 64, maxOldGenerationSizeMb: 512 },
   });
   w.unref();
-  w.on('message', (msg: { id: number; value?: unknown; error?: string }) => {
+  w.on('message', (msg: { id: number; value?: unknown; error?: string; tooMany?: boolean }) => {
     const job = jobs.get(msg.id);
     if (!job) return;
     jobs.delete(msg.id);
     clearTimeout(job.timer);
-    if (msg.error !== undefined) job.reject(new YamlSyntaxError(msg.error.split('\n')[0]));
+    if (msg.tooMany) job.reject(new YamlTooManyValuesError(`more than ${maxValues} values`));
+    else if (msg.error !== undefined) job.reject(new YamlSyntaxError(msg.error.split('\n')[0]));
     else job.resolve(msg.value);
   });
   const gone = (err: Error) => {
@@ -73,8 +93,12 @@ function yamlWorker(): Worker {
   return w;
 }
 
-/** Parses YAML in the worker; rejects with YamlSyntaxError, or YamlTimeoutError after `budgetMs`. */
-export function parseYamlOffThread(text: string, budgetMs: number): Promise<unknown> {
+/**
+ * Parses YAML in the worker; rejects with YamlSyntaxError, YamlTooManyValuesError past `valueLimit`
+ * values (fixed by the first call), or YamlTimeoutError after `budgetMs`.
+ */
+export function parseYamlOffThread(text: string, budgetMs: number, valueLimit: number): Promise<unknown> {
+  if (!worker) maxValues = valueLimit;
   const w = yamlWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
