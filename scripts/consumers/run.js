@@ -5,10 +5,10 @@
 // a spec against the embedded cluster in each, with no TypeScript loader. Needs the npm registry.
 // KUBEXPECT_CONSUMERS_DIR picks the parent of the scratch directory (default: the OS temp dir);
 // KUBEXPECT_CONSUMERS_KEEP=1 keeps it for a look afterwards.
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,7 +32,12 @@ const PROJECTS = [
     manifest: esm('consumer-esm-mocha'),
     install: ['mocha@11'],
     checks: [
-      { title: 'spec', cmd: 'npx', args: ['mocha', 'test/scenario.spec.js'], expect: [/2 passing/] },
+      {
+        title: 'specs (with the README example)',
+        cmd: 'npx',
+        args: ['mocha', 'test/*.spec.js'],
+        expect: [/3 passing/],
+      },
       { title: 'kubectlPath', cmd: 'node', args: ['kubectl-and-cli.js'], expect: [/kubectlPath: ok/] },
       {
         title: 'npx kubexpect --help',
@@ -51,10 +56,16 @@ const PROJECTS = [
       { title: 'tsc, bundler', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.bundler.json'] },
       { title: 'tsc, nodenext (emits)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.nodenext.json'] },
       {
-        title: 'spec (compiled)',
+        title: 'specs, compiled (with the README spec)',
         cmd: 'npx',
-        args: ['mocha', 'out/scenario.spec.js'],
-        expect: [/2 passing/],
+        args: ['mocha', 'out/test/scenario.spec.js', 'out/readme/drain.spec.js'],
+        expect: [/4 passing/],
+      },
+      {
+        title: "the README's Assertions example, against `npx kubexpect sim`",
+        cmd: 'node',
+        args: ['out/readme/assertions.js'],
+        sim: true,
       },
     ],
   },
@@ -65,7 +76,12 @@ const PROJECTS = [
     env: { NODE_OPTIONS: '--experimental-vm-modules' },
     checks: [
       { title: 'tsc (matcher types)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
-      { title: 'spec', cmd: 'npx', args: ['jest', 'test/'], expect: [/Tests:\s+1 passed, 1 total/] },
+      {
+        title: 'tests (with the README example)',
+        cmd: 'npx',
+        args: ['jest', 'test/'],
+        expect: [/Tests:\s+2 passed, 2 total/],
+      },
       {
         title: "failures print kubexpect's messages",
         cmd: 'npx',
@@ -146,6 +162,46 @@ function fail(what, output) {
   process.exitCode = 1;
 }
 
+/**
+ * README examples marked `<!-- consumer-test: PROJECT/PATH -->` on the line before their code
+ * fence: each is written, exactly as printed, to PATH in that project and run by its checks.
+ */
+function readReadmeExamples() {
+  const text = readFileSync(join(root, 'README.md'), 'utf8');
+  const found = [];
+  for (const m of text.matchAll(/^<!-- consumer-test: ([\w-]+)\/(\S+) -->\n```\w*\n([\s\S]*?)^```$/gm)) {
+    found.push({ project: m[1], path: m[2], code: m[3] });
+  }
+  return found;
+}
+const readmeExamples = readReadmeExamples();
+for (const e of readmeExamples) {
+  if (!PROJECTS.some((p) => p.name === e.project))
+    fail(`README marks an example for an unknown project ${e.project}`);
+}
+
+/** `npx kubexpect sim` in the project, for examples that connect() through KUBECONFIG. */
+async function startSim(dir) {
+  const kubeconfig = join(dir, 'sim.kubeconfig');
+  const child = spawn(
+    'npx',
+    ['kubexpect', 'sim', '--kubeconfig', kubeconfig, '--preset', 'kind', '--time-scale', '0.05'],
+    {
+      cwd: dir,
+      stdio: 'ignore',
+    },
+  );
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(kubeconfig)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`npx kubexpect sim wrote no kubeconfig (exit code ${child.exitCode})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, kubeconfig };
+}
+
 const only = process.argv.slice(2);
 const unknown = only.filter((n) => !PROJECTS.some((p) => p.name === n));
 if (unknown.length > 0) {
@@ -195,6 +251,10 @@ for (const project of PROJECTS.filter((p) => only.length === 0 || only.includes(
   const dir = join(work, project.name);
   cpSync(join(templates, project.name), dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(project.manifest, null, 2)}\n`);
+  for (const example of readmeExamples.filter((e) => e.project === project.name)) {
+    mkdirSync(dirname(join(dir, example.path)), { recursive: true });
+    writeFileSync(join(dir, example.path), example.code);
+  }
   const started = Date.now();
   const install = run(
     'npm',
@@ -208,9 +268,20 @@ for (const project of PROJECTS.filter((p) => only.length === 0 || only.includes(
     continue;
   }
   console.log(`consumers: ${project.name}: installed (${Math.round((Date.now() - started) / 1000)} s)`);
+  let sim;
   for (const check of project.checks) {
     const t0 = Date.now();
-    const { code, output } = run(check.cmd, check.args, { cwd: dir, env: project.env });
+    const env = { ...project.env };
+    if (check.sim) {
+      try {
+        sim ??= await startSim(dir);
+      } catch (err) {
+        fail(`${project.name}: ${check.title}: ${err.message}`);
+        continue;
+      }
+      env.KUBECONFIG = sim.kubeconfig;
+    }
+    const { code, output } = run(check.cmd, check.args, { cwd: dir, env });
     const problems = [];
     if (check.code !== 'any' && code !== (check.code ?? 0)) {
       problems.push(`exit code ${code}, expected ${check.code ?? 0}`);
@@ -229,6 +300,7 @@ for (const project of PROJECTS.filter((p) => only.length === 0 || only.includes(
       fail(`${project.name}: ${check.title} (${took}): ${problems.join('; ')}`, output);
     else console.log(`consumers: ${project.name}: ${check.title}: ok (${took})`);
   }
+  sim?.child.kill('SIGTERM');
 }
 
 if (process.env.KUBEXPECT_CONSUMERS_KEEP) console.log(`consumers: kept ${work}`);

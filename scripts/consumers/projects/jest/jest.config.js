@@ -3,5 +3,8 @@ export default {
   testEnvironment: 'node',
   transform: {},
   setupFilesAfterEnv: ['kubexpect/jest'],
-  testTimeout: 180_000,
+  globalSetup: './jest.global-setup.js',
+  globalTeardown: './jest.global-teardown.js',
+  maxWorkers: 1,
+  testTimeout: 300_000,
 };

@@ -2,21 +2,15 @@
 import { connect, createTestNamespace, drainNode, fixturePath, uncordon } from 'kubexpect';
 import { createClusterFromFixture, primaryPod } from 'kubexpect/cnpg';
 import { cluster, pod } from 'kubexpect/jest';
-import { startCluster } from 'kubexpect/sim';
 
-let sim;
 let conn;
 let ns;
 
 beforeAll(async () => {
-  sim = await startCluster({ preset: 'kind', timeScale: 0.05, seed: 7 });
-  conn = await connect({ kubeconfig: sim.kubeconfig });
+  conn = await connect(); // KUBECONFIG, from jest.global-setup.js
   ns = (await createTestNamespace(conn, { prefix: 'consumer' })).name;
 });
-afterAll(async () => {
-  conn?.close();
-  await sim?.stop();
-});
+afterAll(() => conn?.close());
 
 test('the primary becomes Ready, then goes Pending when its node is drained', async () => {
   const { metadata } = await createClusterFromFixture(

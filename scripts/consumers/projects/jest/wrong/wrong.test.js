@@ -1,19 +1,13 @@
 // Run on its own and expected to fail: Jest must print kubexpect's messages.
 import { connect, eventuallyPod } from 'kubexpect';
 import { pod } from 'kubexpect/jest';
-import { startCluster } from 'kubexpect/sim';
 
-let sim;
 let conn;
 
 beforeAll(async () => {
-  sim = await startCluster({ preset: 'kind', timeScale: 0.05, seed: 7 });
-  conn = await connect({ kubeconfig: sim.kubeconfig });
+  conn = await connect(); // KUBECONFIG, from jest.global-setup.js
 });
-afterAll(async () => {
-  conn?.close();
-  await sim?.stop();
-});
+afterAll(() => conn?.close());
 
 test('a wrong expectation', async () => {
   await expect(pod(conn, 'kube-system', 'no-such-pod')).toEventuallyBeReady({ timeout: '2s' });
