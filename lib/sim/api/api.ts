@@ -69,6 +69,8 @@ export interface ListOptions {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Only to refuse it: lists take no sendInitialEvents. */
+  sendInitialEvents?: boolean;
 }
 
 export interface WatchOptions {

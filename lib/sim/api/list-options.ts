@@ -10,42 +10,33 @@ interface ListOptionFields {
   resourceVersion?: string;
   resourceVersionMatch?: string;
   continue?: string;
+  sendInitialEvents?: boolean;
 }
 
 /** ValidateListOptions for a list (not a watch): 422 on the ListOptions kind, as the real server. */
 export function validateListOptions(options: ListOptionFields): void {
   const match = options.resourceVersionMatch;
-  if (!match) return;
   const errors: Parameters<typeof invalid>[3] = [];
-  if (!options.resourceVersion) {
-    errors.push({
-      type: 'FieldValueForbidden',
-      field: 'resourceVersionMatch',
-      detail: 'resourceVersionMatch is forbidden unless resourceVersion is provided',
-    });
+  const forbid = (field: string, detail: string) =>
+    errors.push({ type: 'FieldValueForbidden', field, detail });
+  if (match) {
+    if (!options.resourceVersion)
+      forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (options.continue)
+      forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided');
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      errors.push({
+        type: 'FieldValueNotSupported',
+        field: 'resourceVersionMatch',
+        value: match,
+        detail: 'supported values: "Exact", "NotOlderThan", ""',
+      });
+    }
+    if (match === 'Exact' && options.resourceVersion === '0')
+      forbid('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
   }
-  if (options.continue) {
-    errors.push({
-      type: 'FieldValueForbidden',
-      field: 'resourceVersionMatch',
-      detail: 'resourceVersionMatch is forbidden when continue is provided',
-    });
-  }
-  if (match !== 'Exact' && match !== 'NotOlderThan') {
-    errors.push({
-      type: 'FieldValueNotSupported',
-      field: 'resourceVersionMatch',
-      value: match,
-      detail: 'supported values: "Exact", "NotOlderThan", ""',
-    });
-  }
-  if (match === 'Exact' && options.resourceVersion === '0') {
-    errors.push({
-      type: 'FieldValueForbidden',
-      field: 'resourceVersionMatch',
-      detail: 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
-    });
-  }
+  if (options.sendInitialEvents !== undefined)
+    forbid('sendInitialEvents', 'sendInitialEvents is forbidden for list');
   if (errors.length > 0) throw invalid('ListOptions', 'meta.k8s.io', '', errors);
 }
 

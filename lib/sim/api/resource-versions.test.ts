@@ -132,6 +132,14 @@ describe('resourceVersion on lists and watches over HTTP', () => {
     );
   });
 
+  it('refuses sendInitialEvents on a list (it is for watches) with 422', async () => {
+    const r = await rest('GET', '/api/v1/configmaps?sendInitialEvents=true');
+    expect(r.code).to.equal(422);
+    expect(r.body.message).to.equal(
+      'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list',
+    );
+  });
+
   it('answers a continue token older than the kept history with 410 Expired', async () => {
     for (const n of ['p1', 'p2', 'p3']) await create(n);
     const page = await rest('GET', '/api/v1/namespaces/default/configmaps?limit=1');

@@ -337,6 +337,7 @@ export class HttpFront {
           continue: query.get('continue') || undefined,
           resourceVersion: query.get('resourceVersion') ?? undefined,
           resourceVersionMatch: query.get('resourceVersionMatch') || undefined,
+          sendInitialEvents: queryBool(query, 'sendInitialEvents'),
         };
         if (!options.continue) await this.untilResourceVersion(options.resourceVersion);
         const list = api.list(rt, namespace, options);
