@@ -68,6 +68,8 @@ export interface Step {
   poll?: { until: Condition; timeoutMs?: number; intervalMs?: number };
   /** Wait this long before the request (rarely: e.g. to let a grace period pass). */
   sleepMs?: number;
+  /** Lists of plain values are compared as sets (discovery's resource and verb lists have no promised order). */
+  unordered?: boolean;
 }
 
 export interface Sequence {
@@ -76,8 +78,6 @@ export interface Sequence {
   client: ClientName;
   /** What the sequence checks, and which defect of issue 14 it measures. */
   why?: string;
-  /** Wait for the namespace's `default` ServiceAccount first (pods are refused without it on a real server). */
-  serviceAccount?: boolean;
   steps: Step[];
   /** Paths deleted once the sequence ends (cluster-scoped objects it created). */
   cleanup?: string[];
@@ -101,8 +101,9 @@ const STEP_KEYS = new Set([
   'collect',
   'poll',
   'sleepMs',
+  'unordered',
 ]);
-const SEQUENCE_KEYS = new Set(['name', 'client', 'why', 'serviceAccount', 'steps', 'cleanup']);
+const SEQUENCE_KEYS = new Set(['name', 'client', 'why', 'steps', 'cleanup']);
 
 /** The corpus files' sequences, in file then file order. Throws naming the first bad entry. */
 export function loadCorpus(dir = CORPUS_DIR): Sequence[] {
@@ -164,7 +165,6 @@ function checkFile(doc: unknown, file: string): Omit<Sequence, 'theme'>[] {
       name: raw.name,
       client: client as ClientName,
       why: typeof raw.why === 'string' ? raw.why : undefined,
-      serviceAccount: raw.serviceAccount === true,
       steps,
       cleanup: raw.cleanup as string[] | undefined,
     };

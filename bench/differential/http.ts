@@ -193,7 +193,8 @@ function answerOf(res: http.IncomingMessage, raw: Buffer): Answer {
   const contentType = String(res.headers['content-type'] ?? '');
   const text = raw.toString('utf8');
   let body: unknown = text;
-  if (contentType.includes('json') && text !== '') {
+  // Some JSON comes as text/plain (kube-apiserver's /openapi/v3 index): parse what looks like JSON.
+  if ((contentType.includes('json') || contentType.startsWith('text/plain')) && /^\s*[[{]/.test(text)) {
     try {
       body = JSON.parse(text);
     } catch {

@@ -44,14 +44,14 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 function nameOf(o: unknown): unknown {
   if (!isObj(o) || !isObj(o.metadata)) return undefined;
   const m = o.metadata;
-  return typeof m.generateName === 'string' && m.generateName !== '' ? `${m.generateName}*` : m.name;
+  return m.name;
 }
 
 function projectMetadata(m: Obj): Obj {
   const managed = Array.isArray(m.managedFields) ? m.managedFields.filter(isObj) : undefined;
   const owners = Array.isArray(m.ownerReferences) ? m.ownerReferences.filter(isObj) : undefined;
   return scrub({
-    name: typeof m.generateName === 'string' && m.generateName !== '' ? `${m.generateName}*` : m.name,
+    name: m.name,
     namespace: m.namespace,
     labels: m.labels,
     annotations: m.annotations,
@@ -150,18 +150,37 @@ function projectBody(body: unknown, step: Step): unknown {
   return out;
 }
 
-/** A generated name's random suffix becomes `*` (`web-x7k2p` → `web-*`), in an object and a list's items. */
-function markGenerated(body: Obj): void {
+const byManager = (a: unknown, b: unknown) => {
+  const key = (f: unknown) =>
+    isObj(f) ? `${String(f.manager)} ${String(f.operation)} ${String(f.subresource ?? '')}` : '';
+  return key(a).localeCompare(key(b));
+};
+
+/**
+ * Values whose form differs by nature: a generated name's random suffix becomes `*`
+ * (`web-x7k2p` → `web-*`, while a StatefulSet's `db-0` stays), and managedFields entries are put
+ * in one order; in an object and in a list's items.
+ */
+function canonicalise(body: Obj): void {
   for (const o of [body, ...(Array.isArray(body.items) ? body.items : [])]) {
-    if (
-      isObj(o) &&
-      isObj(o.metadata) &&
-      typeof o.metadata.generateName === 'string' &&
-      o.metadata.generateName !== ''
-    ) {
-      o.metadata.name = `${o.metadata.generateName}*`;
+    if (!isObj(o) || !isObj(o.metadata)) continue;
+    const m = o.metadata;
+    if (typeof m.generateName === 'string' && typeof m.name === 'string') {
+      const suffix = m.name.slice(m.generateName.length);
+      if (m.name.startsWith(m.generateName) && /^[a-z0-9]{5}$/.test(suffix)) m.name = `${m.generateName}*`;
     }
+    if (Array.isArray(m.managedFields)) m.managedFields.sort(byManager);
   }
+}
+
+/** Sorts every list of plain values, deeply. */
+function sortPlainLists(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(sortPlainLists);
+    return items.every((v) => typeof v !== 'object' || v === null) ? [...items].sort() : items;
+  }
+  if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sortPlainLists(v)]));
+  return value;
 }
 
 /** The leading ADDED events of a watch are the initial state, in no promised order: sorted. */
@@ -193,11 +212,12 @@ export function normalise(answer: Answer | WatchAnswer, step: Step): Normalised 
   let body = answer.body;
   if (isObj(body)) {
     const copy = structuredClone(body);
-    markGenerated(copy);
+    canonicalise(copy);
     body = copy;
   }
   if (step.compare && !(isObj(body) && body.kind === 'Status')) {
     out.body = Object.fromEntries(step.compare.map((p) => [p, scrub(readPath(body, p)) ?? null]));
+    if (step.unordered) out.body = sortPlainLists(out.body);
     return out;
   }
   if (step.ignore && isObj(body)) {

@@ -29,7 +29,7 @@ export interface SequenceOutcome {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const POLL_TIMEOUT_MS = 60_000;
-const SERVICE_ACCOUNT_WAIT_MS: Record<Role, number> = { real: 30_000, sim: 5_000 };
+const SETTLE_WAIT_MS: Record<Role, number> = { real: 30_000, sim: 3_000 };
 
 function satisfies(answer: Answer, until: Condition): boolean {
   if (until.status !== undefined && answer.status !== until.status) return false;
@@ -86,17 +86,18 @@ export async function runSequence(
   });
   if (created.status !== 201)
     problems.push(`namespace ${ns}: ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
-  if (seq.serviceAccount) {
-    const deadline = Date.now() + SERVICE_ACCOUNT_WAIT_MS[role];
+  // What a namespace gets from the controllers (its default ServiceAccount, which pods need on a
+  // real server, and kube-root-ca.crt), so no step races them.
+  for (const path of [
+    `/api/v1/namespaces/${ns}/serviceaccounts/default`,
+    `/api/v1/namespaces/${ns}/configmaps/kube-root-ca.crt`,
+  ]) {
+    const deadline = Date.now() + SETTLE_WAIT_MS[role];
     for (;;) {
-      const sa = await target.request({
-        ...base,
-        method: 'GET',
-        path: `/api/v1/namespaces/${ns}/serviceaccounts/default`,
-      });
-      if (sa.status === 200) break;
+      const got = await target.request({ ...base, method: 'GET', path });
+      if (got.status === 200) break;
       if (Date.now() > deadline) {
-        problems.push(`no default ServiceAccount in ${ns} after ${SERVICE_ACCOUNT_WAIT_MS[role] / 1000} s`);
+        if (role === 'real') problems.push(`${path}: not there after ${SETTLE_WAIT_MS[role] / 1000} s`);
         break;
       }
       await sleep(200);
