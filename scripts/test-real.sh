@@ -18,4 +18,5 @@ export KUBEXPECT_TEST_TARGET=controlplane
 "$KUBEXPECT_CONTROLPLANE_BIN/kube-apiserver" --version >&2
 
 # "$@" passes extra mocha arguments, e.g. npm run test:real -- --grep toBePending
-exec npx mocha --config scripts/mocharc.real.json "$@"
+npx mocha --config scripts/mocharc.real.json "$@"
+npm run differential # simulator vs real: writes reports/differential.md, prints the agreement line
