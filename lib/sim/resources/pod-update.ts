@@ -6,7 +6,8 @@
  * in the spec. The simulator's scheduler sets spec.nodeName through pods/binding, which is no update.
  */
 import type { FieldError } from '../api/errors.ts';
-import { canonicalJson, clone, isPlainObject, type KObject } from '../api/types.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { clone, isPlainObject, type KObject } from '../api/types.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -19,7 +20,7 @@ const UPDATABLE = [
 ];
 
 const list = (value: unknown): Obj[] => (Array.isArray(value) ? (value as Obj[]) : []);
-const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+const same = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?? null);
 
 function containerUpdates(
   next: unknown,
@@ -95,7 +96,12 @@ export function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
   }
   const tolerations = list(spec.tolerations);
   for (const t of list(before.tolerations)) {
-    if (!tolerations.some((n) => same({ ...t, tolerationSeconds: n.tolerationSeconds }, n))) {
+    const matches = (n: Obj) => {
+      const { tolerationSeconds: _a, ...before } = t;
+      const { tolerationSeconds: _b, ...after } = n;
+      return same(before, after);
+    };
+    if (!tolerations.some(matches)) {
       errors.push({
         type: 'FieldValueForbidden',
         field: 'spec.tolerations',
