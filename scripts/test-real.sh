@@ -17,6 +17,9 @@ export KUBEXPECT_CONTROLPLANE_BIN
 export KUBEXPECT_TEST_TARGET=controlplane
 "$KUBEXPECT_CONTROLPLANE_BIN/kube-apiserver" --version >&2
 
+# scripts/mocharc.real.json lists the files and retries a failed test once: a few failure-message
+# tests wait only 200-300 ms, and a real API server's first list (consistent reads wait for etcd's
+# progress notification) can take longer than that on a machine with a load of 30.
 # "$@" passes extra mocha arguments, e.g. npm run test:real -- --grep toBePending
 npx mocha --config scripts/mocharc.real.json "$@"
 npm run differential # simulator vs real: writes reports/differential.md, prints the agreement line

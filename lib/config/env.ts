@@ -18,7 +18,7 @@ export const ENV_VARS = {
     '"on" or "off": whether By() steps are printed live (default on, off under mocha --parallel; reports keep them either way)',
   KUBEXPECT_REPORT_DIR: 'directory for failure reports of kubexpect/dsl specs (default "reports")',
   KUBEXPECT_CLUSTER:
-    '"embedded" (default: the sample specs start simulated clusters) or "kubeconfig" (use KUBECONFIG, e.g. kind)',
+    '"embedded" (default: the sample specs start simulated clusters), "kubeconfig" (use KUBECONFIG, e.g. kind) or "controlplane" (a real control plane per preset, from kubexpect/controlplane; its binaries from KUBEXPECT_CONTROLPLANE_BIN, KUBEBUILDER_ASSETS or go/build.sh)',
   KUBEXPECT_ALLOW_DISRUPTION:
     'the name of a kubeconfig context that drain, cordon, taints, labels, evictions and deletes outside the namespaces of the run may disrupt although it is neither marked as a test cluster (ConfigMap kube-public/kubexpect-test-cluster) nor a kind context on loopback; it must equal the name of the current context',
   KUBEXPECT_SIM_TOKEN:

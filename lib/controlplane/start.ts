@@ -53,7 +53,8 @@ export interface ControlPlaneOptions {
   onProgress?: (line: string) => void;
   /**
    * Only etcd, kube-apiserver (ServiceAccount admission off, as envtest runs it) and a
-   * controller-manager that only deletes namespaces: no nodes, no storage, no
+   * controller-manager that only deletes namespaces and lifts the PVC and PV protection
+   * finalizers: no nodes, no storage, no
    * scheduler, no kwok. Nothing schedules pods or plays kubelets, so a test writes pod and node
    * status itself (the twin of an embedded cluster without a preset). Default false.
    */
@@ -97,8 +98,12 @@ export interface ControlPlane {
 const DEFAULT_TIMEOUT_MS = 180_000;
 const NAME = 'kubexpect-controlplane';
 const SERVICE_CIDR = '10.0.0.0/24';
-/** A bare control plane's only controller deletes namespaces (no garbage collector: tests name owners that do not exist). */
-const BARE_CONTROLLERS = 'namespace-controller';
+/**
+ * A bare control plane's controllers: namespace deletion and the PVC/PV protection finalizers' removal
+ * (no garbage collector: tests name owners that do not exist).
+ */
+const BARE_CONTROLLERS =
+  'namespace-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller';
 
 /** Starts a control plane; resolves once nodes are Ready and `default`'s ServiceAccount exists. */
 export function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {

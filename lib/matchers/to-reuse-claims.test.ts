@@ -13,8 +13,14 @@ async function createClaim(f: SimFixture, name: string) {
   });
 }
 
+/** Deletes a claim and waits until it is gone (a real server first lifts its pvc-protection finalizer). */
 async function deleteClaim(f: SimFixture, name: string) {
   await f.conn.core.deleteNamespacedPersistentVolumeClaim({ namespace: f.ns, name, gracePeriodSeconds: 0 });
+  const end = Date.now() + 30_000;
+  while ((await f.conn.findPvc(f.ns, name)) !== undefined) {
+    if (Date.now() > end) throw new Error(`claim ${name} still exists 30 s after its deletion`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A pod mounting `claim`, as a StatefulSet or the CNPG operator creates it. */

@@ -101,7 +101,8 @@ export async function setJobStatus(
 ): Promise<V1Job> {
   const job = await f.conn.batch.readNamespacedJob({ namespace: f.ns, name });
   job.status = {
-    startTime: job.status?.startTime ?? new Date(),
+    // A second ago, so a completionTime of now is never before it (the real server checks).
+    startTime: job.status?.startTime ?? new Date(Date.now() - 1000),
     ...status,
     conditions: status.conditions?.map(stamp) as V1JobStatus['conditions'],
   };
@@ -211,6 +212,23 @@ export async function createWidgetCrd(f: Target): Promise<void> {
       ],
     },
   } as never);
+  // A real API server serves a new CRD only once it is Established, and its watch cache warms up
+  // meanwhile: wait for a list to answer, as a real client must.
+  const end = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await f.conn.custom.listNamespacedCustomObject({
+        group: WIDGET.group,
+        version: WIDGET.version,
+        namespace: f.ns,
+        plural: WIDGET.plural,
+      });
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 export interface Widget {
