@@ -1,7 +1,8 @@
 /**
  * Paths into answers, as the corpus writes them: `metadata.name`, `items[].metadata.name` (every
  * element), `spec.containers[0].image` (one element), `resources[name=pods].verbs` (the element
- * whose field has that value). A key with dots is quoted: `paths.'/apis/apps/v1'`.
+ * whose field has that value; `items[metadata/name=apps]` for a nested field). A key with dots is
+ * quoted: `paths.'/apis/apps/v1'`.
  */
 
 interface Segment {
@@ -59,7 +60,10 @@ function step(value: unknown, seg: Segment): unknown {
     const [k, want] = seg.match;
     return Array.isArray(v)
       ? v.find(
-          (e) => typeof e === 'object' && e !== null && String((e as Record<string, unknown>)[k]) === want,
+          (e) =>
+            String(
+              k.split('/').reduce<unknown>((o, key) => (o as Record<string, unknown> | null)?.[key], e),
+            ) === want,
         )
       : undefined;
   }
