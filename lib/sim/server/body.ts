@@ -40,13 +40,23 @@ const tooManyValues = () =>
     `Request entity too large: the body holds more than ${MAX_BODY_VALUES} values, the most the embedded cluster accepts in one object`,
   );
 
+/**
+ * Refuses a parsed body holding more than MAX_BODY_VALUES values or nesting deeper than
+ * MAX_BODY_DEPTH (protobuf bodies carry JSON inside; their depth is only known once decoded).
+ */
 function notTooMany(value: unknown): unknown {
-  const stack: unknown[] = [value];
+  const stack: [unknown, number][] = [[value, 1]];
   let count = 0;
   while (stack.length > 0) {
-    const v = stack.pop();
+    const [v, depth] = stack.pop()!;
     if (++count > MAX_BODY_VALUES) throw tooManyValues();
-    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) stack.push(child);
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) {
+      throw badRequest(
+        `the request body nests more than ${MAX_BODY_DEPTH} levels deep; the embedded cluster accepts at most ${MAX_BODY_DEPTH}`,
+      );
+    }
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
   return value;
 }
