@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import type { ProtobufBody } from './protobuf.ts';
 
 export const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
 
@@ -48,6 +49,8 @@ export interface Step {
   contentType?: string;
   /** An object (sent as JSON) or a string (sent as is; YAML for `yaml`/`apply`). */
   body?: unknown;
+  /** Send `body` (shaped as in generated.proto) as a protobuf of this type instead of JSON. */
+  protobuf?: ProtobufBody;
   /** The real server's status code(s), or a class like `4xx`: checked, a corpus error otherwise. */
   expect: number | number[] | string;
   /** A regular expression the Status message must match: checked on the real side, compared on both. */
@@ -102,6 +105,7 @@ const STEP_KEYS = new Set([
   'poll',
   'sleepMs',
   'unordered',
+  'protobuf',
 ]);
 const SEQUENCE_KEYS = new Set(['name', 'client', 'why', 'steps', 'cleanup']);
 
@@ -196,6 +200,12 @@ function checkStep(raw: unknown, where: string, names: Set<string>): Step {
   }
   if (raw.contentType !== undefined && typeof raw.contentType !== 'string') {
     throw new Error(`${where}: contentType must be a string`);
+  }
+  if (raw.protobuf !== undefined) {
+    const p = raw.protobuf as Record<string, unknown> | null;
+    if (!isObject(p) || ['type', 'apiVersion', 'kind'].some((k) => typeof p[k] !== 'string')) {
+      throw new Error(`${where}: protobuf needs type, apiVersion and kind`);
+    }
   }
   if (raw.background && !raw.watch) throw new Error(`${where}: background needs watch`);
   if (raw.name !== undefined) {

@@ -201,7 +201,7 @@ function answerOf(res: http.IncomingMessage, raw: Buffer): Answer {
       body = text;
     }
   } else if (!contentType.startsWith('text/') && contentType !== '' && !contentType.includes('json')) {
-    body = `<${raw.length} bytes of ${contentType.split(';')[0]}>`;
+    body = `<${raw.length > 0 ? 'bytes' : 'nothing'} of ${contentType.split(';')[0]}>`;
   }
   return { status: res.statusCode ?? 0, contentType, warnings: warningsOf(res.headers.warning), body };
 }

@@ -8,6 +8,7 @@ import { CLIENTS, CONTENT_TYPES, type Condition, expected, type Sequence, type S
 import type { Answer, RequestSpec, Target, WatchAnswer } from './http.ts';
 import { type Normalised, normalise } from './normalise.ts';
 import { readPath } from './paths.ts';
+import { encodeProtobuf } from './protobuf.ts';
 import { render, renderString, type Scope } from './template.ts';
 
 export type Role = 'real' | 'sim';
@@ -43,7 +44,7 @@ function satisfies(answer: Answer, until: Condition): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function requestOf(step: Step, seq: Sequence, scope: Scope): RequestSpec {
+async function requestOf(step: Step, seq: Sequence, scope: Scope): Promise<RequestSpec> {
   let path = renderString(step.path, scope);
   if (step.query) {
     const q = new URLSearchParams();
@@ -58,9 +59,14 @@ function requestOf(step: Step, seq: Sequence, scope: Scope): RequestSpec {
   let body: Buffer | undefined;
   if (step.body !== undefined) {
     const rendered = render(step.body, scope);
-    body = Buffer.from(typeof rendered === 'string' ? rendered : JSON.stringify(rendered));
-    const ct = step.contentType ?? 'json';
-    headers['content-type'] = CONTENT_TYPES[ct] ?? ct;
+    if (step.protobuf) {
+      body = await encodeProtobuf(step.protobuf, rendered);
+      headers['content-type'] = 'application/vnd.kubernetes.protobuf';
+    } else {
+      body = Buffer.from(typeof rendered === 'string' ? rendered : JSON.stringify(rendered));
+      const ct = step.contentType ?? 'json';
+      headers['content-type'] = CONTENT_TYPES[ct] ?? ct;
+    }
   }
   return { method: step.method, path, headers, body, timeoutMs: REQUEST_TIMEOUT_MS };
 }
@@ -158,7 +164,7 @@ async function runStep(
       }
       return { answer: normalise(answer, step), problems, raw: answer.events.map((e) => e.type) };
     }
-    const spec = requestOf(step, seq, scope);
+    const spec = await requestOf(step, seq, scope);
     if (step.watch) {
       const events = step.watch.events ?? Number.POSITIVE_INFINITY;
       const handle = target.watch(spec, events, step.watch.timeoutMs ?? 3_000);
@@ -183,7 +189,7 @@ async function runStep(
       const deadline = Date.now() + (step.poll.timeoutMs ?? POLL_TIMEOUT_MS);
       while (!satisfies(answer, step.poll.until) && Date.now() < deadline) {
         await sleep(step.poll.intervalMs ?? 500);
-        answer = await target.request(requestOf(step, seq, scope));
+        answer = await target.request(await requestOf(step, seq, scope));
       }
       if (role === 'real' && !satisfies(answer, step.poll.until)) {
         problems.push(
