@@ -56,6 +56,31 @@ describe('/openapi/v3', () => {
     expect(after).to.have.property('apis/example.com/v1');
   });
 
+  // The documents of the release itself (k8s.io/kubernetes@v1.36.3 api/openapi-spec), not a summary.
+  it('serves the real document of a built-in group-version, with its schemas', async () => {
+    const doc = (await get('/openapi/v3/api/v1')).body as {
+      components: { schemas: Record<string, { properties?: Record<string, { description?: string }> }> };
+    };
+    const podSpec = doc.components.schemas['io.k8s.api.core.v1.PodSpec']!;
+    expect(podSpec.properties!.restartPolicy!.description).to.match(
+      /^Restart policy for all containers within the pod\./,
+    );
+    expect(doc.components.schemas).to.have.property('io.k8s.api.core.v1.ContainerPort');
+  });
+
+  it('serves the release swagger at /openapi/v2 to JSON clients and 406 to protobuf-only ones', async () => {
+    const swagger = (await get('/openapi/v2')).body as {
+      swagger: string;
+      definitions: Record<string, unknown>;
+    };
+    expect(swagger.swagger).to.equal('2.0');
+    expect(swagger.definitions).to.have.property('io.k8s.api.core.v1.Pod');
+    const res = await fetch(`${cluster.url}/openapi/v2`, {
+      headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+    });
+    expect(res.status).to.equal(406);
+  });
+
   it('answers 404 with a Status for a group-version that is not served', async () => {
     const answer = await get('/openapi/v3/apis/nothing.example.com/v1');
     expect(answer.code).to.equal(404);

@@ -119,6 +119,22 @@ describe('field validation of built-in kinds', () => {
     );
   });
 
+  // Server-side apply types the configuration first; an undeclared field fails whatever the directive,
+  // with structured-merge-diff's text and a 500 without a reason in v1.36 (kubernetes#139253).
+  it('fails kubectl apply --server-side on a typo with the typed patch error', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = `${kubectl.dir}/ssa-typo.yaml`;
+    await writeFile(
+      file,
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ssa-typo\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    imagePullPolcy: Always\n',
+    );
+    const run = await kubectl.run(['apply', '--server-side', '-f', file]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr.trim()).to.equal(
+      'Error from server: failed to create typed patch object (default/ssa-typo; /v1, Kind=Pod): .spec.containers[name="app"].imagePullPolcy: field not declared in schema',
+    );
+  });
+
   it('serves the real schemas, so kubectl explain describes pod.spec', async () => {
     const run = await kubectl.run(['explain', 'pod.spec.restartPolicy']);
     expect(run.stderr).to.equal('');
