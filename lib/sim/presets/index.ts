@@ -40,6 +40,12 @@ export function installPreset(api: Api, preset: Preset): void {
 
 /** Realistic time a preset's DaemonSets get to become ready at start (scaled by the time scale). */
 const SETTLE_MS = 120_000;
+/**
+ * Start-up is CPU work more than simulated time (informers, a dozen writes per pod): at a small time
+ * scale on a busy machine it takes seconds of wall time whatever the scale, so the deadline is never
+ * shorter than this. A cluster that settles does not wait for it.
+ */
+const SETTLE_FLOOR_MS = 60_000;
 
 /**
  * Resolves once every DaemonSet of the preset has a ready pod on each node it wants, like
@@ -65,7 +71,7 @@ export function presetSettled(runtime: SimRuntime, preset: Preset): Promise<void
         status.numberReady === status.desiredNumberScheduled
       );
     });
-  const deadline = Date.now() + Math.max(1000, runtime.scaled(SETTLE_MS));
+  const deadline = Date.now() + Math.max(SETTLE_FLOOR_MS, runtime.scaled(SETTLE_MS));
   return new Promise((resolve, reject) => {
     const check = () => {
       if (settled()) resolve();

@@ -27,13 +27,19 @@ export function clientsFor(cluster: Cluster): Clients {
 }
 
 /**
+ * How long `until` waits by default: generous, because a passing wait returns at the first success
+ * and a busy machine (CI shares its cores) can be ten times slower than an idle one.
+ */
+export const UNTIL_DEFAULT_MS = 30_000;
+
+/**
  * Polls `probe` until it answers something other than undefined or false, and answers that; fails
  * after `timeoutMs` naming what was awaited and the last thing seen (or the last error).
  */
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
-  timeoutMs = 5000,
+  timeoutMs = UNTIL_DEFAULT_MS,
   describe?: () => Promise<unknown>,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
