@@ -2,7 +2,11 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { type Connection, connect } from '../client/index.ts';
-import { type Cluster, startCluster } from '../sim/index.ts';
+import {
+  CONTROLPLANE_HOOK_TIMEOUT_MS,
+  startTestCluster,
+  type TestCluster,
+} from '../controlplane/testing/test-target.ts';
 import { cordon, uncordon, uncordonAll } from './cordon.ts';
 import { type DrainOptions, drainNode } from './drain.ts';
 import { createTestNamespace } from './namespaces.ts';
@@ -77,15 +81,17 @@ async function setAllowed(conn: Connection, name: string, allowed: number, gener
 }
 
 describe('cordon, uncordon and drainNode', () => {
-  let cluster: Cluster;
+  let cluster: TestCluster;
   let conn: Connection;
 
-  beforeEach(async () => {
-    cluster = await startCluster({ seed: 7 });
+  beforeEach(async function () {
+    this.timeout(CONTROLPLANE_HOOK_TIMEOUT_MS);
+    cluster = await startTestCluster({ seed: 7 });
     conn = await connect({ kubeconfig: cluster.kubeconfig, retry: { retries: 0 } });
     for (const name of ['worker', 'worker2']) await conn.core.createNode({ body: { metadata: { name } } });
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    this.timeout(60_000);
     conn.close();
     await cluster.stop();
   });

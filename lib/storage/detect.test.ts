@@ -2,7 +2,11 @@ import type { V1PersistentVolume } from '@kubernetes/client-node';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { type Connection, connect } from '../client/index.ts';
-import { type Cluster, startCluster } from '../sim/index.ts';
+import {
+  CONTROLPLANE_HOOK_TIMEOUT_MS,
+  startTestCluster,
+  type TestCluster,
+} from '../controlplane/testing/test-target.ts';
 import { canMovePvcAcrossNodes, isPvcPinnedToNode, storageForClaim, storageForPod } from './claim-storage.ts';
 import { canStorageClassMoveAcrossNodes, detectStorage } from './detect.ts';
 import { expectedDrainOutcome } from './drain-expectation.ts';
@@ -41,11 +45,12 @@ function hostPv(
 }
 
 describe('detectStorage against the API', () => {
-  let cluster: Cluster;
+  let cluster: TestCluster;
   let conn: Connection;
 
-  beforeEach(async () => {
-    cluster = await startCluster({ seed: 5 });
+  beforeEach(async function () {
+    this.timeout(CONTROLPLANE_HOOK_TIMEOUT_MS);
+    cluster = await startTestCluster({ seed: 5 });
     conn = await connect({ kubeconfig: cluster.kubeconfig, retry: { retries: 0 } });
     for (const name of ['worker', 'worker2']) {
       await conn.core.createNode({
@@ -55,7 +60,8 @@ describe('detectStorage against the API', () => {
       });
     }
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    this.timeout(60_000);
     conn.close();
     await cluster.stop();
   });
