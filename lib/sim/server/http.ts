@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Api, DeleteOptions, WatchOptions } from '../api/api.ts';
+import type { Api, WatchOptions } from '../api/api.ts';
 import {
   badRequest,
   internalError,
@@ -21,6 +21,7 @@ import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
 import { MAX_BODY_BYTES, parseApplyBody, parseBody, readBody } from './body.ts';
 import { encodeProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
+import { deleteOptionsFrom } from './delete-options.ts';
 import { queryBool } from './query.ts';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
@@ -467,23 +468,11 @@ export class HttpFront {
 
     if (method === 'DELETE') {
       const raw = await this.readBody(req);
-      const body = ((await parseBody(raw, deleteBodyType(req.headers['content-type']), 'DeleteOptions')) ??
-        {}) as Omit<DeleteOptions, 'dryRun'> & {
-        dryRun?: string[];
-      };
-      const options: DeleteOptions = {
-        gracePeriodSeconds:
-          query.get('gracePeriodSeconds') !== null
-            ? Number(query.get('gracePeriodSeconds'))
-            : body.gracePeriodSeconds,
-        propagationPolicy: (query.get('propagationPolicy') ??
-          body.propagationPolicy) as DeleteOptions['propagationPolicy'],
-        preconditions: body.preconditions,
-        dryRun: dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
-      };
-      if (options.gracePeriodSeconds !== undefined && !Number.isFinite(options.gracePeriodSeconds)) {
-        throw badRequest('gracePeriodSeconds must be an integer');
-      }
+      const body = (await parseBody(raw, deleteBodyType(req.headers['content-type']), 'DeleteOptions')) as
+        | Parameters<typeof deleteOptionsFrom>[1]
+        | undefined;
+      const options = deleteOptionsFrom(query, body);
+      if (dryRun) options.dryRun = true;
       if (name === undefined) {
         this.count('deletecollection');
         const list = api.deleteCollection(

@@ -154,6 +154,34 @@ describe('bad requests get the real answers', () => {
     expect(answer.body.reason).to.equal('MethodNotAllowed');
   });
 
+  // apimachinery pkg/apis/meta/v1/validation ValidateDeleteOptions.
+  it('refuses orphanDependents with a propagationPolicy, and an unknown policy, with 422 on DeleteOptions', async () => {
+    await send('POST', configMaps, JSON.stringify({ metadata: { name: 'del-opts' } }));
+    const both = await send(
+      'DELETE',
+      `${configMaps}/del-opts?orphanDependents=true&propagationPolicy=Background`,
+    );
+    expect(both.code).to.equal(422);
+    expect(both.body.message).to.equal(
+      'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Background": orphanDependents and deletionPropagation cannot be both set',
+    );
+    const sideways = await send(
+      'DELETE',
+      `${configMaps}/del-opts`,
+      JSON.stringify({ propagationPolicy: 'Sideways' }),
+    );
+    expect(sideways.body.message).to.equal(
+      'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
+    );
+  });
+
+  it('orphans dependents for orphanDependents=True (the Python client), leaving the orphan finalizer', async () => {
+    await send('POST', configMaps, JSON.stringify({ metadata: { name: 'orphaning' } }));
+    const answer = await send('DELETE', `${configMaps}/orphaning?orphanDependents=True`);
+    expect(answer.code).to.equal(200);
+    expect((answer.body.metadata as { finalizers?: string[] }).finalizers).to.deep.equal(['orphan']);
+  });
+
   it('answers an unknown path with 404 as a Status', async () => {
     const answer = await send('GET', '/api/v1/nothing-here');
     expect(answer.code).to.equal(404);
