@@ -63,12 +63,16 @@ export interface Step {
   statusOnly?: boolean;
   /** Read a watch stream: until `events` events arrived, or `timeoutMs` passed. */
   watch?: { events?: number; timeoutMs?: number };
+  /** The real server's normalised watch events (e.g. `ERROR 410 Expired`): checked, a corpus error otherwise. */
+  expectEvents?: string[];
   /** With `watch`: keep it open while the next steps run; a later `collect` step ends it. */
   background?: boolean;
   /** Ends the background watch of that name and compares its events. */
   collect?: string;
   /** Repeat the request until the answer meets the condition (bounded); the last answer is compared. */
   poll?: { until: Condition; timeoutMs?: number; intervalMs?: number };
+  /** Send the request this many times (`{{i}}` counts from 1); the last answer is compared. */
+  repeat?: number;
   /** Wait this long before the request (rarely: e.g. to let a grace period pass). */
   sleepMs?: number;
   /** Lists of plain values are compared as sets (discovery's resource and verb lists have no promised order). */
@@ -106,6 +110,8 @@ const STEP_KEYS = new Set([
   'sleepMs',
   'unordered',
   'protobuf',
+  'repeat',
+  'expectEvents',
 ]);
 const SEQUENCE_KEYS = new Set(['name', 'client', 'why', 'steps', 'cleanup']);
 
@@ -206,6 +212,12 @@ function checkStep(raw: unknown, where: string, names: Set<string>): Step {
     if (!isObject(p) || ['type', 'apiVersion', 'kind'].some((k) => typeof p[k] !== 'string')) {
       throw new Error(`${where}: protobuf needs type, apiVersion and kind`);
     }
+  }
+  if (
+    raw.repeat !== undefined &&
+    !(Number.isInteger(raw.repeat) && (raw.repeat as number) >= 1 && (raw.repeat as number) <= 1000)
+  ) {
+    throw new Error(`${where}: repeat must be an integer from 1 to 1000`);
   }
   if (raw.background && !raw.watch) throw new Error(`${where}: background needs watch`);
   if (raw.name !== undefined) {

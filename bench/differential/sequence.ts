@@ -162,9 +162,9 @@ async function runStep(
         const n = answer.events.filter((e) => e.type !== 'BOOKMARK').length;
         if (n < w.events) problems.push(`the watch saw ${n} events, the corpus waits for ${w.events}`);
       }
-      return { answer: normalise(answer, step), problems, raw: answer.events.map((e) => e.type) };
+      return watchOutcome(answer, step, role, problems);
     }
-    const spec = await requestOf(step, seq, scope);
+    const spec = await requestOf(step, seq, step.repeat ? { ...scope, i: 1 } : scope);
     if (step.watch) {
       const events = step.watch.events ?? Number.POSITIVE_INFINITY;
       const handle = target.watch(spec, events, step.watch.timeoutMs ?? 3_000);
@@ -182,9 +182,13 @@ async function runStep(
         const n = answer.events.filter((e) => e.type !== 'BOOKMARK').length;
         if (n < events) problems.push(`the watch saw ${n} events, the corpus waits for ${events}`);
       }
-      return { answer: normalise(answer, step), problems, raw: answer.events.map((e) => e.type) };
+      return watchOutcome(answer, step, role, problems);
     }
     let answer = await target.request(spec);
+    for (let i = 2; i <= (step.repeat ?? 1); i++) {
+      answer = await target.request(await requestOf(step, seq, { ...scope, i }));
+      if (role === 'real' && !expected(step, answer.status)) break;
+    }
     if (step.poll) {
       const deadline = Date.now() + (step.poll.timeoutMs ?? POLL_TIMEOUT_MS);
       while (!satisfies(answer, step.poll.until) && Date.now() < deadline) {
@@ -206,6 +210,20 @@ async function runStep(
     // answer); on the real side any failure is the corpus's.
     return { answer: { error: message }, problems: role === 'real' ? [message] : [] };
   }
+}
+
+function watchOutcome(answer: WatchAnswer, step: Step, role: Role, problems: string[]): StepOutcome {
+  const normalised = normalise(answer, step);
+  if (
+    role === 'real' &&
+    step.expectEvents &&
+    JSON.stringify(normalised.events) !== JSON.stringify(step.expectEvents)
+  ) {
+    problems.push(
+      `watch events ${JSON.stringify(normalised.events)}, the corpus expects ${JSON.stringify(step.expectEvents)}`,
+    );
+  }
+  return { answer: normalised, problems, raw: answer.events.map((e) => e.type) };
 }
 
 /** Deletes the namespace and the sequence's cluster-scoped objects, without waiting. */

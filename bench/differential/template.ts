@@ -1,5 +1,6 @@
 /**
- * The corpus's small templating: `{{ns}}` (the sequence's namespace), `{{run}}` (this run's id) and
+ * The corpus's small templating: `{{ns}}` (the sequence's namespace), `{{run}}` (this run's id),
+ * `{{i}}` (the repetition of a repeated step) and
  * `{{step.path}}` (a value from an earlier step's answer body, e.g. `{{created.metadata.uid}}`).
  * Substitution only, never evaluation. A string that is one template whole takes the value's own
  * type (a number stays a number).
@@ -11,6 +12,8 @@ export interface Scope {
   run: string;
   /** Earlier steps' answer bodies by step name. */
   answers: Map<string, unknown>;
+  /** The repetition of a step sent `repeat` times (from 1), as {{i}}. */
+  i?: number;
 }
 
 const WHOLE = /^\{\{\s*([A-Za-z][\w.\-[\]=/]*)\s*\}\}$/;
@@ -24,6 +27,7 @@ export class TemplateError extends Error {
 function lookup(ref: string, scope: Scope): unknown {
   if (ref === 'ns') return scope.ns;
   if (ref === 'run') return scope.run;
+  if (ref === 'i' && scope.i !== undefined) return scope.i;
   const dot = ref.indexOf('.');
   const step = dot < 0 ? ref : ref.slice(0, dot);
   if (!scope.answers.has(step)) throw new TemplateError(`{{${ref}}}: no answer from a step named ${step}`);
