@@ -20,7 +20,7 @@ describe('kubexpect/chai', () => {
   it('checks throughout with .always and .during', async () => {
     await createPod(f, 'c2', { nodeName: 'w2' });
     await expect(pod(f.conn, f.ns, 'c2'))
-      .to.always.be.during('200ms')
+      .to.always.be.during('1s')
       .onNode('w2');
   });
 
@@ -28,11 +28,11 @@ describe('kubexpect/chai', () => {
     await createPod(f, 'c3');
     const message = await failureOf(
       expect(pod(f.conn, f.ns, 'c3'))
-        .to.soon.within('200ms')
+        .to.soon.within('1s')
         .be.ready(),
     );
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod chai\/c3 to be Ready\.\n {2}last seen: no Ready condition, Pending unscheduled, uid \w{8}$/,
+      /^Timed out after T of 1s: expected pod chai\/c3 to be Ready\.\n {2}last seen: no Ready condition, Pending unscheduled, uid \w{8}$/,
     );
   });
 

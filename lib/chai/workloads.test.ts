@@ -40,11 +40,11 @@ describe('kubexpect/chai: workloads, shapes, events and restarts', () => {
     await setDeploymentStatus(f, 'api', { replicas: 3, updatedReplicas: 1, availableReplicas: 3 });
     const message = await failureOf(
       expect(deployment(f.conn, f.ns, 'api'))
-        .to.soon.within('200ms')
+        .to.soon.within('1s')
         .be.rolledOut(),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected deployment chai-workloads/api to be rolled out.\n' +
+      'Timed out after T of 1s: expected deployment chai-workloads/api to be rolled out.\n' +
         '  last seen: 1 of 3 new replicas updated: 3 desired, 1 updated, 3 total, 3 available, generation 1 observed 1',
     );
   });
@@ -87,10 +87,10 @@ describe('kubexpect/chai: workloads, shapes, events and restarts', () => {
   it('checks restart counts of a pod and of a set with .always…keepRestartCounts()', async () => {
     await createPod(f, 'p2', { nodeName: 'w1', labels: { app: 'steady' } });
     await expect(pod(f.conn, f.ns, 'p2'))
-      .to.always.during('200ms')
+      .to.always.during('1s')
       .keepRestartCounts();
     await expect(pods(f.conn, f.ns, { labelSelector: 'app=steady' }))
-      .to.always.during('200ms')
+      .to.always.during('1s')
       .keepRestartCounts();
   });
 

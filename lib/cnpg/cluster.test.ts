@@ -101,16 +101,16 @@ describe('CloudNativePG cluster helpers', () => {
       body: [{ op: 'replace', path: '/metadata/labels/cnpg.io~1instanceRole', value: 'unhealthy' }],
     });
     try {
-      const err = (await primaryPod(conn, namespace, 'db', { timeout: '200ms' }).catch(
+      const err = (await primaryPod(conn, namespace, 'db', { timeout: '1s' }).catch(
         (e: unknown) => e,
       )) as Error;
       expect(
         err?.message
-          .replace(/after \d+ms/, 'after Nms')
+          .replace(/after [\d.]+m?s/, 'after Nms')
           .split('\n')
           .slice(0, 2),
       ).to.deep.equal([
-        'Timed out after Nms of 200ms: expected pods in pg with cnpg.io/cluster=db,cnpg.io/instanceRole=primary to include a live pod labelled primary.',
+        'Timed out after Nms of 1s: expected pods in pg with cnpg.io/cluster=db,cnpg.io/instanceRole=primary to include a live pod labelled primary.',
         '  last seen: no pod is labelled cnpg.io/instanceRole=primary',
       ]);
       setTimeout(

@@ -67,7 +67,7 @@ describe('eventuallyCluster', () => {
         currentPrimary: 'db-1',
         targetPrimary: 'db-1',
       });
-      const err = await eventuallyCluster(conn, namespace, name, { timeout: '300ms', events: 0 })
+      const err = await eventuallyCluster(conn, namespace, name, { timeout: '1s', events: 0 })
         .toBeReady()
         .then(
           () => undefined,
@@ -75,11 +75,11 @@ describe('eventuallyCluster', () => {
         );
       expect(
         err?.message
-          .replace(/after \d+ms/, 'after Nms')
+          .replace(/after [\d.]+m?s/, 'after Nms')
           .split('\n')
           .slice(0, 3),
       ).to.deep.equal([
-        `Timed out after Nms of 300ms: expected cluster pg/${name} to be ready (phase "Cluster in healthy state" and every instance Ready).`,
+        `Timed out after Nms of 1s: expected cluster pg/${name} to be ready (phase "Cluster in healthy state" and every instance Ready).`,
         '  last seen: phase "Waiting for the instances to become active" (Some instances are not yet active. Please wait.), 2/3 instances ready, primary db-1',
         '  state: phase "Waiting for the instances to become active" (Some instances are not yet active. Please wait.), 2/3 instances ready, primary db-1',
       ]);
@@ -106,7 +106,7 @@ describe('eventuallyCluster', () => {
         phase: 'Switchover in progress',
       });
       await expect(
-        eventuallyCluster(conn, namespace, name, { timeout: '200ms', events: 0 }).toHavePrimary(),
+        eventuallyCluster(conn, namespace, name, { timeout: '1s', events: 0 }).toHavePrimary(),
       ).to.be.rejectedWith(
         /last seen: phase "Switchover in progress", 3\/3 instances ready, primary x-1, target x-2 \(the change is in progress\)/,
       );
@@ -127,7 +127,7 @@ describe('eventuallyCluster', () => {
     it('fails while the former primary is still current', async () => {
       const name = await createCluster(3, healthy);
       await expect(
-        eventuallyCluster(conn, namespace, name, { timeout: '200ms', events: 0 }).toHavePrimaryOtherThan(
+        eventuallyCluster(conn, namespace, name, { timeout: '1s', events: 0 }).toHavePrimaryOtherThan(
           'x-1',
         ),
       ).to.be.rejectedWith(
@@ -157,7 +157,7 @@ describe('eventuallyCluster', () => {
 
     it('fails when the cluster does not exist, saying so', async () => {
       await expect(
-        eventuallyCluster(conn, namespace, 'missing', { timeout: '200ms', events: 0 }).toBeInPhase(
+        eventuallyCluster(conn, namespace, 'missing', { timeout: '1s', events: 0 }).toBeInPhase(
           'Setting up primary',
         ),
       ).to.be.rejectedWith(

@@ -101,7 +101,7 @@ describe('failure diagnostics of a namespace', () => {
       '## Trajectories (times relative to the start of the failed node; namespace diag)',
     );
     expect(report).to.match(
-      /pods\/db-1:\n +\+0\.\d{3}s +LISTED +list +uid [0-9a-f]{8} .*Pending .*\n +\+0\.\d{3}s +DELETED +watch/,
+      /pods\/db-1:\n +\+\d+\.\d{3}s +LISTED +list +uid [0-9a-f]{8} .*Pending .*\n +\+\d+\.\d{3}s +DELETED +watch/,
     );
     expect(report).to.include('## Cluster state when the report was taken (namespace diag)');
     expect(report).to.include('### Pods in diag\n(none)');

@@ -27,7 +27,8 @@ function runMocha(file: string): Promise<{ code: number; output: string }> {
 
 describe('an assertion that is never awaited', () => {
   it('fails the test it was made in, says so, and lets the next test run', async function () {
-    this.timeout(30_000);
+    // A second mocha with tsx starts in seconds when idle, in a minute or more on a busy machine.
+    this.timeout(240_000);
     const { code, output } = await runMocha(fixture);
     expect(code).to.equal(1);
     // Mocha reports the test as passed, then failed by kubexpect's after-each check.

@@ -43,11 +43,11 @@ describe('runner matchers (kubexpect/jest, kubexpect/vitest)', () => {
     expect(ok.pass).to.equal(true);
 
     const failed = await call('toEventuallyBeOnNode', false, pod(f.conn, f.ns, 'ready'), 'w9', {
-      timeout: '300ms',
+      timeout: '1s',
     });
     expect(failed.pass).to.equal(false);
     const direct = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'ready', { timeout: '300ms' }).toBeOnNode('w9'),
+      eventuallyPod(f.conn, f.ns, 'ready', { timeout: '1s' }).toBeOnNode('w9'),
     );
     // The same text as the matcher's own failure (times aside).
     const timeless = (m: string) => m.replace(/[+]?\d+(\.\d+)?m?s/g, 'T');
@@ -58,12 +58,12 @@ describe('runner matchers (kubexpect/jest, kubexpect/vitest)', () => {
   it('negates the state as Gomega does: .not.toConsistentlyBeOnNode holds while the pod stays off the node', async () => {
     await createPod(f, 'elsewhere', { nodeName: 'w2' });
     const held = await call('toConsistentlyBeOnNode', true, pod(f.conn, f.ns, 'elsewhere'), 'w1', {
-      for: '200ms',
+      for: '1s',
     });
     // The runner inverts pass under .not: false means the negated expectation held.
     expect(held.pass).to.equal(false);
     const broken = await call('toConsistentlyBeOnNode', true, pod(f.conn, f.ns, 'elsewhere'), 'w2', {
-      for: '200ms',
+      for: '1s',
     });
     expect(broken.pass).to.equal(true);
     expect(broken.message()).to.match(/expected pod runner-matchers\/elsewhere not to be on node w2/);

@@ -25,11 +25,11 @@ describe('runner matchers (kubexpect/jest, kubexpect/vitest): workloads, shapes 
     ).to.equal(true);
     await createDeployment(f, 'api', 2);
     const failed = await run('toEventuallyBeRolledOut', false, deployment(f.conn, f.ns, 'api'), {
-      timeout: '200ms',
+      timeout: '1s',
     });
     expect(failed.pass).to.equal(false);
     expect(failed.message()).to.match(
-      /^Timed out after \S+ of 200ms: expected deployment runner-workloads\/api to be rolled out\.\n {2}last seen: the spec update is not observed yet/,
+      /^Timed out after \S+ of 1s: expected deployment runner-workloads\/api to be rolled out\.\n {2}last seen: the spec update is not observed yet/,
     );
   });
 
@@ -57,6 +57,6 @@ describe('runner matchers (kubexpect/jest, kubexpect/vitest): workloads, shapes 
     ).to.equal(true);
     const quiet = events(f.conn, f.ns, { involvedObject: podRef(f.ns, 'p1'), reason: 'BackOff' });
     // Under .not the runner inverts pass: false here means "held".
-    expect((await run('toConsistentlyBeEmitted', true, quiet, { for: '200ms' })).pass).to.equal(false);
+    expect((await run('toConsistentlyBeEmitted', true, quiet, { for: '1s' })).pass).to.equal(false);
   });
 });

@@ -38,20 +38,20 @@ describe('eventuallyDeployment().toBeAvailable', () => {
         ],
       });
       const message = await failureOf(
-        eventuallyDeployment(f.conn, f.ns, 'a2', { timeout: '200ms' }).toBeAvailable(),
+        eventuallyDeployment(f.conn, f.ns, 'a2', { timeout: '1s' }).toBeAvailable(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected deployment m-deploy-avail/a2 to be available.\n' +
+        'Timed out after T of 1s: expected deployment m-deploy-avail/a2 to be available.\n' +
           '  last seen: Available is not True (Deployment does not have minimum availability.): 3 desired, 3 updated, 3 total, 1 available, generation 1 observed 1, Available=False (MinimumReplicasUnavailable)',
       );
     });
 
     it('says when the deployment does not exist', async () => {
       const message = await failureOf(
-        eventuallyDeployment(f.conn, f.ns, 'nope', { timeout: '200ms' }).toBeAvailable(),
+        eventuallyDeployment(f.conn, f.ns, 'nope', { timeout: '1s' }).toBeAvailable(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected deployment m-deploy-avail/nope to be available.\n  last seen: the deployment does not exist',
+        'Timed out after T of 1s: expected deployment m-deploy-avail/nope to be available.\n  last seen: the deployment does not exist',
       );
     });
   });

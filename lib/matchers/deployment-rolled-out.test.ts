@@ -42,10 +42,10 @@ describe('eventuallyDeployment().toBeRolledOut', () => {
         conditions: [progressing('ReplicaSetUpdated')],
       });
       const message = await failureOf(
-        eventuallyDeployment(f.conn, f.ns, 'd2', { timeout: '200ms' }).toBeRolledOut(),
+        eventuallyDeployment(f.conn, f.ns, 'd2', { timeout: '1s' }).toBeRolledOut(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected deployment m-deploy-rollout/d2 to be rolled out.\n' +
+        'Timed out after T of 1s: expected deployment m-deploy-rollout/d2 to be rolled out.\n' +
           '  last seen: 1 old replica pending termination: 3 desired, 3 updated, 4 total, 3 available, generation 1 observed 1, Progressing=True (ReplicaSetUpdated)',
       );
     });
@@ -57,10 +57,10 @@ describe('eventuallyDeployment().toBeRolledOut', () => {
       d.spec!.template.spec!.containers[0]!.image = 'busybox:1.37';
       await f.conn.apps.replaceNamespacedDeployment({ namespace: f.ns, name: 'd3', body: d });
       const message = await failureOf(
-        eventuallyDeployment(f.conn, f.ns, 'd3', { timeout: '200ms' }).toBeRolledOut(),
+        eventuallyDeployment(f.conn, f.ns, 'd3', { timeout: '1s' }).toBeRolledOut(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected deployment m-deploy-rollout/d3 to be rolled out.\n' +
+        'Timed out after T of 1s: expected deployment m-deploy-rollout/d3 to be rolled out.\n' +
           '  last seen: the spec update is not observed yet: 2 desired, 2 updated, 2 total, 2 available, generation 2 observed 1',
       );
     });

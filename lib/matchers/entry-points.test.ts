@@ -53,7 +53,7 @@ describe('eventually and consistently', () => {
     expect(err).to.be.instanceOf(KubeAssertionError);
     const message = (err as Error).message;
     expect(message).to.match(
-      /^Failed after \d+ms of 2s: expected pod engine\/steady to be Running throughout, but it was not\.\n/,
+      /^Failed after [\d.]+m?s of 2s: expected pod engine\/steady to be Running throughout, but it was not\.\n/,
     );
     expect(message).to.include('  violation: Pending on n1, uid ');
     expect(message).to.match(/MODIFIED {2}watch {3}uid \w{8} {2}rv \d+ {2}Pending {2}node=n1\n/);
@@ -62,7 +62,7 @@ describe('eventually and consistently', () => {
   it('Consistently passes when the state holds for the whole duration', async () => {
     await createPod(f, 'calm', { nodeName: 'n2' });
     const started = Date.now();
-    const pod = await consistentlyPod(f.conn, f.ns, 'calm', { for: '300ms', poll: '100ms' }).toBeOnNode('n2');
+    const pod = await consistentlyPod(f.conn, f.ns, 'calm', { for: '1s', poll: '100ms' }).toBeOnNode('n2');
     expect(Date.now() - started).to.be.at.least(290);
     expect(pod.spec?.nodeName).to.equal('n2');
   });
@@ -80,11 +80,11 @@ describe('eventually and consistently', () => {
         count: 2,
       },
     });
-    const err = await eventuallyPod(f.conn, f.ns, 'slow', { timeout: '300ms', poll: '100ms' })
+    const err = await eventuallyPod(f.conn, f.ns, 'slow', { timeout: '1s', poll: '100ms' })
       .toBeReady()
       .catch((e: unknown) => e);
     const lines = (err as Error).message.split('\n');
-    expect(lines[0]).to.match(/^Timed out after \d+ms of 300ms: expected pod engine\/slow to be Ready\.$/);
+    expect(lines[0]).to.match(/^Timed out after [\d.]+m?s of 1s: expected pod engine\/slow to be Ready\.$/);
     expect(lines[1]).to.match(/^ {2}last seen: no Ready condition, Pending unscheduled, uid \w{8}$/);
     expect(lines[2]).to.match(/^ {2}state: Pending, unscheduled, uid \w{8}$/);
     expect(lines[3]).to.equal('  trajectory (time since the wait began):');
@@ -107,7 +107,7 @@ describe('eventually and consistently', () => {
     }).toBeRunning();
     setTimeout(() => controller.abort(new Error('the spec was interrupted')), 100);
     await expect(waiting).to.be.rejectedWith(
-      /^Stopped after \d+ms of 10s \(the spec was interrupted\): expected pod engine\/abort to be Running\./,
+      /^Stopped after [\d.]+m?s of 10s \(the spec was interrupted\): expected pod engine\/abort to be Running\./,
     );
   });
 
@@ -118,7 +118,7 @@ describe('eventually and consistently', () => {
     await waiting.observing;
     other.close();
     await expect(waiting).to.be.rejectedWith(
-      /^Stopped after \d+ms of 10s \(the connection was closed\): expected pod engine\/closing to be Running\./,
+      /^Stopped after [\d.]+m?s of 10s \(the connection was closed\): expected pod engine\/closing to be Running\./,
     );
   });
 
@@ -129,7 +129,7 @@ describe('eventually and consistently', () => {
       .catch((e: unknown) => e);
     expect(Date.now() - started).to.be.below(1000);
     expect((err as Error).message).to.match(
-      /^Cannot observe pod no-such-ns\/x \(after \d+ms of 1m \(default\)|^Cannot observe pod no-such-ns\/x \(after \d+ms of 1m\)/,
+      /^Cannot observe pod no-such-ns\/x \(after [\d.]+m?s of 1m \(default\)|^Cannot observe pod no-such-ns\/x \(after [\d.]+m?s of 1m\)/,
     );
     expect((err as Error).message).to.include(
       'namespace "no-such-ns" does not exist; create it first or check the name',
@@ -177,11 +177,11 @@ describe('eventually and consistently', () => {
   it('negates with .not', async () => {
     await createPod(f, 'neg', { nodeName: 'n1' });
     await eventuallyPod(f.conn, f.ns, 'neg', { timeout: '1s' }).not.toBeOnNode('n2');
-    const err = await eventuallyPod(f.conn, f.ns, 'neg', { timeout: '200ms' })
+    const err = await eventuallyPod(f.conn, f.ns, 'neg', { timeout: '1s' })
       .not.toBeOnNode('n1')
       .catch((e: unknown) => e);
     expect((err as Error).message).to.match(
-      /^Timed out after \d+ms of 200ms: expected pod engine\/neg not to be on node n1\./,
+      /^Timed out after [\d.]+m?s of 1s: expected pod engine\/neg not to be on node n1\./,
     );
   });
 

@@ -53,9 +53,9 @@ describe('eventuallyJob().toComplete', () => {
   it('times out showing the counts while the Job runs', async () => {
     await createJob(f, 'j3');
     await setJobStatus(f, 'j3', { active: 1, failed: 1 });
-    const message = await failureOf(eventuallyJob(f.conn, f.ns, 'j3', { timeout: '300ms' }).toComplete());
+    const message = await failureOf(eventuallyJob(f.conn, f.ns, 'j3', { timeout: '1s' }).toComplete());
     expect(gist(message)).to.equal(
-      'Timed out after T of 300ms: expected job m-job-complete/j3 to complete.\n  last seen: 1 active, 0 succeeded, 1 failed',
+      'Timed out after T of 1s: expected job m-job-complete/j3 to complete.\n  last seen: 1 active, 0 succeeded, 1 failed',
     );
   });
 

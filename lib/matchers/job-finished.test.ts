@@ -32,9 +32,9 @@ describe('eventuallyJob().toFinish', () => {
   it('times out showing the Job’s counts while it runs', async () => {
     await createJob(f, 'b');
     await setJobStatus(f, 'b', { active: 1 });
-    const message = await failureOf(eventuallyJob(f.conn, f.ns, 'b', { timeout: '200ms' }).toFinish());
+    const message = await failureOf(eventuallyJob(f.conn, f.ns, 'b', { timeout: '1s' }).toFinish());
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected job m-job-finished/b to finish (Complete or Failed).\n  last seen: 1 active, 0 succeeded, 0 failed',
+      'Timed out after T of 1s: expected job m-job-finished/b to finish (Complete or Failed).\n  last seen: 1 active, 0 succeeded, 0 failed',
     );
   });
 

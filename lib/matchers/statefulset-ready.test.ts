@@ -37,10 +37,10 @@ describe('eventuallyStatefulSet().toBeReady', () => {
         updateRevision: 'r2-a',
       });
       const message = await failureOf(
-        eventuallyStatefulSet(f.conn, f.ns, 'r2', { timeout: '200ms' }).toBeReady(),
+        eventuallyStatefulSet(f.conn, f.ns, 'r2', { timeout: '1s' }).toBeReady(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected statefulset m-sts-ready/r2 to be Ready.\n' +
+        'Timed out after T of 1s: expected statefulset m-sts-ready/r2 to be Ready.\n' +
           '  last seen: 1 extra pod pending termination: 2 desired, 3 ready, 3 updated, generation 1 observed 1, revision r2-a',
       );
     });
@@ -48,10 +48,10 @@ describe('eventuallyStatefulSet().toBeReady', () => {
     it('fails while the controller has not observed the StatefulSet', async () => {
       await createStatefulSet(f, 'r3', { replicas: 1 });
       const message = await failureOf(
-        eventuallyStatefulSet(f.conn, f.ns, 'r3', { timeout: '200ms' }).toBeReady(),
+        eventuallyStatefulSet(f.conn, f.ns, 'r3', { timeout: '1s' }).toBeReady(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected statefulset m-sts-ready/r3 to be Ready.\n' +
+        'Timed out after T of 1s: expected statefulset m-sts-ready/r3 to be Ready.\n' +
           '  last seen: the spec update is not observed yet: 1 desired, 0 ready, 0 updated, generation 1 observed 0, revision -',
       );
     });

@@ -42,10 +42,10 @@ describe('eventuallyStatefulSet().toBeRolledOut', () => {
         updateRevision: 's2-b',
       });
       const message = await failureOf(
-        eventuallyStatefulSet(f.conn, f.ns, 's2', { timeout: '200ms' }).toBeRolledOut(),
+        eventuallyStatefulSet(f.conn, f.ns, 's2', { timeout: '1s' }).toBeRolledOut(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected statefulset m-sts-rollout/s2 to be rolled out.\n' +
+        'Timed out after T of 1s: expected statefulset m-sts-rollout/s2 to be rolled out.\n' +
           '  last seen: 1 of 3 new pods updated (partition 0): 3 desired, 3 ready, 1 updated, generation 1 observed 1, revision s2-a (update s2-b)',
       );
     });
@@ -60,10 +60,10 @@ describe('eventuallyStatefulSet().toBeRolledOut', () => {
         updateRevision: 's3-a',
       });
       const message = await failureOf(
-        eventuallyStatefulSet(f.conn, f.ns, 's3', { timeout: '200ms' }).toBeRolledOut(),
+        eventuallyStatefulSet(f.conn, f.ns, 's3', { timeout: '1s' }).toBeRolledOut(),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected statefulset m-sts-rollout/s3 to be rolled out.\n' +
+        'Timed out after T of 1s: expected statefulset m-sts-rollout/s3 to be rolled out.\n' +
           '  last seen: 2 pods not ready: 3 desired, 1 ready, 3 updated, generation 1 observed 1, revision s3-a',
       );
     });

@@ -22,16 +22,16 @@ describe('toAllBeReady', () => {
   it('fails naming the pods that are not Ready', async () => {
     await createPod(f, 'web-1', { labels: { app: 'web' } });
     const message = await failureOf(
-      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=web' }, { timeout: '200ms' }).toAllBeReady(),
+      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=web' }, { timeout: '1s' }).toAllBeReady(),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected pods in m-allready with app=web to all be Ready.\n  last seen: 1 of 1 not Ready: web-1',
+      'Timed out after T of 1s: expected pods in m-allready with app=web to all be Ready.\n  last seen: 1 of 1 not Ready: web-1',
     );
   });
 
   it('fails when nothing matches, rather than passing vacuously', async () => {
     const message = await failureOf(
-      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=none' }, { timeout: '200ms' }).toAllBeReady(),
+      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=none' }, { timeout: '1s' }).toAllBeReady(),
     );
     expect(message.split('\n')[1]).to.equal('  last seen: no pods match');
   });

@@ -32,9 +32,9 @@ describe('toBeBound', () => {
 
   it('fails for a Pending claim', async () => {
     await claim('b2');
-    const message = await failureOf(eventuallyPvc(f.conn, f.ns, 'b2', { timeout: '200ms' }).toBeBound());
+    const message = await failureOf(eventuallyPvc(f.conn, f.ns, 'b2', { timeout: '1s' }).toBeBound());
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected persistentvolumeclaim m-bound\/b2 to be Bound\.\n {2}last seen: Pending, uid \w{8}$/,
+      /^Timed out after T of 1s: expected persistentvolumeclaim m-bound\/b2 to be Bound\.\n {2}last seen: Pending, uid \w{8}$/,
     );
   });
 });

@@ -16,9 +16,9 @@ describe('toBeCordoned', () => {
 
   it('fails for a schedulable node', async () => {
     await createNode(f, 'cn2');
-    const message = await failureOf(eventuallyNode(f.conn, 'cn2', { timeout: '200ms' }).toBeCordoned());
+    const message = await failureOf(eventuallyNode(f.conn, 'cn2', { timeout: '1s' }).toBeCordoned());
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected node cn2 to be cordoned.\n  last seen: schedulable, Ready=Unknown',
+      'Timed out after T of 1s: expected node cn2 to be cordoned.\n  last seen: schedulable, Ready=Unknown',
     );
   });
 });

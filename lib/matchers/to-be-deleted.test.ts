@@ -14,9 +14,9 @@ describe('toBeDeleted', () => {
 
   it('fails while it still exists, terminating or not', async () => {
     await createPod(f, 'stays');
-    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'stays', { timeout: '200ms' }).toBeDeleted());
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'stays', { timeout: '1s' }).toBeDeleted());
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-deleted\/stays to be deleted\.\n {2}last seen: it still exists \(uid \w{8}\)$/,
+      /^Timed out after T of 1s: expected pod m-deleted\/stays to be deleted\.\n {2}last seen: it still exists \(uid \w{8}\)$/,
     );
   });
   it('refuses, at the call, names and namespaces that can never exist instead of passing at once', () => {

@@ -56,11 +56,11 @@ describe('eventuallyEvents().toBeEmitted', () => {
         f.conn,
         f.ns,
         { involvedObject: podRef(f.ns, 'e3'), reason: 'FailedScheduling', type: 'Warning' },
-        { timeout: '300ms' },
+        { timeout: '1s' },
       ).toBeEmitted(),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 300ms: expected events in m-events to include a Warning FailedScheduling event about pod m-events/e3.\n  last seen: no such event',
+      'Timed out after T of 1s: expected events in m-events to include a Warning FailedScheduling event about pod m-events/e3.\n  last seen: no such event',
     );
     expect(message).to.include(
       '  latest events:\n    Normal Scheduled on pod/e3: Successfully assigned m-events/e3 to w1',
@@ -81,11 +81,11 @@ describe('eventuallyEvents().toBeEmitted', () => {
           message: /unschedulable/,
           since,
         },
-        { timeout: '300ms' },
+        { timeout: '1s' },
       ).toBeEmitted(),
     );
     expect(gist(message)).to.equal(
-      `Timed out after T of 300ms: expected events in m-events to include a FailedScheduling event about pod m-events/e4 with message matching /unschedulable/ since ${since.toISOString()}.\n` +
+      `Timed out after T of 1s: expected events in m-events to include a FailedScheduling event about pod m-events/e4 with message matching /unschedulable/ since ${since.toISOString()}.\n` +
         '  last seen: 1 of that reason, none matching (latest: Warning FailedScheduling on pod/e4: 0/3 nodes are available: 3 Insufficient memory.)',
     );
   });

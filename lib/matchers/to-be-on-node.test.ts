@@ -12,9 +12,9 @@ describe('toBeOnNode', () => {
 
   it('fails when it is elsewhere', async () => {
     await createPod(f, 'o2', { nodeName: 'w2' });
-    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'o2', { timeout: '200ms' }).toBeOnNode('w1'));
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'o2', { timeout: '1s' }).toBeOnNode('w1'));
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-onnode\/o2 to be on node w1\.\n {2}last seen: Pending on w2, uid \w{8}$/,
+      /^Timed out after T of 1s: expected pod m-onnode\/o2 to be on node w1\.\n {2}last seen: Pending on w2, uid \w{8}$/,
     );
   });
 

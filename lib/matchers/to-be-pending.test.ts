@@ -14,9 +14,9 @@ describe('toBePending', () => {
   it('fails for a Running pod, showing where it runs', async () => {
     await createPod(f, 'p2', { nodeName: 'w1' });
     await setPodStatus(f, 'p2', { phase: 'Running' });
-    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'p2', { timeout: '200ms' }).toBePending());
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'p2', { timeout: '1s' }).toBePending());
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-pending\/p2 to be Pending\.\n {2}last seen: Running on w1, uid \w{8}$/,
+      /^Timed out after T of 1s: expected pod m-pending\/p2 to be Pending\.\n {2}last seen: Running on w1, uid \w{8}$/,
     );
   });
 

@@ -15,9 +15,9 @@ describe('toBeReady', () => {
   it('fails with the Ready condition it saw', async () => {
     await createPod(f, 'r2', { nodeName: 'w1' });
     await setPodStatus(f, 'r2', { phase: 'Running', ready: false });
-    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'r2', { timeout: '200ms' }).toBeReady());
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'r2', { timeout: '1s' }).toBeReady());
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-ready\/r2 to be Ready\.\n {2}last seen: Ready=False, Running on w1, uid \w{8}$/,
+      /^Timed out after T of 1s: expected pod m-ready\/r2 to be Ready\.\n {2}last seen: Ready=False, Running on w1, uid \w{8}$/,
     );
     expect(message).to.match(/\n {2}state: Running, on w1, uid \w{8}, Ready=False\n/);
   });

@@ -91,13 +91,13 @@ describe('toBeRescheduledOrPending', () => {
   it('fails when the original pod is still on the node at the deadline', async () => {
     const before = await drained('e5');
     const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'e5', { timeout: '200ms' }).toBeRescheduledOrPending({
+      eventuallyPod(f.conn, f.ns, 'e5', { timeout: '1s' }).toBeRescheduledOrPending({
         from: 'n1',
         baseline: before,
       }),
     );
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-elastic\/e5 to be rescheduled off n1 or Pending\.\n {2}last seen: the original instance is still there: Running on n1, uid \w{8}$/,
+      /^Timed out after T of 1s: expected pod m-elastic\/e5 to be rescheduled off n1 or Pending\.\n {2}last seen: the original instance is still there: Running on n1, uid \w{8}$/,
     );
     expect(message).to.match(/LISTED {4}list {4}uid \w{8} {2}rv \d+ {2}Running {2}node=n1 {2}Ready=True/);
   });
@@ -152,7 +152,7 @@ describe('toBeRescheduledOrPending', () => {
       await createPod(f, 'e8', { nodeName: 'n2' });
       const message = await failureOf(waiting);
       expect(message.split('\n')[0]).to.match(
-        /^Gave up after \d+ms of 1m: expected pod m-elastic\/e8 to be Pending after leaving n1 \(e8's claim is bound to a local volume on n1\), and that can no longer happen\.$/,
+        /^Gave up after [\d.]+m?s of 1m: expected pod m-elastic\/e8 to be Pending after leaving n1 \(e8's claim is bound to a local volume on n1\), and that can no longer happen\.$/,
       );
     } finally {
       setStorageExpectationResolver(storageProfileExpectation);

@@ -27,10 +27,10 @@ describe('toBeRescheduled', () => {
   it('fails while the original instance is still on the node', async () => {
     await createPod(f, 'r2', { nodeName: 'n1' });
     const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'r2', { timeout: '200ms' }).toBeRescheduled({ from: 'n1' }),
+      eventuallyPod(f.conn, f.ns, 'r2', { timeout: '1s' }).toBeRescheduled({ from: 'n1' }),
     );
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-resched\/r2 to be rescheduled off n1\.\n {2}last seen: the original instance is still there: Pending on n1, uid \w{8}$/,
+      /^Timed out after T of 1s: expected pod m-resched\/r2 to be rescheduled off n1\.\n {2}last seen: the original instance is still there: Pending on n1, uid \w{8}$/,
     );
   });
 

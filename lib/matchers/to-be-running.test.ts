@@ -13,9 +13,9 @@ describe('toBeRunning', () => {
   });
 
   it('fails for a pod that does not exist', async () => {
-    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'ghost', { timeout: '200ms' }).toBeRunning());
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'ghost', { timeout: '1s' }).toBeRunning());
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected pod m-running/ghost to be Running.\n  last seen: the pod does not exist',
+      'Timed out after T of 1s: expected pod m-running/ghost to be Running.\n  last seen: the pod does not exist',
     );
   });
 });

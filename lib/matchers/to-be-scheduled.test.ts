@@ -18,9 +18,9 @@ describe('toBeScheduled', () => {
 
   it('fails for an unscheduled pod', async () => {
     await createPod(f, 's2');
-    const message = await failureOf(eventuallyPod(f.conn, f.ns, 's2', { timeout: '200ms' }).toBeScheduled());
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 's2', { timeout: '1s' }).toBeScheduled());
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-scheduled\/s2 to be scheduled\.\n {2}last seen: Pending unscheduled, uid \w{8}$/,
+      /^Timed out after T of 1s: expected pod m-scheduled\/s2 to be scheduled\.\n {2}last seen: Pending unscheduled, uid \w{8}$/,
     );
   });
 });

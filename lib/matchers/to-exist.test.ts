@@ -12,9 +12,9 @@ describe('toExist', () => {
   });
 
   it('fails naming the missing object', async () => {
-    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'never', { timeout: '200ms' }).toExist());
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'never', { timeout: '1s' }).toExist());
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected pod m-exist/never to exist.\n  last seen: it does not exist',
+      'Timed out after T of 1s: expected pod m-exist/never to exist.\n  last seen: it does not exist',
     );
     expect(message).to.match(/ABSENT {4}list {3}\(not found\)/);
   });

@@ -41,20 +41,20 @@ describe('toHaveCondition', () => {
     await createPod(f, 'c2');
     await setPodStatus(f, 'c2', { unschedulable: '0/1 nodes are available' });
     const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'c2', { timeout: '200ms' }).toHaveCondition('PodScheduled'),
+      eventuallyPod(f.conn, f.ns, 'c2', { timeout: '1s' }).toHaveCondition('PodScheduled'),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected pod m-cond/c2 to have condition PodScheduled=True.\n  last seen: PodScheduled=False (reason Unschedulable: 0/1 nodes are available)',
+      'Timed out after T of 1s: expected pod m-cond/c2 to have condition PodScheduled=True.\n  last seen: PodScheduled=False (reason Unschedulable: 0/1 nodes are available)',
     );
   });
 
   it('works on any kind, and says when the condition is missing', async () => {
     await createNode(f, 'cond-node');
     const message = await failureOf(
-      eventuallyNode(f.conn, 'cond-node', { timeout: '200ms' }).toHaveCondition('Ready'),
+      eventuallyNode(f.conn, 'cond-node', { timeout: '1s' }).toHaveCondition('Ready'),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected node cond-node to have condition Ready=True.\n  last seen: it has no Ready condition',
+      'Timed out after T of 1s: expected node cond-node to have condition Ready=True.\n  last seen: it has no Ready condition',
     );
   });
 
@@ -91,13 +91,13 @@ describe('toHaveCondition', () => {
       await setWidgetSpec(f, 'w2', { size: 3 });
       await setWidgetStatus(f, 'w2', ready(1));
       const message = await failureOf(
-        eventually(f.conn, objectRef(widgets, f.ns, 'w2'), { timeout: '200ms' }).toHaveCondition('Ready', {
+        eventually(f.conn, objectRef(widgets, f.ns, 'w2'), { timeout: '1s' }).toHaveCondition('Ready', {
           reason: 'Reconciled',
           observedGeneration: 'current',
         }),
       );
       expect(gist(message)).to.equal(
-        'Timed out after T of 200ms: expected widget m-cond/w2 to have condition Ready=True (reason Reconciled) for the current generation.\n' +
+        'Timed out after T of 1s: expected widget m-cond/w2 to have condition Ready=True (reason Reconciled) for the current generation.\n' +
           '  last seen: Ready=True (reason Reconciled: all replicas serve traffic), but observed for generation 1, not 2',
       );
     });

@@ -20,10 +20,10 @@ describe('toHaveCount', () => {
   it('fails with how many matched and which', async () => {
     await createPod(f, 'c-1', { labels: { app: 'c' } });
     const message = await failureOf(
-      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=c' }, { timeout: '200ms' }).toHaveCount(3),
+      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=c' }, { timeout: '1s' }).toHaveCount(3),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected pods in m-count with app=c to number 3.\n  last seen: 1 match (c-1)',
+      'Timed out after T of 1s: expected pods in m-count with app=c to number 3.\n  last seen: 1 match (c-1)',
     );
   });
 });

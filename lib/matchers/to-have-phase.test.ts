@@ -15,10 +15,10 @@ describe('toHavePhase', () => {
   it('fails with the phase it saw', async () => {
     await createPod(f, 'ph2');
     const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'ph2', { timeout: '200ms' }).toHavePhase('Failed'),
+      eventuallyPod(f.conn, f.ns, 'ph2', { timeout: '1s' }).toHavePhase('Failed'),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected pod m-phase/ph2 to have phase Failed.\n  last seen: phase is Pending',
+      'Timed out after T of 1s: expected pod m-phase/ph2 to have phase Failed.\n  last seen: phase is Pending',
     );
   });
 

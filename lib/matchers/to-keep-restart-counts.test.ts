@@ -35,7 +35,7 @@ describe('toKeepRestartCounts / toAllKeepRestartCounts', () => {
   it('passes while no container restarts', async () => {
     await createPod(f, 'r1', { nodeName: 'w1' });
     await setRestarts(f, 'r1', 1);
-    const pod = await consistentlyPod(f.conn, f.ns, 'r1', { for: '300ms' }).toKeepRestartCounts();
+    const pod = await consistentlyPod(f.conn, f.ns, 'r1', { for: '1s' }).toKeepRestartCounts();
     expect(pod.status?.containerStatuses?.[0]?.restartCount).to.equal(1);
   });
 

@@ -14,7 +14,7 @@ describe('toKeepUid', () => {
       },
     });
     const before = await f.conn.getPvc(f.ns, 'data-1');
-    await consistentlyPvc(f.conn, f.ns, 'data-1', { for: '200ms' }).toKeepUid(before);
+    await consistentlyPvc(f.conn, f.ns, 'data-1', { for: '1s' }).toKeepUid(before);
   });
 
   it('fails at once, without waiting for the deadline, when the object was replaced', async () => {

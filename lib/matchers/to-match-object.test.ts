@@ -38,14 +38,14 @@ describe('toMatchObject', () => {
     await createPod(f, 's2', { nodeName: 'worker-1', labels: { app: 'db' } });
     await setPodStatus(f, 's2', { phase: 'Pending', ready: false });
     const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 's2', { timeout: '200ms' }).toMatchObject({
+      eventuallyPod(f.conn, f.ns, 's2', { timeout: '1s' }).toMatchObject({
         metadata: { labels: { app: 'db', role: 'primary' } },
         spec: { nodeName: /^worker-2/, containers: [{ name: 'c', image: 'postgres' }, { name: 'sidecar' }] },
         status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
       }),
     );
     expect(gist(message).split('\n')[0]).to.equal(
-      'Timed out after T of 200ms: expected pod m-shape/s2 to match { metadata: { labels: { app: "db", role: "primary" } }, spec: { nodeName: /^worker-2/, containers: ….',
+      'Timed out after T of 1s: expected pod m-shape/s2 to match { metadata: { labels: { app: "db", role: "primary" } }, spec: { nodeName: /^worker-2/, containers: ….',
     );
     expect(diffOf(message)).to.equal(
       [
@@ -63,7 +63,7 @@ describe('toMatchObject', () => {
     await createWidget(f, 'w1', { replicas: 2, args: ['--verbose'] });
     await setWidgetStatus(f, 'w1', { readyReplicas: 1 });
     const message = await failureOf(
-      eventually(f.conn, objectRef(widgets, f.ns, 'w1'), { timeout: '200ms' }).toMatchObject({
+      eventually(f.conn, objectRef(widgets, f.ns, 'w1'), { timeout: '1s' }).toMatchObject({
         spec: { args: ['--quiet'] },
         status: {
           readyReplicas: predicate('is at least 2', (n) => typeof n === 'number' && n >= 2),

@@ -60,10 +60,10 @@ describe('toReuseClaims', () => {
     await createClaim(f, 'data-b');
     const before = await createPodOn(f, 'b', 'data-b', 'w1');
     const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'b', { timeout: '200ms' }).toReuseClaims({ baseline: before }),
+      eventuallyPod(f.conn, f.ns, 'b', { timeout: '1s' }).toReuseClaims({ baseline: before }),
     );
     expect(gist(message)).to.match(
-      /^Timed out after T of 200ms: expected pod m-claims\/b to come back as a new instance on the same claims \(data-b\)\.\n {2}last seen: still the original instance \(uid \w{8}\)$/,
+      /^Timed out after T of 1s: expected pod m-claims\/b to come back as a new instance on the same claims \(data-b\)\.\n {2}last seen: still the original instance \(uid \w{8}\)$/,
     );
     expect(message).to.match(/ {2}state: Pending, on w1, uid \w{8}; claims data-b \(uid \w{8}\)\n/);
   });

@@ -16,12 +16,12 @@ describe('toSatisfy', () => {
   it('fails explaining every part of the composition', async () => {
     await createPod(f, 'sat2', { nodeName: 'w1' });
     const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'sat2', { timeout: '200ms' }).toSatisfy(
+      eventuallyPod(f.conn, f.ns, 'sat2', { timeout: '1s' }).toSatisfy(
         anyOf(field('spec.nodeName', not(equals('w1'))), field('status.phase', 'Running')),
       ),
     );
     expect(gist(message)).to.equal(
-      'Timed out after T of 200ms: expected pod m-satisfy/sat2 to satisfy any of (spec.nodeName not (is "w1") | status.phase is "Running").\n' +
+      'Timed out after T of 1s: expected pod m-satisfy/sat2 to satisfy any of (spec.nodeName not (is "w1") | status.phase is "Running").\n' +
         '  last seen: none of: spec.nodeName is "w1"; status.phase is "Pending" (expected "Running")',
     );
   });

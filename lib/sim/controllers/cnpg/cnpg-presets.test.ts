@@ -23,7 +23,7 @@ interface ClusterView {
 const until = <T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<T> => waitUntil(what, probe, timeoutMs);
 
 /** A preset cluster with the clients a spec would use. */
@@ -97,7 +97,7 @@ class Env {
   }
 
   /** What `kubectl drain` does to instance pods: cordon, then evict each pod bound to the node, retrying refusals. */
-  async drain(node: string, timeoutMs = 30000): Promise<void> {
+  async drain(node: string, timeoutMs = 90_000): Promise<void> {
     await this.cordon(node, true);
     await until(
       `node ${node} drained of instance pods`,
@@ -150,7 +150,7 @@ class Env {
 }
 
 describe('cnpgController in the kind and cloud presets', function () {
-  this.timeout(60000);
+  this.timeout(240_000);
   let env: Env | undefined;
 
   afterEach(async () => {
@@ -467,7 +467,7 @@ describe('cnpgController in the kind and cloud presets', function () {
     const uids = new Map<string, string | undefined>();
     for (const n of ['dn-1', 'dn-2', 'dn-3']) uids.set(n, await env.pvcUid(n));
     await env.label(b!, { drain: 'drain' });
-    await env.drain(a!, 45000);
+    await env.drain(a!, 90_000);
     await env.healthy('dn', 3);
     const pods = await env.core.listNamespacedPod({
       namespace: 'default',
