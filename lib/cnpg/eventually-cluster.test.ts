@@ -127,9 +127,7 @@ describe('eventuallyCluster', () => {
     it('fails while the former primary is still current', async () => {
       const name = await createCluster(3, healthy);
       await expect(
-        eventuallyCluster(conn, namespace, name, { timeout: '1s', events: 0 }).toHavePrimaryOtherThan(
-          'x-1',
-        ),
+        eventuallyCluster(conn, namespace, name, { timeout: '1s', events: 0 }).toHavePrimaryOtherThan('x-1'),
       ).to.be.rejectedWith(
         `expected cluster pg/${name} to have a primary other than x-1.\n  last seen: phase "Cluster in healthy state", 3/3 instances ready, primary x-1`,
       );

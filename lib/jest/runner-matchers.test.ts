@@ -46,9 +46,7 @@ describe('runner matchers (kubexpect/jest, kubexpect/vitest)', () => {
       timeout: '1s',
     });
     expect(failed.pass).to.equal(false);
-    const direct = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'ready', { timeout: '1s' }).toBeOnNode('w9'),
-    );
+    const direct = await failureOf(eventuallyPod(f.conn, f.ns, 'ready', { timeout: '1s' }).toBeOnNode('w9'));
     // The same text as the matcher's own failure (times aside).
     const timeless = (m: string) => m.replace(/[+]?\d+(\.\d+)?m?s/g, 'T');
     expect(timeless(failed.message())).to.equal(timeless(direct));

@@ -21,9 +21,7 @@ describe('toAllBeOffNode', () => {
   it('fails naming the pods still on it', async () => {
     await createPod(f, 'y-1', { labels: { app: 'y' }, nodeName: 'drained' });
     const message = await failureOf(
-      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=y' }, { timeout: '1s' }).toAllBeOffNode(
-        'drained',
-      ),
+      eventuallyPods(f.conn, f.ns, { labelSelector: 'app=y' }, { timeout: '1s' }).toAllBeOffNode('drained'),
     );
     expect(gist(message)).to.equal(
       'Timed out after T of 1s: expected pods in m-offnode with app=y to all be off node drained.\n  last seen: 1 still on drained: y-1',

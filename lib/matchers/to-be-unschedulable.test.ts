@@ -14,9 +14,7 @@ describe('toBeUnschedulable', () => {
 
   it('fails for a pod the scheduler has not judged, and shows its reason when it has', async () => {
     await createPod(f, 'u2');
-    const message = await failureOf(
-      eventuallyPod(f.conn, f.ns, 'u2', { timeout: '1s' }).toBeUnschedulable(),
-    );
+    const message = await failureOf(eventuallyPod(f.conn, f.ns, 'u2', { timeout: '1s' }).toBeUnschedulable());
     expect(gist(message)).to.match(
       /^Timed out after T of 1s: expected pod m-unsched\/u2 to be Unschedulable\.\n {2}last seen: Pending unscheduled, uid \w{8}$/,
     );

@@ -33,10 +33,15 @@ interface ClusterView {
   status?: ClusterStatusView;
 }
 
-/** The shared poll, with this file's budget. */
-// Generous: a passing wait returns at once, and a busy machine runs the simulated cluster many times slower.
-const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> =>
-  waitUntil(what, probe, timeoutMs);
+/**
+ * The shared poll, with this file's budget: generous, since a passing wait returns at once and a
+ * busy machine runs the simulated cluster many times slower.
+ */
+const until = <T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> => waitUntil(what, probe, timeoutMs);
 
 describe('cnpgController on a bare API server (the test plays scheduler, kubelet, Job controller and local storage)', function () {
   this.timeout(240_000);
