@@ -187,14 +187,25 @@ describe('Deployments and ReplicaSets through kubectl', () => {
   it('reports ProgressDeadlineExceeded when a rollout makes no progress, and rollout status fails', async () => {
     await apply(
       'stuck.yaml',
-      DEPLOYMENT('stuck', '\n  progressDeadlineSeconds: 10').replace(
-        'metadata: {labels: {app: stuck}}',
-        'metadata: {labels: {app: stuck}, annotations: {sim.kubexpect.io/image-pull: fail}}',
-      ),
+      // An image no node has, whose pulls fail: the pods never become ready.
+      DEPLOYMENT('stuck', '\n  progressDeadlineSeconds: 10')
+        .replace(
+          'metadata: {labels: {app: stuck}}',
+          'metadata: {labels: {app: stuck}, annotations: {sim.kubexpect.io/image-pull: fail}}',
+        )
+        .replace('image: "nginx:1.27"', 'image: "registry.example/stuck:1"'),
     );
     const out = await kubectl.run(['rollout', 'status', 'deployment/stuck', '--timeout=60s']);
     expect(out.code).to.equal(1);
     expect(out.stderr).to.equal('error: deployment "stuck" exceeded its progress deadline\n');
+    // Progress after the deadline (a late pod) makes it progressing again, as on a real cluster; once all
+    // pods exist and none becomes ready, it times out for good.
+    await run(
+      'wait',
+      '--for=jsonpath={.status.conditions[?(@.type=="Progressing")].reason}=ProgressDeadlineExceeded',
+      'deployment/stuck',
+      '--timeout=30s',
+    );
     const d = await json('deployment', 'stuck');
     const progressing = d.status.conditions.find((c: { type: string }) => c.type === 'Progressing');
     const rs = (await json('replicasets', '-l', 'app=stuck')).items[0].metadata.name;
@@ -203,6 +214,40 @@ describe('Deployments and ReplicaSets through kubectl', () => {
       reason: 'ProgressDeadlineExceeded',
       message: `ReplicaSet "${rs}" has timed out progressing.`,
     });
+  });
+
+  it('shows pods the API refuses as FailedCreate events and ReplicaFailure conditions', async () => {
+    await apply(
+      'refused.yaml',
+      DEPLOYMENT('refused').replace(
+        '    spec:\n      containers',
+        '    spec:\n      serviceAccountName: missing\n      containers',
+      ),
+    );
+    await run(
+      'wait',
+      '--for=jsonpath={.status.conditions[?(@.type=="ReplicaFailure")].reason}=FailedCreate',
+      'deployment/refused',
+      '--timeout=30s',
+    );
+    const d = await json('deployment', 'refused');
+    const failure = d.status.conditions.find((c: { type: string }) => c.type === 'ReplicaFailure');
+    expect(failure.message).to.match(
+      /^Error creating: pods "refused-\w+-\w{5}" is forbidden: error looking up service account default\/missing: serviceaccount "missing" not found$/,
+    );
+    const rs = (await json('replicasets', '-l', 'app=refused')).items[0];
+    expect(rs.status.conditions[0]).to.include({
+      type: 'ReplicaFailure',
+      status: 'True',
+      reason: 'FailedCreate',
+    });
+    const events = await run(
+      'get',
+      'events',
+      '--field-selector',
+      `involvedObject.name=${rs.metadata.name},reason=FailedCreate`,
+    );
+    expect(events).to.include('Error creating: pods');
   });
 
   it('a paused Deployment holds a new template until kubectl rollout resume', async () => {

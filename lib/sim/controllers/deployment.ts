@@ -152,6 +152,8 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
       const deployments = runtime.informer('apps', 'deployments');
       const replicaSets = runtime.informer('apps', 'replicasets');
       let syncs = 0;
+      /** When each Deployment (by uid) last made progress, in wall-clock ms. */
+      const lastProgress = new Map<string, number>();
 
       const queue = runtime.queue('deployment-controller', (key) => reconcile(key));
       const enqueue = (key: string) =>
@@ -161,6 +163,7 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
         );
       deployments.on((type, d) => {
         if (type !== 'DELETED') enqueue(keyOf(d));
+        else lastProgress.delete(d.metadata.uid!);
       });
       replicaSets.on((_type, rs) => {
         const ref = controllerRef(rs);
@@ -472,36 +475,61 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
         } else if (progressing?.reason === 'DeploymentPaused') {
           set('resumed');
         } else if (newRs) {
+          // Progress (or a new ReplicaSet) restarts the deadline; the sync then checks it.
+          const deadlineMs = (spec(current).progressDeadlineSeconds ?? 600) * 1000 + 1;
+          const progressed = () => {
+            lastProgress.set(current.metadata.uid!, api.now().getTime());
+            queue.addAfter(keyOf(current), deadlineMs);
+          };
           if (complete) set('complete', rsName);
-          else if (event === 'created') set('created', rsName);
-          else if (
-            progressing?.reason === 'ProgressDeadlineExceeded' &&
-            progressing.message.includes(`"${rsName}"`)
-          ) {
-            // Stays timed out until the rollout moves on.
+          else if (event === 'created') {
+            set('created', rsName);
+            progressed();
           } else if (
             madeProgress(current.status, status) ||
             !progressing ||
             !progressing.message.includes(`"${rsName}"`)
           ) {
             set('updated', rsName);
-          } else {
+            progressed();
+          } else if (progressing.reason !== 'ProgressDeadlineExceeded') {
             checkDeadline(current, progressing, rsName, set);
           }
         }
+        // A ReplicaSet that cannot create pods shows through as the Deployment's ReplicaFailure.
+        const failure = [...(newRs ? [newRs] : []), ...old]
+          .flatMap((rs) => ((rs.status ?? {}) as { conditions?: Condition[] }).conditions ?? [])
+          .find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+        const at = conditions.findIndex((c) => c.type === 'ReplicaFailure');
+        if (failure) {
+          const prev = at >= 0 ? conditions[at] : undefined;
+          const next: Condition = {
+            type: 'ReplicaFailure',
+            status: 'True',
+            lastUpdateTime: prev?.message === failure.message ? prev.lastUpdateTime : now,
+            lastTransitionTime: prev?.lastTransitionTime ?? now,
+            reason: failure.reason,
+            message: failure.message,
+          };
+          if (at >= 0) conditions[at] = next;
+          else conditions.push(next);
+        } else if (at >= 0) conditions.splice(at, 1);
         // Available comes before Progressing once both exist, as kubectl shows them.
         conditions.sort((a, b) => (a.type === 'Available' ? -1 : b.type === 'Available' ? 1 : 0));
         if (conditions.length > 0) status.conditions = conditions;
         writeStatus(runtime, dRt, current, status);
       }
 
+      /** deploymentutil.DeploymentProgressing: more updated, ready or available pods, or fewer old ones. */
       function madeProgress(before: unknown, after: Record<string, unknown>): boolean {
         const b = (before ?? {}) as Record<string, number | undefined>;
+        const a = after as Record<string, number | undefined>;
+        const n = (v: number | undefined) => v ?? 0;
         return (
-          (after.updatedReplicas ?? 0) !== (b.updatedReplicas ?? 0) ||
-          (after.availableReplicas ?? 0) !== (b.availableReplicas ?? 0) ||
-          (after.readyReplicas ?? 0) !== (b.readyReplicas ?? 0) ||
-          (after.replicas ?? 0) !== (b.replicas ?? 0)
+          n(a.updatedReplicas) > n(b.updatedReplicas) ||
+          n(a.replicas) - n(a.updatedReplicas) < n(b.replicas) - n(b.updatedReplicas) ||
+          n(a.readyReplicas) > n(b.readyReplicas) ||
+          n(a.availableReplicas) > n(b.availableReplicas)
         );
       }
 
@@ -513,7 +541,9 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
         set: (which: ConditionName, rs?: string) => void,
       ): void {
         const deadline = spec(d).progressDeadlineSeconds ?? 600;
-        const since = (api.now().getTime() - Date.parse(progressing.lastUpdateTime)) / runtime.timeScale;
+        // Timestamps have whole seconds, too coarse once scaled: the last progress is kept in memory.
+        const last = lastProgress.get(d.metadata.uid!) ?? Date.parse(progressing.lastUpdateTime);
+        const since = (api.now().getTime() - last) / runtime.timeScale;
         const left = deadline * 1000 - since;
         if (left <= 0) {
           set('timedOut', rsName);

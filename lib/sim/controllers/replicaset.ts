@@ -4,7 +4,8 @@
  * (unscheduled, then pending, then not ready, then the newest), and reports replicas, ready and
  * available (Ready for minReadySeconds) counts for the current generation.
  */
-import type { KObject } from '../api/types.ts';
+import { StatusError } from '../api/errors.ts';
+import { type KObject, timestamp } from '../api/types.ts';
 import { isPodReady, type PodSpec, podSpec, podStatus } from './kube-types.ts';
 import { drawLatency, type Latencies } from './latencies.ts';
 import { createOwnedPod, deleteOwnedPod } from './owned-pods.ts';
@@ -18,6 +19,14 @@ export interface ReplicaSetControllerOptions {
 }
 
 const SOURCE = { component: 'replicaset-controller' };
+
+interface ReplicaFailure {
+  type: string;
+  status: string;
+  lastTransitionTime: string;
+  reason: string;
+  message: string;
+}
 
 interface ReplicaSetSpec {
   replicas?: number;
@@ -79,9 +88,10 @@ export function replicaSetController(options: ReplicaSetControllerOptions): Cont
         const owned = claimObjects(runtime, podsRt, rs);
         const active = owned.filter(isActive);
         const wanted = spec.replicas ?? 1;
+        let failure: string | undefined;
         if (!rs.metadata.deletionTimestamp) {
           if (active.length < wanted) {
-            for (let i = active.length; i < wanted; i++) createPod(key, rs, spec);
+            for (let i = active.length; i < wanted && !failure; i++) failure = createPod(key, rs, spec);
           } else if (active.length > wanted) {
             for (const pod of [...active].sort(compareForDeletion).slice(0, active.length - wanted)) {
               deleteOwnedPod(runtime, rs, pod, SOURCE);
@@ -108,29 +118,56 @@ export function replicaSetController(options: ReplicaSetControllerOptions): Cont
         };
         for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
           if (status[k] === 0) delete status[k];
-        const conditions = (rs.status as { conditions?: unknown[] } | undefined)?.conditions;
-        if (conditions?.length) status.conditions = conditions;
+        // ReplicaFailure=True while pods cannot be created (admission refused them), as the real controller.
+        const previous = (
+          (rs.status as { conditions?: ReplicaFailure[] } | undefined)?.conditions ?? []
+        ).find((c) => c.type === 'ReplicaFailure');
+        if (failure) {
+          status.conditions = [
+            previous?.message === failure
+              ? previous
+              : {
+                  type: 'ReplicaFailure',
+                  status: 'True',
+                  lastTransitionTime: previous?.lastTransitionTime ?? timestamp(api.now()),
+                  reason: 'FailedCreate',
+                  message: failure,
+                },
+          ];
+          queue.addAfter(key, 1000);
+        }
         writeStatus(runtime, rsRt, rs, status);
       }
 
-      function createPod(key: string, rs: KObject, spec: ReplicaSetSpec): void {
+      /** Creates one pod; answers the refusal's message (recorded as FailedCreate) when the API refuses it. */
+      function createPod(key: string, rs: KObject, spec: ReplicaSetSpec): string | undefined {
         const template = spec.template ?? {};
         const nextSuffix = () => {
           const n = created.get(key) ?? 0;
           created.set(key, n + 1);
           return stableSuffix(runtime, key, String(n));
         };
-        createOwnedPod(
-          runtime,
-          rs,
-          {
-            labels: { ...template.metadata?.labels },
-            ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-            spec: structuredClone(template.spec ?? {}),
-          },
-          nextSuffix,
-          SOURCE,
-        );
+        try {
+          createOwnedPod(
+            runtime,
+            rs,
+            {
+              labels: { ...template.metadata?.labels },
+              ...(template.metadata?.annotations
+                ? { annotations: { ...template.metadata.annotations } }
+                : {}),
+              spec: structuredClone(template.spec ?? {}),
+            },
+            nextSuffix,
+            SOURCE,
+          );
+          return undefined;
+        } catch (err) {
+          if (!(err instanceof StatusError)) throw err;
+          const message = `Error creating: ${err.message}`;
+          runtime.events.record(rs, 'Warning', 'FailedCreate', message, SOURCE);
+          return message;
+        }
       }
     },
   };
