@@ -101,6 +101,24 @@ function runRules(
   return errors;
 }
 
+const withRules = new WeakMap<Schema, boolean>();
+
+/** Whether a schema or anything under it has rules (computed once per schema node). */
+function hasRules(schema: Schema): boolean {
+  let known = withRules.get(schema);
+  if (known === undefined) {
+    withRules.set(schema, false); // a recursive schema meets itself as "no rules" while it is computed
+    const children = [
+      ...Object.values(schema.properties ?? {}),
+      ...(schema.items ? [schema.items] : []),
+      ...(isPlainObject(schema.additionalProperties) ? [schema.additionalProperties as Schema] : []),
+    ];
+    known = !!schema['x-kubernetes-validations']?.length || children.some(hasRules);
+    withRules.set(schema, known);
+  }
+  return known;
+}
+
 /** The errors of every rule of a schema over an object (and its previous version on update). */
 export function celErrors(
   value: unknown,
@@ -110,7 +128,7 @@ export function celErrors(
   hasOld = old !== undefined,
   root = true,
 ): FieldError[] {
-  if (!schema || value === undefined || value === null) return [];
+  if (!schema || value === undefined || value === null || !hasRules(schema)) return [];
   const errors: FieldError[] = [];
   const rules = schema['x-kubernetes-validations'];
   if (rules?.length) errors.push(...runRules(rules, schema, value, old, hasOld && old !== undefined, path));

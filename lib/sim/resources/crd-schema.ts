@@ -77,11 +77,32 @@ export function pruneAndDefault(
   return value;
 }
 
-/** The paths of fields a write would lose to pruning (what fieldValidation reports as unknown). */
-export function unknownFields(value: unknown, schema: Schema | undefined): string[] {
-  const pruned: string[] = [];
-  pruneAndDefault(structuredClone(value), schema, true, pruned);
-  return pruned;
+/** The paths of fields a write would lose to pruning (what fieldValidation reports as unknown); reads only. */
+export function unknownFields(
+  value: unknown,
+  schema: Schema | undefined,
+  root = true,
+  path = '',
+  out: string[] = [],
+): string[] {
+  if (!schema) return out;
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach((v, i) => unknownFields(v, schema.items, false, `${path}[${i}]`, out));
+    return out;
+  }
+  if (!isPlainObject(value)) return out;
+  const props = schema.properties;
+  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  for (const key of Object.keys(value)) {
+    if (root && SKIPPED_AT_ROOT.has(key)) continue;
+    const sub =
+      props?.[key] ?? (isPlainObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
+    if (sub) unknownFields(value[key], sub, false, childPath(path, key), out);
+    else if (!preserve && schema.additionalProperties !== true && (props || schema.type === 'object')) {
+      out.push(childPath(path, key));
+    }
+  }
+  return out;
 }
 
 function typeName(value: unknown): string {
@@ -105,38 +126,57 @@ function typeMatches(value: unknown, schema: Schema): boolean {
 }
 
 /** Validation errors of a custom object against its version's schema. */
-export function validateSchema(
+export function validateSchema(value: unknown, schema: Schema | undefined): FieldError[] {
+  const errors: FieldError[] = [];
+  check(value, schema, '', true, errors);
+  return errors;
+}
+
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    re = new RegExp(source);
+    patterns.set(source, re);
+  }
+  return re;
+}
+
+const sameValue = (a: unknown, b: unknown) =>
+  a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
+
+function check(
   value: unknown,
   schema: Schema | undefined,
-  path = '',
-  root = true,
-): FieldError[] {
-  if (!schema) return [];
+  path: string,
+  root: boolean,
+  out: FieldError[],
+): void {
+  if (!schema) return;
   const at = path || '<root>';
   if (value === null) {
-    return schema.nullable || root
-      ? []
-      : [
-          {
-            type: 'FieldValueTypeInvalid',
-            field: at,
-            value: null,
-            detail: `${at} in body must be of type ${schema.type ?? 'object'}: "null"`,
-          },
-        ];
-  }
-  if (!typeMatches(value, schema)) {
-    return [
-      {
+    if (!schema.nullable && !root) {
+      out.push({
         type: 'FieldValueTypeInvalid',
         field: at,
-        value: typeName(value),
-        detail: `${at} in body must be of type ${schema.type}: "${typeName(value)}"`,
-      },
-    ];
+        value: null,
+        detail: `${at} in body must be of type ${schema.type ?? 'object'}: "null"`,
+      });
+    }
+    return;
   }
-  const errors: FieldError[] = [];
-  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+  if (!typeMatches(value, schema)) {
+    out.push({
+      type: 'FieldValueTypeInvalid',
+      field: at,
+      value: typeName(value),
+      detail: `${at} in body must be of type ${schema.type}: "${typeName(value)}"`,
+    });
+    return;
+  }
+  const errors = out;
+  if (schema.enum && !schema.enum.some((e) => sameValue(e, value))) {
     errors.push({
       type: 'FieldValueNotSupported',
       field: at,
@@ -185,7 +225,7 @@ export function validateSchema(
         detail: `may not be more than ${schema.maxLength} bytes`,
       });
     }
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
+    if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) {
       errors.push({
         type: 'FieldValueInvalid',
         field: at,
@@ -211,9 +251,7 @@ export function validateSchema(
         detail: `${at} in body should have at most ${schema.maxItems} items`,
       });
     }
-    value.forEach((item, i) => {
-      errors.push(...validateSchema(item, schema.items, `${path}[${i}]`, false));
-    });
+    for (let i = 0; i < value.length; i++) check(value[i], schema.items, `${path}[${i}]`, false, out);
   }
   if (isPlainObject(value)) {
     for (const key of schema.required ?? []) {
@@ -227,8 +265,7 @@ export function validateSchema(
       const sub =
         schema.properties?.[key] ??
         (isPlainObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
-      errors.push(...validateSchema(v, sub, childPath(path, key), false));
+      check(v, sub, childPath(path, key), false, out);
     }
   }
-  return errors;
 }

@@ -37,6 +37,7 @@ export interface SchemaFindings {
 interface KindSchema {
   doc: OpenApiDocument;
   root: string;
+  rootSchema: Resolved | undefined;
 }
 
 const kinds = new Map<string, KindSchema | null>();
@@ -47,7 +48,8 @@ function kindSchema(group: string, version: string, kind: string): KindSchema | 
   if (known !== undefined) return known ?? undefined;
   const doc = openApiDocument(groupVersionPath(group, version));
   const root = doc ? schemaNameOf(group, version, kind) : undefined;
-  const entry = doc && root ? { doc, root } : null;
+  const entry =
+    doc && root ? { doc, root, rootSchema: resolve(doc, { $ref: `#/components/schemas/${root}` }) } : null;
   kinds.set(key, entry);
   return entry ?? undefined;
 }
@@ -67,7 +69,7 @@ export function checkBuiltIn(
   const entry = kindSchema(group, version, kind);
   if (!entry) return undefined;
   const findings: SchemaFindings = { unknown: [], invalid: [] };
-  check(entry, obj, resolve(entry.doc, { $ref: `#/components/schemas/${entry.root}` }), [], findings);
+  check(entry, obj, entry.rootSchema, [], findings);
   return findings;
 }
 
@@ -90,6 +92,7 @@ function jsonTypeFits(value: unknown, type: string): boolean {
   }
 }
 
+/** Walks value and schema together; `path` is a shared stack, copied only when something is reported. */
 function check(
   entry: KindSchema,
   value: unknown,
@@ -99,42 +102,73 @@ function check(
 ): void {
   if (value === null || value === undefined || !resolved) return;
   const schema = resolved.schema;
-  const types = schema.oneOf?.every((s) => typeof s.type === 'string')
-    ? schema.oneOf.map((s) => s.type as string)
-    : typeof schema.type === 'string'
-      ? [schema.type]
-      : [];
+  const types = typesOf(schema);
   if (types.length > 0 && !types.some((t) => jsonTypeFits(value, t))) {
-    findings.typeError ??= typeErrorText(entry, path, value);
+    findings.typeError ??= typeErrorText(entry, [...path], value);
     return;
   }
   if (schema.enum && !schema.enum.some((e) => e === value)) {
     findings.invalid.push({
       type: 'FieldValueNotSupported',
-      field: fieldPath(entry, path),
+      field: fieldPath(entry, [...path]),
       value,
       detail: `supported values: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`,
     });
   }
   if (Array.isArray(value)) {
-    const items = resolve(entry.doc, schema.items);
-    for (let i = 0; i < value.length; i++) check(entry, value[i], items, [...path, String(i)], findings);
+    const items = resolveCached(entry.doc, schema.items);
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      check(entry, value[i], items, path, findings);
+      path.pop();
+    }
     return;
   }
   if (!isPlainObject(value)) return;
   const props = schema.properties;
   const values =
     typeof schema.additionalProperties === 'object'
-      ? resolve(entry.doc, schema.additionalProperties)
+      ? resolveCached(entry.doc, schema.additionalProperties)
       : undefined;
   const closed =
     !!props && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields'];
-  for (const [key, v] of Object.entries(value)) {
+  for (const key in value) {
+    const v = value[key];
     const sub = props?.[key];
-    if (sub) check(entry, v, resolve(entry.doc, sub), [...path, key], findings);
-    else if (values) check(entry, v, values, [...path, key], findings);
-    else if (closed) findings.unknown.push([...path, key]);
+    path.push(key);
+    if (sub) check(entry, v, resolveCached(entry.doc, sub), path, findings);
+    else if (values) check(entry, v, values, path, findings);
+    else if (closed) findings.unknown.push([...path]);
+    path.pop();
   }
+}
+
+const typeLists = new WeakMap<OpenApiSchema, string[]>();
+
+/** The JSON types a schema takes: its type, or each of a oneOf of plain types (int-or-string, quantity). */
+function typesOf(schema: OpenApiSchema): string[] {
+  let types = typeLists.get(schema);
+  if (!types) {
+    types = schema.oneOf?.every((s) => typeof s.type === 'string')
+      ? schema.oneOf.map((s) => s.type as string)
+      : typeof schema.type === 'string'
+        ? [schema.type]
+        : [];
+    typeLists.set(schema, types);
+  }
+  return types;
+}
+
+const resolvedSchemas = new WeakMap<OpenApiSchema, Resolved | null>();
+
+function resolveCached(doc: OpenApiDocument, schema: OpenApiSchema | undefined): Resolved | undefined {
+  if (!schema) return undefined;
+  let r = resolvedSchemas.get(schema);
+  if (r === undefined) {
+    r = resolve(doc, schema) ?? null;
+    resolvedSchemas.set(schema, r);
+  }
+  return r ?? undefined;
 }
 
 interface Resolved {
