@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
+import { until } from '../testing/clients.ts';
 import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
 
 const STATEFULSET = (name: string, replicas: number, extra = '') => `apiVersion: apps/v1
@@ -159,6 +160,46 @@ for (const preset of ['kind', 'cloud'] as const) {
         (p) => (p.spec as unknown as { containers: { image: string }[] }).containers[0]!.image,
       );
       expect(images).to.deep.equal(['postgres:17', 'postgres:17']);
+    });
+
+    it('shows the change cause of each revision in rollout history', async () => {
+      await apply('causes', STATEFULSET('causes', 1));
+      await run('rollout', 'status', 'statefulset/causes', '--timeout=60s');
+      await run('annotate', 'statefulset', 'causes', 'kubernetes.io/change-cause=postgres 18', '--overwrite');
+      await run('set', 'image', 'statefulset/causes', 'db=postgres:18');
+      await run('rollout', 'status', 'statefulset/causes', '--timeout=60s');
+      expect(await run('rollout', 'history', 'statefulset/causes')).to.equal(
+        'statefulset.apps/causes \nREVISION  CHANGE-CAUSE\n1         <none>\n2         postgres 18\n\n',
+      );
+    });
+
+    it('records a pod the API refuses as a FailedCreate event on the set', async () => {
+      await apply(
+        'refused',
+        STATEFULSET('refused', 1).replace(
+          '      terminationGracePeriodSeconds: 5',
+          '      serviceAccountName: missing',
+        ),
+      );
+      const events = await until(
+        'a FailedCreate event',
+        async () => {
+          const out = await run(
+            'get',
+            'events',
+            '--field-selector',
+            'involvedObject.name=refused,reason=FailedCreate',
+            '-o',
+            'json',
+          );
+          return JSON.parse(out).items[0];
+        },
+        20_000,
+      );
+      expect(events.type).to.equal('Warning');
+      expect(events.message).to.equal(
+        'create Pod refused-0 in StatefulSet refused failed error: pods "refused-0" is forbidden: error looking up service account default/missing: serviceaccount "missing" not found',
+      );
     });
 
     it('updates only the ordinals at or above the partition', async () => {

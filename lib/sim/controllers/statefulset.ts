@@ -189,6 +189,8 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
                   name,
                   namespace: set.metadata.namespace,
                   labels: { ...spec(set).template?.metadata?.labels },
+                  // The set's annotations (kubernetes.io/change-cause among them) go with each revision.
+                  ...(set.metadata.annotations ? { annotations: { ...set.metadata.annotations } } : {}),
                   ownerReferences: [ownedBy(set)],
                 },
                 data,
@@ -322,8 +324,16 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
           );
         } catch (err) {
           // The old pod of this name is still going away: the next sync creates it.
-          if (!(err instanceof StatusError && err.code === 409)) throw err;
+          if (err instanceof StatusError && err.code === 409) return;
+          refused(set, `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: `, err);
         }
+      }
+
+      /** A write the API refused: a FailedCreate event, as the real controller records, and a retry. */
+      function refused(set: KObject, prefix: string, err: unknown): void {
+        if (!(err instanceof StatusError)) throw err;
+        runtime.events.record(set, 'Warning', 'FailedCreate', `${prefix}${err.message}`, SOURCE);
+        queue.addAfter(keyOf(set), 1000);
       }
 
       /** Creates the claim unless it exists; false while an old claim of that name is being deleted. */
@@ -332,23 +342,32 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
         const existing = api.find(pvcsRt, set.metadata.namespace, name);
         if (existing) return !existing.metadata.deletionTimestamp;
         const whenDeleted = spec(set).persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain';
-        api.create(
-          pvcsRt,
-          set.metadata.namespace,
-          {
-            metadata: {
-              name,
-              namespace: set.metadata.namespace,
-              labels: { ...template.metadata?.labels, ...spec(set).selector?.matchLabels },
-              ...(template.metadata?.annotations
-                ? { annotations: { ...template.metadata.annotations } }
-                : {}),
-              ...(whenDeleted === 'Delete' ? { ownerReferences: [ownedBy(set)] } : {}),
+        try {
+          api.create(
+            pvcsRt,
+            set.metadata.namespace,
+            {
+              metadata: {
+                name,
+                namespace: set.metadata.namespace,
+                labels: { ...template.metadata?.labels, ...spec(set).selector?.matchLabels },
+                ...(template.metadata?.annotations
+                  ? { annotations: { ...template.metadata.annotations } }
+                  : {}),
+                ...(whenDeleted === 'Delete' ? { ownerReferences: [ownedBy(set)] } : {}),
+              },
+              spec: structuredClone(template.spec ?? {}),
             },
-            spec: structuredClone(template.spec ?? {}),
-          },
-          MANAGER,
-        );
+            MANAGER,
+          );
+        } catch (err) {
+          refused(
+            set,
+            `create Claim ${name} for Pod ${podName} in StatefulSet ${set.metadata.name} failed error: `,
+            err,
+          );
+          return false;
+        }
         runtime.events.record(
           set,
           'Normal',
