@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { type Connection, connect } from '../client/index.ts';
-import { type Cluster, startCluster } from '../sim/index.ts';
+import {
+  CONTROLPLANE_HOOK_TIMEOUT_MS,
+  simOf,
+  simOnlyDescribe,
+  simOnlyIt,
+  startTestCluster,
+  type TestCluster,
+} from '../controlplane/testing/test-target.ts';
+import { startCluster } from '../sim/index.ts';
 import { acquireCache, openCaches, PODS, type WatchCache } from './index.ts';
 import { shortenWatchTimeout } from './testing/client-timeout.ts';
 import { FlakyProxy } from './testing/flaky-proxy.ts';
@@ -25,11 +33,12 @@ async function setPhase(conn: Connection, ns: string, name: string, phase: strin
 }
 
 describe('WatchCache', () => {
-  let cluster: Cluster;
+  let cluster: TestCluster;
   let conn: Connection;
 
-  before(async () => {
-    cluster = await startCluster({ seed: 5, historySize: 5 });
+  before(async function () {
+    this.timeout(CONTROLPLANE_HOOK_TIMEOUT_MS);
+    cluster = await startTestCluster({ seed: 5, historySize: 5 });
     conn = await connect({ kubeconfig: cluster.kubeconfig });
     await conn.core.createNamespace({ body: { metadata: { name: 'obs' } } });
   });
@@ -164,170 +173,182 @@ describe('WatchCache', () => {
     }
   });
 
-  it('resumes from where it was when the server ends the watch stream, recording no error', async () => {
-    await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('closed') });
-    const cache = acquireCache(conn, PODS, 'obs', {}, { reconnectDelayMs: 20 });
-    cluster.setFaults({ closeWatchesEverySeconds: 0.15 });
-    try {
-      await until('sync', () => cache.synced && cache.mode === 'watching');
-      for (const phase of ['Running', 'Pending']) {
-        const reconnects = cache.stats.reconnects;
-        await until('a closed watch resumed', () => cache.stats.reconnects > reconnects);
-        await setPhase(conn, 'obs', 'closed', phase);
-        await until(phase, () => cache.trajectory('closed').last?.phase === phase);
-      }
-      expect(cache.trajectory('closed').entries.map((e) => `${e.type} ${e.via} ${e.phase}`)).to.deep.equal([
-        'LISTED list Pending',
-        'MODIFIED watch Running',
-        'MODIFIED watch Pending',
-      ]);
-      expect(cache.stats).to.deep.include({ lists: 1, relists: 0, polls: 0 });
-      expect(cache.lastError).to.equal(undefined);
-    } finally {
-      cluster.setFaults(undefined);
-      cache.release();
-    }
-  });
-
-  it('falls back to polling when every watch ends at once without an event, and still sees changes', async () => {
-    await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('cut') });
-    cluster.setFaults({ closeWatchesEverySeconds: 0.005 });
-    const cache = acquireCache(conn, PODS, 'obs', {}, { reconnectDelayMs: 5, pollIntervalMs: 50 });
-    try {
-      await until('polling', () => cache.mode === 'polling');
-      expect(cache.lastError?.error.message).to.equal('every watch ended at once, without an event');
-      await setPhase(conn, 'obs', 'cut', 'Running');
-      await until('Running', () => cache.trajectory('cut').last?.phase === 'Running');
-    } finally {
-      cluster.setFaults(undefined);
-      cache.release();
-    }
-  });
-
-  describe('through a flaky connection', () => {
-    let proxy: FlakyProxy;
-    let flaky: Connection;
-    let cache: WatchCache | undefined;
-
-    beforeEach(async () => {
-      proxy = new FlakyProxy();
-      const url = await proxy.start(cluster.url);
-      flaky = await connect({ kubeconfig: proxy.rewrite(cluster.kubeconfig, url) });
-    });
-
-    afterEach(async () => {
-      cache?.release();
-      cache = undefined;
-      flaky.close();
-      await proxy.stop();
-    });
-
-    it('reconnects a dropped watch from where it was and misses no change', async () => {
-      await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('d1') });
-      cache = acquireCache(flaky, PODS, 'obs', {}, { reconnectDelayMs: 200 });
-      const c = cache;
-      await until('watching', () => proxy.openWatches === 1 && c.synced);
-      expect(proxy.dropWatches()).to.equal(1);
-      // Changed while no watch is open: the resumed watch must still deliver it.
-      await setPhase(conn, 'obs', 'd1', 'Running');
-      await until('resumed', () => c.trajectory('d1').last?.phase === 'Running');
-      expect(c.stats.reconnects).to.equal(1);
-      expect(c.lastError?.error).to.deep.include({ class: 'transient' });
-      expect(c.lastError?.error.message).to.match(/^network error: /);
-    });
-
-    it('relists when the resumed watch answers 410 Expired, and records what was deleted meanwhile', async () => {
-      await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('gone') });
-      cache = acquireCache(
-        flaky,
-        PODS,
-        'obs',
-        {},
-        { reconnectDelayMs: 300, watchFailuresBeforePolling: 100 },
-      );
-      const c = cache;
-      await until('watching', () => proxy.openWatches === 1 && c.synced);
-      proxy.refuse(true);
-      await conn.core.deleteNamespacedPod({ namespace: 'obs', name: 'gone' });
-      // More changes than the server's history (5) keeps, so resuming is impossible.
-      for (let i = 0; i < 8; i++)
-        await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody(`churn-${i}`) });
-      proxy.refuse(false);
-      await until('relisted', () => c.stats.relists === 1 && proxy.openWatches === 1, 5000);
-      expect(c.trajectory('gone').last).to.deep.include({ type: 'DELETED', via: 'relist' });
-      expect(c.get('churn-7')).to.not.equal(undefined);
-    });
-
-    it('resumes from the latest bookmark, so changes elsewhere do not force a relist', async () => {
-      const quiet = await startCluster({ seed: 6, historySize: 5, http: { bookmarkIntervalMs: 50 } });
-      const proxy2 = new FlakyProxy();
-      const url2 = await proxy2.start(quiet.url);
-      const direct = await connect({ kubeconfig: quiet.kubeconfig });
-      const viaProxy = await connect({ kubeconfig: proxy2.rewrite(quiet.kubeconfig, url2) });
+  simOnlyIt(
+    'resumes from where it was when the server ends the watch stream, recording no error',
+    "closes watches with the simulator's fault injection",
+    async () => {
+      await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('closed') });
+      const cache = acquireCache(conn, PODS, 'obs', {}, { reconnectDelayMs: 20 });
+      simOf(cluster).setFaults({ closeWatchesEverySeconds: 0.15 });
       try {
-        await direct.core.createNamespace({ body: { metadata: { name: 'a' } } });
-        const c = acquireCache(viaProxy, PODS, 'a', {}, { reconnectDelayMs: 50 });
-        cache = c;
-        await until('watching', () => proxy2.openWatches === 1 && c.synced);
-        // More changes than the history keeps, none of them in namespace a.
-        for (let i = 0; i < 8; i++) {
-          await direct.core.createNamespacedConfigMap({
-            namespace: 'default',
-            body: { metadata: { name: `cm-${i}` } },
-          });
+        await until('sync', () => cache.synced && cache.mode === 'watching');
+        for (const phase of ['Running', 'Pending']) {
+          const reconnects = cache.stats.reconnects;
+          await until('a closed watch resumed', () => cache.stats.reconnects > reconnects);
+          await setPhase(conn, 'obs', 'closed', phase);
+          await until(phase, () => cache.trajectory('closed').last?.phase === phase);
         }
-        await new Promise((r) => setTimeout(r, 150)); // a bookmark carries the new resourceVersion
-        proxy2.dropWatches();
-        await until('resumed', () => c.stats.watches === 2 && proxy2.openWatches === 1);
-        await new Promise((r) => setTimeout(r, 100));
-        expect(c.stats.relists).to.equal(0);
+        expect(cache.trajectory('closed').entries.map((e) => `${e.type} ${e.via} ${e.phase}`)).to.deep.equal([
+          'LISTED list Pending',
+          'MODIFIED watch Running',
+          'MODIFIED watch Pending',
+        ]);
+        expect(cache.stats).to.deep.include({ lists: 1, relists: 0, polls: 0 });
+        expect(cache.lastError).to.equal(undefined);
       } finally {
+        simOf(cluster).setFaults(undefined);
+        cache.release();
+      }
+    },
+  );
+
+  simOnlyIt(
+    'falls back to polling when every watch ends at once without an event, and still sees changes',
+    "closes watches with the simulator's fault injection",
+    async () => {
+      await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('cut') });
+      simOf(cluster).setFaults({ closeWatchesEverySeconds: 0.005 });
+      const cache = acquireCache(conn, PODS, 'obs', {}, { reconnectDelayMs: 5, pollIntervalMs: 50 });
+      try {
+        await until('polling', () => cache.mode === 'polling');
+        expect(cache.lastError?.error.message).to.equal('every watch ended at once, without an event');
+        await setPhase(conn, 'obs', 'cut', 'Running');
+        await until('Running', () => cache.trajectory('cut').last?.phase === 'Running');
+      } finally {
+        simOf(cluster).setFaults(undefined);
+        cache.release();
+      }
+    },
+  );
+
+  simOnlyDescribe(
+    'through a flaky connection',
+    'the fault proxy speaks plain HTTP; lib/observe/real-watch.real.test.ts drops real connections',
+    () => {
+      let proxy: FlakyProxy;
+      let flaky: Connection;
+      let cache: WatchCache | undefined;
+
+      beforeEach(async () => {
+        proxy = new FlakyProxy();
+        const url = await proxy.start(cluster.url);
+        flaky = await connect({ kubeconfig: proxy.rewrite(cluster.kubeconfig, url) });
+      });
+
+      afterEach(async () => {
         cache?.release();
         cache = undefined;
-        direct.close();
-        viaProxy.close();
-        await proxy2.stop();
-        await quiet.stop();
-      }
-    });
+        flaky.close();
+        await proxy.stop();
+      });
 
-    it('falls back to polling when watching keeps failing, and still sees changes', async () => {
-      await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('p1') });
-      proxy.fail({ kind: 'watch', count: 1000, status: 503 });
-      cache = acquireCache(flaky, PODS, 'obs', {}, { reconnectDelayMs: 10, pollIntervalMs: 50 });
-      const c = cache;
-      await until('polling', () => c.mode === 'polling');
-      await setPhase(conn, 'obs', 'p1', 'Running');
-      await until('polled change', () => c.trajectory('p1').last?.phase === 'Running');
-      expect(c.trajectory('p1').last?.via).to.equal('poll');
-      // The watch's error body is read, so the server's own Status message shows.
-      expect(c.lastError?.error.message).to.equal('503 ServiceUnavailable: injected failure 503');
-    });
+      it('reconnects a dropped watch from where it was and misses no change', async () => {
+        await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('d1') });
+        cache = acquireCache(flaky, PODS, 'obs', {}, { reconnectDelayMs: 200 });
+        const c = cache;
+        await until('watching', () => proxy.openWatches === 1 && c.synced);
+        expect(proxy.dropWatches()).to.equal(1);
+        // Changed while no watch is open: the resumed watch must still deliver it.
+        await setPhase(conn, 'obs', 'd1', 'Running');
+        await until('resumed', () => c.trajectory('d1').last?.phase === 'Running');
+        expect(c.stats.reconnects).to.equal(1);
+        expect(c.lastError?.error).to.deep.include({ class: 'transient' });
+        expect(c.lastError?.error.message).to.match(/^network error: /);
+      });
 
-    it('retries a list that failed with 503 and gets in sync', async () => {
-      proxy.fail({ kind: 'list', count: 2, status: 503 });
-      cache = acquireCache(flaky, PODS, 'obs');
-      const c = cache;
-      await until('sync', () => c.synced);
-      expect(proxy.seen.failed).to.equal(2);
-    });
+      it('relists when the resumed watch answers 410 Expired, and records what was deleted meanwhile', async () => {
+        await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('gone') });
+        cache = acquireCache(
+          flaky,
+          PODS,
+          'obs',
+          {},
+          { reconnectDelayMs: 300, watchFailuresBeforePolling: 100 },
+        );
+        const c = cache;
+        await until('watching', () => proxy.openWatches === 1 && c.synced);
+        proxy.refuse(true);
+        await conn.core.deleteNamespacedPod({ namespace: 'obs', name: 'gone' });
+        // More changes than the server's history (5) keeps, so resuming is impossible.
+        for (let i = 0; i < 8; i++)
+          await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody(`churn-${i}`) });
+        proxy.refuse(false);
+        await until('relisted', () => c.stats.relists === 1 && proxy.openWatches === 1, 5000);
+        expect(c.trajectory('gone').last).to.deep.include({ type: 'DELETED', via: 'relist' });
+        expect(c.get('churn-7')).to.not.equal(undefined);
+      });
 
-    it('lists anyway when it may not read the namespace (403), since the list is the real test', async () => {
-      proxy.fail({ kind: 'get', count: 1, status: 403 });
-      cache = acquireCache(flaky, PODS, 'obs');
-      const c = cache;
-      await until('sync', () => c.synced);
-      expect(c.finalError).to.equal(undefined);
-    });
+      it('resumes from the latest bookmark, so changes elsewhere do not force a relist', async () => {
+        const quiet = await startCluster({ seed: 6, historySize: 5, http: { bookmarkIntervalMs: 50 } });
+        const proxy2 = new FlakyProxy();
+        const url2 = await proxy2.start(quiet.url);
+        const direct = await connect({ kubeconfig: quiet.kubeconfig });
+        const viaProxy = await connect({ kubeconfig: proxy2.rewrite(quiet.kubeconfig, url2) });
+        try {
+          await direct.core.createNamespace({ body: { metadata: { name: 'a' } } });
+          const c = acquireCache(viaProxy, PODS, 'a', {}, { reconnectDelayMs: 50 });
+          cache = c;
+          await until('watching', () => proxy2.openWatches === 1 && c.synced);
+          // More changes than the history keeps, none of them in namespace a.
+          for (let i = 0; i < 8; i++) {
+            await direct.core.createNamespacedConfigMap({
+              namespace: 'default',
+              body: { metadata: { name: `cm-${i}` } },
+            });
+          }
+          await new Promise((r) => setTimeout(r, 150)); // a bookmark carries the new resourceVersion
+          proxy2.dropWatches();
+          await until('resumed', () => c.stats.watches === 2 && proxy2.openWatches === 1);
+          await new Promise((r) => setTimeout(r, 100));
+          expect(c.stats.relists).to.equal(0);
+        } finally {
+          cache?.release();
+          cache = undefined;
+          direct.close();
+          viaProxy.close();
+          await proxy2.stop();
+          await quiet.stop();
+        }
+      });
 
-    it('closes its watch socket when released, leaving nothing open', async () => {
-      cache = acquireCache(flaky, PODS, 'obs');
-      const c = cache;
-      await until('watching', () => proxy.openWatches === 1 && c.synced);
-      c.release();
-      cache = undefined;
-      await until('socket closed', () => proxy.openWatches === 0);
-      expect(flaky.openCount).to.equal(0);
-    });
-  });
+      it('falls back to polling when watching keeps failing, and still sees changes', async () => {
+        await conn.core.createNamespacedPod({ namespace: 'obs', body: podBody('p1') });
+        proxy.fail({ kind: 'watch', count: 1000, status: 503 });
+        cache = acquireCache(flaky, PODS, 'obs', {}, { reconnectDelayMs: 10, pollIntervalMs: 50 });
+        const c = cache;
+        await until('polling', () => c.mode === 'polling');
+        await setPhase(conn, 'obs', 'p1', 'Running');
+        await until('polled change', () => c.trajectory('p1').last?.phase === 'Running');
+        expect(c.trajectory('p1').last?.via).to.equal('poll');
+        // The watch's error body is read, so the server's own Status message shows.
+        expect(c.lastError?.error.message).to.equal('503 ServiceUnavailable: injected failure 503');
+      });
+
+      it('retries a list that failed with 503 and gets in sync', async () => {
+        proxy.fail({ kind: 'list', count: 2, status: 503 });
+        cache = acquireCache(flaky, PODS, 'obs');
+        const c = cache;
+        await until('sync', () => c.synced);
+        expect(proxy.seen.failed).to.equal(2);
+      });
+
+      it('lists anyway when it may not read the namespace (403), since the list is the real test', async () => {
+        proxy.fail({ kind: 'get', count: 1, status: 403 });
+        cache = acquireCache(flaky, PODS, 'obs');
+        const c = cache;
+        await until('sync', () => c.synced);
+        expect(c.finalError).to.equal(undefined);
+      });
+
+      it('closes its watch socket when released, leaving nothing open', async () => {
+        cache = acquireCache(flaky, PODS, 'obs');
+        const c = cache;
+        await until('watching', () => proxy.openWatches === 1 && c.synced);
+        c.release();
+        cache = undefined;
+        await until('socket closed', () => proxy.openWatches === 0);
+        expect(flaky.openCount).to.equal(0);
+      });
+    },
+  );
 });

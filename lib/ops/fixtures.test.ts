@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { type Connection, connect } from '../client/index.ts';
-import { type Cluster, startCluster } from '../sim/index.ts';
+import {
+  CONTROLPLANE_HOOK_TIMEOUT_MS,
+  startTestCluster,
+  type TestCluster,
+} from '../controlplane/testing/test-target.ts';
 import { applyFixture, parseManifests } from './fixtures.ts';
 import { createTestNamespace } from './namespaces.ts';
 import { substituteVariables } from './template.ts';
@@ -52,11 +56,12 @@ describe('parseManifests', () => {
 });
 
 describe('applyFixture and test namespaces', () => {
-  let cluster: Cluster;
+  let cluster: TestCluster;
   let conn: Connection;
 
-  before(async () => {
-    cluster = await startCluster({ seed: 9 });
+  before(async function () {
+    this.timeout(CONTROLPLANE_HOOK_TIMEOUT_MS);
+    cluster = await startTestCluster({ seed: 9 });
     conn = await connect({ kubeconfig: cluster.kubeconfig, retry: { retries: 0 } });
   });
   after(async () => {

@@ -4,6 +4,7 @@
  * real control plane started from binaries. Tests of what only the simulator has (fault injection,
  * its internals, its request counters) are marked sim-only and listed as pending on the real side.
  */
+import { chmod, copyFile } from 'node:fs/promises';
 import type { Cluster, ClusterOptions } from '../../sim/index.ts';
 import type { ControlPlane, ControlPlaneOptions } from '../index.ts';
 
@@ -31,10 +32,14 @@ export interface TestCluster {
   readonly kubeconfig: string;
   /** The API server's URL: `http://127.0.0.1:PORT` (embedded) or `https://127.0.0.1:PORT`. */
   readonly url: string;
+  /** The kubeconfig's context: `kubexpect-sim` or `kubexpect-controlplane`. */
+  readonly context: string;
   /** The embedded cluster, when the target is embedded. */
   readonly sim?: Cluster;
   /** The real control plane, when the target is controlplane. */
   readonly plane?: ControlPlane;
+  /** Writes the kubeconfig to a file (mode 0600) and returns its path. */
+  writeKubeconfig(path: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +59,13 @@ export async function startTestCluster(
       target: 'controlplane',
       kubeconfig: plane.kubeconfig,
       url: plane.server,
+      context: 'kubexpect-controlplane',
       plane,
+      writeKubeconfig: async (path) => {
+        await copyFile(plane.kubeconfig, path);
+        await chmod(path, 0o600);
+        return path;
+      },
       stop: () => plane.stop(),
     };
   }
@@ -64,7 +75,9 @@ export async function startTestCluster(
     target: 'embedded',
     kubeconfig: cluster.kubeconfig,
     url: cluster.url,
+    context: sim.name ?? 'kubexpect-sim',
     sim: cluster,
+    writeKubeconfig: (path) => cluster.writeKubeconfig(path),
     stop: () => cluster.stop(),
   };
 }
