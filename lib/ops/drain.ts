@@ -321,6 +321,9 @@ function refusalOf(c: ClassifiedError & { statusMessage?: string; cause?: string
 function evictionRefusal(err: unknown, namespace: string, pod: V1Pod): ClassifiedError | undefined {
   const c = classifyError(err, namespace);
   const body = parseStatus((err as { body?: unknown } | undefined)?.body);
+  // The pod's namespace was deleted since the list, and the pod with it: done, as kubectl's drain
+  // takes every NotFound of an eviction (a real server answers 404 for the namespace here).
+  if (c.status === 404 && c.missingNamespace) return { ...c, class: 'notFound' };
   const terminating = body?.details?.causes?.some((x) => x.reason === 'NamespaceTerminating');
   if (c.status === 403 && terminating && pod.metadata?.deletionTimestamp) {
     return { ...c, class: 'final', reason: 'AlreadyTerminating' };
