@@ -126,13 +126,19 @@ function entryOf(type: string, pod: PodShape): TruthEntry {
   };
 }
 
-async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | undefined,
+  timeoutMs: number,
+  refresh?: () => Promise<void>,
+): Promise<T> {
   const end = performance.now() + timeoutMs;
   for (;;) {
+    await refresh?.();
     const value = check();
     if (value !== undefined) return value;
     if (performance.now() > end) throw new Error(`real truth harness: timed out waiting for ${what}`);
-    await sleep(20);
+    await sleep(refresh ? 250 : 20);
   }
 }
 
@@ -199,6 +205,7 @@ export async function runRealScenario(h: RealHarness, spec: RunSpec): Promise<Re
   // `returns`: the set is pinned to the slot's first node, so its new instance comes back there.
   const pinTo = spec.kind === 'returns' ? nodes[0] : undefined;
   let cordoned: string | undefined;
+  let gone = false;
   try {
     await conn.call('create StatefulSet db', () =>
       conn.apps.createNamespacedStatefulSet({
@@ -321,8 +328,19 @@ export async function runRealScenario(h: RealHarness, spec: RunSpec): Promise<Re
   } finally {
     recording.abort();
     if (cordoned) await uncordon(conn, cordoned).catch(() => undefined);
-    // Nothing waits for the clean-up: the next run of the slot has its own namespace, class and PVs.
-    void conn.core.deleteNamespace({ name: ns }).catch(() => undefined);
+    // The next run of the slot drains the same nodes: this run's pod goes first (its namespace,
+    // class and PVs go in the background).
+    await conn.core.deleteNamespace({ name: ns }).catch(() => undefined);
+    await until(
+      `pod ${ns}/${POD} to be gone`,
+      () => (gone ? true : undefined),
+      60_000,
+      async () => {
+        gone =
+          (await conn.core.readNamespacedPod({ namespace: ns, name: POD }).catch(() => undefined)) ===
+          undefined;
+      },
+    ).catch(() => undefined);
     void conn.storage.deleteStorageClass({ name: className }).catch(() => undefined);
     for (const v of volumes) {
       void conn.core.deletePersistentVolume({ name: v.metadata!.name! }).catch(() => undefined);
