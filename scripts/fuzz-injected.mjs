@@ -134,10 +134,23 @@ function run(cwd, env) {
         'agrees with the model',
         'lib/sim/api/store.fuzz.test.ts',
       ],
-      { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 },
-      (err, stdout, stderr) => done({ code: err ? (err.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+      // Its own process group, so the mocha it starts (with tsx) ends with it.
+      { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, detached: true },
+      (err, stdout, stderr) => {
+        clearTimeout(timer);
+        done({ code: err ? (err.code ?? 1) : 0, output: `${stdout}${stderr}` });
+      },
     );
+    const timer = setTimeout(stopChild, 600_000);
   });
+}
+
+function stopChild() {
+  try {
+    if (child?.pid) process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
 }
 
 const wanted = process.argv.slice(2);
@@ -152,7 +165,7 @@ const bugs = wanted.length > 0 ? BUGS.filter((b) => wanted.includes(b.name)) : B
 const scratch = mkdtempSync(join(tmpdir(), 'kubexpect-fuzz-injected-'));
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    child?.kill();
+    stopChild();
     rmSync(scratch, { recursive: true, force: true });
     process.exit(130);
   });

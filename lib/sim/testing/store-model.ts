@@ -462,7 +462,10 @@ export function runAgainstModel(api: Api, namespace: string, ops: readonly Op[])
         const items: KObject[] = [];
         let listRv: string | undefined;
         let token: string | undefined;
+        let pages = 0;
         do {
+          // Two names per kind: more pages than that means the continue tokens go round in circles.
+          if (++pages > 5) fail(`${what}: still answering continue tokens after ${pages - 1} pages`);
           const got = attempt(() =>
             api.list(rt!, namespace, {
               resourceVersion: token ? undefined : at !== undefined ? String(at) : undefined,
