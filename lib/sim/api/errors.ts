@@ -146,10 +146,11 @@ export function invalid(kind: string, group: string, name: string, errors: Field
   const rendered = [...new Set(errors.map((e) => `${e.field}: ${fieldErrorMessage(e)}`))];
   const list = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
   const details: StatusDetails = {
-    name,
     kind,
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field })),
   };
+  // StatusDetails.name is omitempty: options errors (ListOptions, DeleteOptions…) carry none.
+  if (name) details.name = name;
   if (group) details.group = group;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${list}`, details);
@@ -183,6 +184,7 @@ export const unsupportedMediaType = (accepted: string[]) =>
     415,
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+    {},
   );
 
 export const requestEntityTooLarge = (limitBytes: number) =>

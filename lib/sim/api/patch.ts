@@ -47,16 +47,14 @@ function jsonPatch(target: unknown, operations: unknown): unknown {
     return fastJsonPatch.applyPatch(doc, operations as fastJsonPatch.Operation[], true, true).newDocument;
   } catch (err) {
     if (err instanceof StatusError) throw err;
-    const e = err as { name?: string; message?: string; operation?: { path?: unknown } };
-    const path = typeof e.operation?.path === 'string' ? e.operation.path : '';
-    const detail =
-      e.name === 'TEST_OPERATION_FAILED'
-        ? `testing value ${path} failed: test failed`
-        : (e.message ?? String(err)).split('\n')[0]!;
-    // The real server's generic 422 for a patch that cannot be applied; the reason is in the cause.
-    throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {
-      causes: [{ reason: 'UnexpectedServerResponse', message: detail }],
-    });
+    // The real server's generic 422 for a patch that cannot be applied (NewGenericServerResponse
+    // without isUnexpectedResponse): empty details, the reason is not told.
+    throw new StatusError(
+      422,
+      'Invalid',
+      'the server rejected our request due to an error in our request',
+      {},
+    );
   }
 }
 
