@@ -10,6 +10,7 @@ export const clusterrolebindings: ResourceType = builtIn(
     plural: 'clusterrolebindings',
     singular: 'clusterrolebinding',
     namespaced: false,
+    hasGeneration: false,
     validate: (o, old) => validateBinding(o, old, ['ClusterRole']),
     columns: BINDING_COLUMNS,
   },

@@ -10,6 +10,7 @@ export const clusterroles: ResourceType = builtIn(
     plural: 'clusterroles',
     singular: 'clusterrole',
     namespaced: false,
+    hasGeneration: false,
     columns: [createdAtColumn],
   },
   ROLE_SHAPE,

@@ -23,6 +23,7 @@ export const controllerrevisions: ResourceType = builtIn(
     plural: 'controllerrevisions',
     singular: 'controllerrevision',
     namespaced: true,
+    hasGeneration: false,
     validate(o, old) {
       const errors: FieldError[] = [];
       const revision = o.revision;

@@ -48,6 +48,7 @@ export const csidrivers: ResourceType = builtIn(
     plural: 'csidrivers',
     singular: 'csidriver',
     namespaced: false,
+    hasGeneration: false,
     prepareForCreate: (obj) => defaults(obj),
     prepareForUpdate: (obj) => defaults(obj),
     validate(obj, old) {

@@ -21,6 +21,7 @@ export const csinodes: ResourceType = builtIn(
     plural: 'csinodes',
     singular: 'csinode',
     namespaced: false,
+    hasGeneration: false,
     prepareForCreate: (obj) => defaults(obj),
     prepareForUpdate: (obj) => defaults(obj),
     columns: [

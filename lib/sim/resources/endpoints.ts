@@ -36,6 +36,7 @@ export const endpoints: ResourceType = builtIn(
     plural: 'endpoints',
     singular: 'endpoints',
     namespaced: true,
+    hasGeneration: false,
     shortNames: ['ep'],
     columns: [
       { name: 'Endpoints', type: 'string', cell: endpointsText },

@@ -134,6 +134,7 @@ export const events: ResourceType = builtIn(
     plural: 'events',
     singular: 'event',
     namespaced: true,
+    hasGeneration: false,
     shortNames: ['ev'],
     fields: coreFields,
     validate(obj) {
@@ -210,6 +211,7 @@ export const eventsV1: ResourceType = {
   plural: 'events',
   singular: 'event',
   namespaced: true,
+  hasGeneration: false,
   shortNames: ['ev'],
   verbs: ['get', 'list', 'watch'],
   storageKey: resourceKey(events),

@@ -12,6 +12,7 @@ export const limitranges: ResourceType = builtIn(
     plural: 'limitranges',
     singular: 'limitrange',
     namespaced: true,
+    hasGeneration: false,
     shortNames: ['limits'],
     columns: [createdAtColumn],
   },

@@ -17,6 +17,7 @@ export const namespaces: ResourceType = builtIn(
     plural: 'namespaces',
     singular: 'namespace',
     namespaced: false,
+    hasGeneration: false,
     shortNames: ['ns'],
     hasStatus: true,
     subresources: { finalize: { kind: 'Namespace', verbs: ['update'] } },

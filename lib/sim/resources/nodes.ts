@@ -57,6 +57,7 @@ export const nodes: ResourceType = builtIn(
     plural: 'nodes',
     singular: 'node',
     namespaced: false,
+    hasGeneration: false,
     shortNames: ['no'],
     hasStatus: true,
     fields: { 'spec.unschedulable': (o) => String(!!node(o).spec?.unschedulable) },

@@ -81,6 +81,7 @@ export const persistentvolumeclaims: ResourceType = builtIn(
     plural: 'persistentvolumeclaims',
     singular: 'persistentvolumeclaim',
     namespaced: true,
+    hasGeneration: false,
     shortNames: ['pvc'],
     hasStatus: true,
     returnDeletedObject: true,

@@ -79,6 +79,7 @@ export const persistentvolumes: ResourceType = builtIn(
     plural: 'persistentvolumes',
     singular: 'persistentvolume',
     namespaced: false,
+    hasGeneration: false,
     shortNames: ['pv'],
     hasStatus: true,
     returnDeletedObject: true,

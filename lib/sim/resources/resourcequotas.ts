@@ -28,6 +28,7 @@ export const resourcequotas: ResourceType = builtIn(
     plural: 'resourcequotas',
     singular: 'resourcequota',
     namespaced: true,
+    hasGeneration: false,
     shortNames: ['quota'],
     hasStatus: true,
     columns: [

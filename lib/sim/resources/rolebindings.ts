@@ -10,6 +10,7 @@ export const rolebindings: ResourceType = builtIn(
     plural: 'rolebindings',
     singular: 'rolebinding',
     namespaced: true,
+    hasGeneration: false,
     validate: (o, old) => validateBinding(o, old, ['Role', 'ClusterRole']),
     columns: BINDING_COLUMNS,
   },

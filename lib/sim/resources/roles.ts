@@ -10,6 +10,7 @@ export const roles: ResourceType = builtIn(
     plural: 'roles',
     singular: 'role',
     namespaced: true,
+    hasGeneration: false,
     columns: [createdAtColumn],
   },
   ROLE_SHAPE,

@@ -60,6 +60,7 @@ export const secrets: ResourceType = builtIn(
     plural: 'secrets',
     singular: 'secret',
     namespaced: true,
+    hasGeneration: false,
     fields: { type: fieldAt('type') },
     prepareForCreate(obj) {
       normalise(obj);

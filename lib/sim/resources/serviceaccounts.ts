@@ -13,6 +13,7 @@ export const serviceaccounts: ResourceType = builtIn(
     plural: 'serviceaccounts',
     singular: 'serviceaccount',
     namespaced: true,
+    hasGeneration: false,
     shortNames: ['sa'],
     columns: [
       { name: 'Secrets', type: 'string', cell: (o) => ((o.secrets as unknown[] | undefined) ?? []).length },

@@ -119,6 +119,7 @@ export const services: ResourceType = builtIn(
     plural: 'services',
     singular: 'service',
     namespaced: true,
+    hasGeneration: false,
     shortNames: ['svc'],
     categories: ['all'],
     hasStatus: true,

@@ -49,6 +49,7 @@ export const storageclasses: ResourceType = builtIn(
     plural: 'storageclasses',
     singular: 'storageclass',
     namespaced: false,
+    hasGeneration: false,
     shortNames: ['sc'],
     prepareForCreate: (obj) => defaults(obj),
     prepareForUpdate: (obj) => defaults(obj),

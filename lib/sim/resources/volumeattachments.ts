@@ -30,6 +30,7 @@ export const volumeattachments: ResourceType = builtIn(
     plural: 'volumeattachments',
     singular: 'volumeattachment',
     namespaced: false,
+    hasGeneration: false,
     hasStatus: true,
     prepareForCreate(obj) {
       obj.status = { attached: false };
