@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
 import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
 import { until } from '../testing/clients.ts';
+import { stopWithoutControllerErrors } from '../testing/own-errors.ts';
 
 const CRONJOB = (name: string, extra: string, podAnnotations = '{}') => `apiVersion: batch/v1
 kind: CronJob
@@ -61,7 +62,7 @@ describe('CronJobs through kubectl', () => {
     kubectl = await kubectlSession(cluster, 60_000);
   });
   after(async () => {
-    await cluster?.stop();
+    if (cluster) await stopWithoutControllerErrors(cluster);
     await kubectl?.close();
   });
 

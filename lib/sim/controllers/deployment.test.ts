@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
 import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
+import { stopWithoutControllerErrors } from '../testing/own-errors.ts';
 
 const DEPLOYMENT = (name: string, extra = '') => `apiVersion: apps/v1
 kind: Deployment
@@ -41,7 +42,7 @@ describe('Deployments and ReplicaSets through kubectl', () => {
     kubectl = await kubectlSession(cluster, 60_000);
   });
   after(async () => {
-    await cluster?.stop();
+    if (cluster) await stopWithoutControllerErrors(cluster);
     await kubectl?.close();
   });
 

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
 import { until } from '../testing/clients.ts';
 import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
+import { stopWithoutControllerErrors } from '../testing/own-errors.ts';
 
 const STATEFULSET = (name: string, replicas: number, extra = '') => `apiVersion: apps/v1
 kind: StatefulSet
@@ -59,7 +60,7 @@ for (const preset of ['kind', 'cloud'] as const) {
       kubectl = await kubectlSession(cluster, 60_000);
     });
     after(async () => {
-      await cluster?.stop();
+      if (cluster) await stopWithoutControllerErrors(cluster);
       await kubectl?.close();
     });
 

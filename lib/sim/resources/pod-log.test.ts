@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
 import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
+import { stopWithoutControllerErrors } from '../testing/own-errors.ts';
 
 describe('pods/log', () => {
   let cluster: Cluster;
@@ -25,7 +26,7 @@ describe('pods/log', () => {
     kubectl = await kubectlSession(cluster, 60_000);
   });
   after(async () => {
-    await cluster?.stop();
+    if (cluster) await stopWithoutControllerErrors(cluster);
     await kubectl?.close();
   });
 

@@ -10,6 +10,7 @@ import { type Cluster, startCluster } from '../cluster.ts';
 import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
 import { until } from '../testing/clients.ts';
 import { authHeader } from '../testing/rest.ts';
+import { stopWithoutControllerErrors } from '../testing/own-errors.ts';
 
 const RBAC = `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -98,7 +99,7 @@ describe('kinds served without a controller', () => {
     kubectl = await kubectlSession(cluster, 60_000);
   });
   after(async () => {
-    await cluster?.stop();
+    if (cluster) await stopWithoutControllerErrors(cluster);
     await kubectl?.close();
   });
 
