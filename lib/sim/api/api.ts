@@ -628,30 +628,22 @@ export class Api {
     const ns = rt.namespaced ? namespace : undefined;
     const old = this.store.get(key, ns, name);
     if (!old) throw notFound(this.gr(rt), name);
+    // BeforeDelete's checks (apiserver pkg/registry/rest/delete.go): the preconditions, named by kind.
     const pre = options.preconditions;
+    const byKind = { group: rt.group, resource: rt.kind };
     if (pre?.uid && pre.uid !== old.metadata.uid) {
       throw conflict(
-        this.gr(rt),
+        byKind,
         name,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`,
       );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw conflict(
-        this.gr(rt),
+        byKind,
         name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`,
       );
-    }
-    if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) {
-      throw invalid('DeleteOptions', 'meta.k8s.io', '', [
-        {
-          type: 'FieldValueInvalid',
-          field: 'gracePeriodSeconds',
-          value: options.gracePeriodSeconds,
-          detail: 'must be >= 0',
-        },
-      ]);
     }
     for (const admit of this.admissions) admit('delete', rt, old);
     const next = clone(old);
@@ -660,11 +652,15 @@ export class Api {
     if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) {
       finalizers.push('foregroundDeletion');
     }
-    const requested = options.gracePeriodSeconds;
+    // A negative grace period counts as 1 s, as BeforeDelete reads it.
+    const requested =
+      options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0
+        ? 1
+        : options.gracePeriodSeconds;
     const grace = rt.gracePeriodSeconds ? rt.gracePeriodSeconds(old, requested) : 0;
-    if (options.dryRun) return { object: next, removed: false };
     const alreadyMarked = !!old.metadata.deletionTimestamp;
     if (finalizers.length === 0 && grace === 0 && !rt.retainOnDelete?.(old)) {
+      if (options.dryRun) return { object: old, removed: true };
       return { object: this.store.remove(key, ns, name)!, removed: true };
     }
     rt.prepareForDelete?.(next);
@@ -675,6 +671,7 @@ export class Api {
       next.metadata.deletionGracePeriodSeconds = grace;
     }
     if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+    if (options.dryRun) return { object: next, removed: false };
     if (sameJson(next, old)) return { object: old, removed: false };
     return { object: this.store.replace(key, next), removed: false };
   }

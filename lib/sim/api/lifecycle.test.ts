@@ -72,7 +72,9 @@ describe('object lifecycle over HTTP', () => {
       expect(code).to.equal(409);
       expect(status).to.deep.include({
         reason: 'Conflict',
-        message: `Operation cannot be fulfilled on configmaps "${name}": Precondition failed: UID in precondition: not-the-uid, UID in object meta: ${created.metadata?.uid}`,
+        // kube-apiserver v1.36 (BeforeDelete) names the kind, in the message and in details.kind.
+        message: `Operation cannot be fulfilled on ConfigMap "${name}": the UID in the precondition (not-the-uid) does not match the UID in record (${created.metadata?.uid}). The object might have been deleted and then recreated`,
+        details: { name, kind: 'ConfigMap' },
       });
       await core.readNamespacedConfigMap({ name, namespace: ns });
     });

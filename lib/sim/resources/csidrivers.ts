@@ -49,6 +49,7 @@ export const csidrivers: ResourceType = builtIn(
     singular: 'csidriver',
     namespaced: false,
     hasGeneration: false,
+    returnDeletedObject: true,
     prepareForCreate: (obj) => defaults(obj),
     prepareForUpdate: (obj) => defaults(obj),
     validate(obj, old) {

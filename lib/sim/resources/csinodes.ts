@@ -22,6 +22,7 @@ export const csinodes: ResourceType = builtIn(
     singular: 'csinode',
     namespaced: false,
     hasGeneration: false,
+    returnDeletedObject: true,
     prepareForCreate: (obj) => defaults(obj),
     prepareForUpdate: (obj) => defaults(obj),
     columns: [

@@ -18,6 +18,7 @@ export const namespaces: ResourceType = builtIn(
     singular: 'namespace',
     namespaced: false,
     hasGeneration: false,
+    returnDeletedObject: true,
     shortNames: ['ns'],
     hasStatus: true,
     subresources: { finalize: { kind: 'Namespace', verbs: ['update'] } },

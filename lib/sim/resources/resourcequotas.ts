@@ -29,6 +29,7 @@ export const resourcequotas: ResourceType = builtIn(
     singular: 'resourcequota',
     namespaced: true,
     hasGeneration: false,
+    returnDeletedObject: true,
     shortNames: ['quota'],
     hasStatus: true,
     columns: [

@@ -14,6 +14,7 @@ export const serviceaccounts: ResourceType = builtIn(
     singular: 'serviceaccount',
     namespaced: true,
     hasGeneration: false,
+    returnDeletedObject: true,
     shortNames: ['sa'],
     columns: [
       { name: 'Secrets', type: 'string', cell: (o) => ((o.secrets as unknown[] | undefined) ?? []).length },

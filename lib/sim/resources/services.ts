@@ -120,6 +120,7 @@ export const services: ResourceType = builtIn(
     singular: 'service',
     namespaced: true,
     hasGeneration: false,
+    returnDeletedObject: true,
     shortNames: ['svc'],
     categories: ['all'],
     hasStatus: true,

@@ -50,6 +50,7 @@ export const storageclasses: ResourceType = builtIn(
     singular: 'storageclass',
     namespaced: false,
     hasGeneration: false,
+    returnDeletedObject: true,
     shortNames: ['sc'],
     prepareForCreate: (obj) => defaults(obj),
     prepareForUpdate: (obj) => defaults(obj),

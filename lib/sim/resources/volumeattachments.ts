@@ -31,6 +31,7 @@ export const volumeattachments: ResourceType = builtIn(
     singular: 'volumeattachment',
     namespaced: false,
     hasGeneration: false,
+    returnDeletedObject: true,
     hasStatus: true,
     prepareForCreate(obj) {
       obj.status = { attached: false };

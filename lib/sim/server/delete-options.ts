@@ -2,11 +2,13 @@
  * DeleteOptions as the real server reads them (apiserver endpoints/handlers/delete.go): from the body
  * when there is one (JSON or protobuf), else from the query; then ValidateDeleteOptions
  * (apimachinery pkg/apis/meta/v1/validation): the deprecated orphanDependents and a
- * propagationPolicy together, or an unknown policy, are 422 on DeleteOptions.meta.k8s.io.
+ * propagationPolicy together, an unknown policy, or a dryRun other than `All`, are 422 on
+ * DeleteOptions.meta.k8s.io; a gracePeriodSeconds that is not an int64 is 400.
  */
 import type { DeleteOptions } from '../api/api.ts';
 import { badRequest, type FieldError, invalid } from '../api/errors.ts';
-import { queryBool } from './query.ts';
+import { queryBool, queryInt64 } from './query.ts';
+import { dryRunErrors } from './write-options.ts';
 
 interface DeleteBody {
   gracePeriodSeconds?: number;
@@ -20,10 +22,9 @@ const POLICIES = ['Foreground', 'Background', 'Orphan'];
 
 export function deleteOptionsFrom(query: URLSearchParams, body: DeleteBody | undefined): DeleteOptions {
   const fromQuery = body === undefined;
-  const grace = query.get('gracePeriodSeconds');
   const source: DeleteBody = fromQuery
     ? {
-        gracePeriodSeconds: grace === null ? undefined : Number(grace),
+        gracePeriodSeconds: queryInt64(query, 'gracePeriodSeconds'),
         propagationPolicy: query.get('propagationPolicy') ?? undefined,
         orphanDependents: queryBool(query, 'orphanDependents'),
         dryRun: query.getAll('dryRun'),
@@ -49,6 +50,7 @@ export function deleteOptionsFrom(query: URLSearchParams, body: DeleteBody | und
       detail: 'supported values: "Foreground", "Background", "Orphan", "nil"',
     });
   }
+  errors.push(...dryRunErrors(source.dryRun ?? []));
   if (errors.length > 0) throw invalid('DeleteOptions', 'meta.k8s.io', '', errors);
   const policy =
     source.propagationPolicy ??

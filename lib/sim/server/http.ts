@@ -22,7 +22,8 @@ import type { KObject, WatchEvent } from '../api/types.ts';
 import { MAX_BODY_BYTES, parseApplyBody, parseBody, readBody } from './body.ts';
 import { encodeProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { deleteOptionsFrom } from './delete-options.ts';
-import { queryBool } from './query.ts';
+import { checkWriteOptions } from './write-options.ts';
+import { queryBool, queryInt64 } from './query.ts';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
   aggregatedDiscovery,
@@ -330,11 +331,10 @@ export class HttpFront {
           return;
         }
         this.count('list');
-        const limitParam = query.get('limit');
         const options = {
           labelSelector: query.get('labelSelector') ?? undefined,
           fieldSelector: query.get('fieldSelector') ?? undefined,
-          limit: limitParam ? Number(limitParam) : undefined,
+          limit: queryInt64(query, 'limit'),
           continue: query.get('continue') || undefined,
           resourceVersion: query.get('resourceVersion') ?? undefined,
           resourceVersionMatch: query.get('resourceVersionMatch') || undefined,
@@ -375,6 +375,7 @@ export class HttpFront {
 
     if (method === 'POST') {
       this.count('create');
+      checkWriteOptions(query, 'CreateOptions');
       const body = await parseBody(
         await this.readBody(req),
         req.headers['content-type'],
@@ -400,6 +401,7 @@ export class HttpFront {
     if (method === 'PUT') {
       this.count('update');
       if (name === undefined) throw methodNotAllowed();
+      checkWriteOptions(query, 'UpdateOptions');
       const body = await parseBody(
         await this.readBody(req),
         req.headers['content-type'],
@@ -432,6 +434,7 @@ export class HttpFront {
     if (method === 'PATCH') {
       this.count('patch');
       if (name === undefined) throw methodNotAllowed();
+      checkWriteOptions(query, 'PatchOptions');
       // Subresources other than status (scale) have built-in kinds, so strategic merge applies to them.
       const handled = subresource !== undefined && subresource !== 'status';
       const type = patchTypeOf(req.headers['content-type'], !!rt.strategicMerge || handled);
@@ -533,6 +536,7 @@ export class HttpFront {
       sendInitialEvents: queryBool(query, 'sendInitialEvents'),
       allowWatchBookmarks: queryBool(query, 'allowWatchBookmarks') === true,
     };
+    const timeoutSeconds = queryInt64(query, 'timeoutSeconds') ?? 0;
     const events: WatchEvent[] = [];
     let streaming = false;
     let first = true;
@@ -605,7 +609,6 @@ export class HttpFront {
       close();
       return;
     }
-    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
     if (timeoutSeconds > 0) timers.push(setTimeout(close, timeoutSeconds * 1000));
     if (options.allowWatchBookmarks) {
       const interval = setInterval(() => write(api.bookmark(rt)), this.options.bookmarkIntervalMs ?? 5000);

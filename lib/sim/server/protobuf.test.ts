@@ -175,7 +175,7 @@ describe('protobuf over HTTP', () => {
     const refused = await del('not-the-uid');
     expect(refused.status).to.equal(409);
     expect(((await refused.json()) as { message: string }).message).to.contain(
-      'Precondition failed: UID in precondition: not-the-uid',
+      'the UID in the precondition (not-the-uid) does not match the UID in record',
     );
     expect((await del(cm.metadata!.uid!)).status).to.equal(200);
   });
