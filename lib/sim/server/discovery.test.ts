@@ -73,4 +73,22 @@ describe('aggregated discovery', () => {
     expect(r.stdout).to.match(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
     expect((cluster.requestCounts().discovery ?? 0) - before).to.equal(2);
   });
+
+  // kube-apiserver v1.36.3 answers /version with minor "36"; the simulator serves that release's
+  // OpenAPI and protobuf definitions, so it says the same (differential discovery/version).
+  it('reports the release of the API it serves, v1.36.3, and kubectl 1.35 sees no skew', async () => {
+    const r = await kubectl.run(['version', '-o', 'json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const version = JSON.parse(r.stdout) as {
+      clientVersion: { minor: string };
+      serverVersion: { major: string; minor: string; gitVersion: string };
+    };
+    expect(version.serverVersion).to.deep.include({
+      major: '1',
+      minor: '36',
+      gitVersion: 'v1.36.3+kubexpect',
+    });
+    expect(version.clientVersion.minor).to.equal('35');
+    expect(r.stderr).to.not.match(/version difference|skew/i);
+  });
 });

@@ -2,18 +2,24 @@
 import type { Registry } from '../api/registry.ts';
 import { ALL_VERBS, type ResourceType } from '../api/resource.ts';
 
+/**
+ * The release whose API the simulator serves: its OpenAPI documents (../data/openapi) and
+ * generated.proto files (../data/proto) are v1.36.3's, so /version says so too (kubectl 1.35 and
+ * 1.37 stay within the supported skew of one minor). `+kubexpect` is semver build metadata: it
+ * compares equal to v1.36.3 in a chart's kubeVersion constraint.
+ */
 export const SERVER_VERSION = {
   major: '1',
-  minor: '35',
+  minor: '36',
   emulationMajor: '1',
-  emulationMinor: '35',
+  emulationMinor: '36',
   minCompatibilityMajor: '1',
-  minCompatibilityMinor: '34',
-  gitVersion: 'v1.35.0-kubexpect',
+  minCompatibilityMinor: '35',
+  gitVersion: 'v1.36.3+kubexpect',
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
   buildDate: '2026-01-01T00:00:00Z',
-  goVersion: 'go1.25.0',
+  goVersion: 'go1.26.8',
   compiler: 'gc',
   platform: 'linux/amd64',
 };
