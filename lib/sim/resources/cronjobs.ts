@@ -1,9 +1,10 @@
 import type { FieldError } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
-import type { KObject } from '../api/types.ts';
+import { isPlainObject, type KObject } from '../api/types.ts';
 import { parseCronSchedule } from './cron-schedule.ts';
 import { age, builtIn, humanDuration } from './define.ts';
 import { labelSelectorText, valueAt } from './format.ts';
+import { defaultTemplate } from './replicated.ts';
 import { arr, bool, obj, str, type Shape } from './shape.ts';
 
 interface CronJobShape {
@@ -31,6 +32,11 @@ function defaults(o: KObject): void {
   spec.suspend ??= false;
   spec.successfulJobsHistoryLimit ??= 3;
   spec.failedJobsHistoryLimit ??= 1;
+  if (!isPlainObject(spec.jobTemplate)) spec.jobTemplate = {};
+  const jobTemplate = spec.jobTemplate as Record<string, unknown>;
+  if (!isPlainObject(jobTemplate.metadata)) jobTemplate.metadata = {};
+  if (!isPlainObject(jobTemplate.spec)) jobTemplate.spec = {};
+  defaultTemplate(jobTemplate.spec as Record<string, unknown>);
   o.spec = spec;
 }
 

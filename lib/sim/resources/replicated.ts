@@ -7,8 +7,9 @@ import type { SubresourceHandler } from '../api/api.ts';
 import { conflict, type FieldError, invalid, OPTIMISTIC_LOCK_MESSAGE } from '../api/errors.ts';
 import type { SubresourceSpec } from '../api/resource.ts';
 import { fromLabelSelectorSpec, type LabelSelectorSpec, matchesLabels } from '../api/selectors.ts';
-import type { KObject } from '../api/types.ts';
+import { isPlainObject, type KObject } from '../api/types.ts';
 import { labelSelectorText, sameJson } from './format.ts';
+import { defaultPodSpec } from './pod-defaults.ts';
 import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 export interface ReplicatedShape {
@@ -52,17 +53,21 @@ export function replicatedShape(
   };
 }
 
-/** The pod template defaults the real defaulters set on every workload's template. */
-export function defaultTemplate(spec: Record<string, unknown>): void {
-  spec.template ??= {};
-  const template = spec.template as { spec?: Record<string, unknown> };
-  template.spec ??= {};
-  const pod = template.spec;
-  pod.restartPolicy ??= 'Always';
-  pod.terminationGracePeriodSeconds ??= 30;
-  pod.dnsPolicy ??= 'ClusterFirst';
-  pod.schedulerName ??= 'default-scheduler';
-  pod.securityContext ??= {};
+/**
+ * The defaults the real decoder gives a pod template (SetDefaults_PodSpec, SetDefaults_Container,
+ * an empty metadata), on every write of the workload that holds it.
+ */
+export function defaultTemplate(holder: Record<string, unknown>): void {
+  if (!isPlainObject(holder.template)) holder.template = {};
+  const template = holder.template as Record<string, unknown>;
+  if (!isPlainObject(template.metadata)) template.metadata = {};
+  if (!isPlainObject(template.spec)) template.spec = {};
+  const pod = template.spec as Record<string, unknown>;
+  defaultPodSpec(pod);
+  // ResourceRequirements is a struct, not a pointer: the real server always writes it.
+  for (const c of [pod.containers, pod.initContainers].flatMap((l) => (Array.isArray(l) ? l : []))) {
+    if (isPlainObject(c) && !isPlainObject(c.resources)) c.resources = {};
+  }
 }
 
 /** Selector and template rules shared by apps/v1 workloads (`kind` names the empty-selector message). */
@@ -72,7 +77,14 @@ export function validateReplicated(o: KObject, old: KObject | undefined, kind: s
   const selector = r.spec?.selector;
   const labels = r.spec?.template?.metadata?.labels ?? {};
   if (!selector) {
+    // A missing selector selects nothing, so the template's labels do not match it either.
     errors.push({ type: 'FieldValueRequired', field: 'spec.selector' });
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.template.metadata.labels',
+      value: labels,
+      detail: '`selector` does not match template `labels`',
+    });
   } else if (
     Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length ===
     0

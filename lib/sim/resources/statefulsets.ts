@@ -27,7 +27,12 @@ const UPDATABLE = [
 function defaults(o: KObject): void {
   const spec = (o.spec ?? {}) as Record<string, unknown> & {
     updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
-    volumeClaimTemplates?: { spec?: Record<string, unknown> }[];
+    volumeClaimTemplates?: {
+      apiVersion?: string;
+      kind?: string;
+      spec?: Record<string, unknown>;
+      status?: unknown;
+    }[];
   };
   spec.replicas ??= 1;
   spec.podManagementPolicy ??= 'OrderedReady';
@@ -39,9 +44,13 @@ function defaults(o: KObject): void {
   }
   spec.revisionHistoryLimit ??= 10;
   spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+  // Each claim template is a whole PersistentVolumeClaim to the decoder: kind, apiVersion and status too.
   for (const claim of spec.volumeClaimTemplates ?? []) {
+    claim.apiVersion ??= 'v1';
+    claim.kind ??= 'PersistentVolumeClaim';
     claim.spec ??= {};
     claim.spec.volumeMode ??= 'Filesystem';
+    claim.status ??= { phase: 'Pending' };
   }
   defaultTemplate(spec);
   o.spec = spec;
