@@ -65,11 +65,50 @@ function category(real: unknown, sim: unknown): string {
   if (r.status !== s.status) return `status ${String(r.status)} (real) vs ${String(s.status)} (sim)`;
   const paths = differences(real, sim, 1);
   const top = (paths[0] ?? '')
-    .replace(/\[\d+\]/g, '[]')
+    .replace(/\[[^\]]*\]/g, '[]')
     .split('.')
     .slice(0, 3)
     .join('.');
   return `same status ${String(r.status)}, differs at ${top}`;
+}
+
+function categories(results: readonly SequenceResult[]): [string, number][] {
+  const cats = new Map<string, number>();
+  for (const r of results) {
+    r.real.steps.forEach((o, i) => {
+      if (!counted(o) || stepAgrees(r, i)) return;
+      const cat = category(o.answer, r.sim.steps[i]?.answer);
+      cats.set(cat, (cats.get(cat) ?? 0) + 1);
+    });
+  }
+  return [...cats].sort((a, b) => b[1] - a[1]);
+}
+
+/** BENCHMARKS.md's section (between its markers): the figure, per theme, the largest kinds of mismatch. */
+export function renderBenchmarks(results: readonly SequenceResult[], info: Record<string, string>): string {
+  const t = tally(results);
+  const themes = [...new Set(results.map((r) => r.seq.theme))];
+  const out = [
+    '## Simulator vs real control plane (differential)',
+    '',
+    `Command: \`${info.command}\` — ${info.date}, ${info['wall time']}; ${info.servers}. Written by \`--record\`; the full table with every mismatch and both answers is \`reports/differential.md\` (\`npm run test:real\` writes it too).`,
+    '',
+    `**${agreementLine(t).replace('differential: ', '')}** — a sequence agrees when every one of its steps does.`,
+    '',
+    '| theme | sequences | steps |',
+    '|---|---|---|',
+    ...themes.map((theme) => {
+      const tt = tally(results.filter((r) => r.seq.theme === theme));
+      return `| ${theme} | ${tt.sequencesAgreeing}/${tt.sequences} | ${tt.stepsAgreeing}/${tt.steps} |`;
+    }),
+    '',
+    'Largest kinds of mismatch (steps):',
+    '',
+    ...categories(results)
+      .slice(0, 8)
+      .map(([cat, n]) => `- ${cat}: ${n}`),
+  ];
+  return out.join('\n');
 }
 
 export function renderReport(results: readonly SequenceResult[], info: Record<string, string>): string {

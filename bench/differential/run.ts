@@ -5,22 +5,27 @@
  * real answer that departs from what the corpus declares, or a transport error on the real side,
  * does (the corpus must be right about the real server).
  *
- *   npm run differential [-- --only THEME/NAME-PART] [--concurrency N]
+ *   npm run differential [-- --only THEME/NAME-PART] [--concurrency N] [--record]
  *                        [--real-kubeconfig FILE --sim-kubeconfig FILE]
  *
+ * --record also rewrites the differential's section of BENCHMARKS.md (between its markers only).
  * With both kubeconfigs it uses those servers instead of starting its own (the simulator's may be
  * plain http without credentials).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCorpus } from './corpus.ts';
 import { Target } from './http.ts';
-import { agreementLine, renderReport, type SequenceResult, tally } from './report.ts';
+import { agreementLine, renderBenchmarks, renderReport, type SequenceResult, tally } from './report.ts';
 import { cleanUp, runSequence } from './sequence.ts';
 
 const REPORT_PATH = fileURLToPath(new URL('../../reports/differential.md', import.meta.url));
+const BENCHMARKS_PATH = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+const MARK_START = '<!-- differential -->';
+const MARK_END = '<!-- /differential -->';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +34,7 @@ const { values: args } = parseArgs({
     'real-kubeconfig': { type: 'string' },
     'sim-kubeconfig': { type: 'string' },
     report: { type: 'string', default: REPORT_PATH },
+    record: { type: 'boolean', default: false },
   },
 });
 const concurrency = Number(args.concurrency);
@@ -111,14 +117,27 @@ try {
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
-const markdown = renderReport(results, {
+const info = {
   command: `npm run differential${args.only ? ` -- --only ${args.only}` : ''}`,
   date: new Date().toISOString(),
   servers: `real ${realVersion}, embedded ${simVersion}`,
-  'wall time': `${seconds} s (concurrency ${concurrency})`,
-});
+  'wall time': `${seconds} s (concurrency ${concurrency}, 1-minute load average ${loadavg()[0]?.toFixed(1)} at the end)`,
+};
 mkdirSync(dirname(args.report), { recursive: true });
-writeFileSync(args.report, markdown);
+writeFileSync(args.report, renderReport(results, info));
+if (args.record) {
+  const section = `${MARK_START}\n${renderBenchmarks(results, info)}\n${MARK_END}`;
+  const text = readFileSync(BENCHMARKS_PATH, 'utf8');
+  const start = text.indexOf(MARK_START);
+  const end = text.indexOf(MARK_END);
+  writeFileSync(
+    BENCHMARKS_PATH,
+    start >= 0 && end > start
+      ? `${text.slice(0, start)}${section}${text.slice(end + MARK_END.length)}`
+      : `${text.trimEnd()}\n\n${section}\n`,
+  );
+  log(`recorded the figure in ${BENCHMARKS_PATH}`);
+}
 
 // The corpus is validated against the real server: any departure fails the run.
 const corpusErrors: string[] = [];
