@@ -5,7 +5,8 @@
  * a CRD's group-version answers a document built from its schema, as apiextensions-apiserver builds
  * it (schema named `io.cnpg.postgresql.v1.Cluster`, metadata a reference to ObjectMeta, a PATCH
  * operation per kind with the `fieldValidation` parameter, so kubectl leaves validation to the
- * server). /openapi/v2 answers the release's swagger document.
+ * server). /openapi/v2 answers the release's swagger document, as JSON or, to client-go's protobuf
+ * Accept, as gnostic's protobuf (./openapi-v2-protobuf.ts).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,6 +21,11 @@ import {
   swaggerText,
 } from '../api/validation/openapi-documents.ts';
 import type { ExtraRoute } from './http.ts';
+import {
+  OPENAPI_V2_PROTOBUF,
+  OPENAPI_V2_PROTOBUF_DEPRECATED,
+  swaggerProtobuf,
+} from './openapi-v2-protobuf.ts';
 
 function schemaName(rt: ResourceType): string {
   const group = rt.group || 'core';
@@ -207,6 +213,14 @@ function send(
   res.end(text);
 }
 
+/** Whether an Accept header names gnostic's protobuf before any JSON type (client-go's OpenAPISchema). */
+function prefersProtobuf(accept: string | undefined): boolean {
+  const types = (accept ?? '').split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+  const proto = types.findIndex((t) => t === OPENAPI_V2_PROTOBUF || t === OPENAPI_V2_PROTOBUF_DEPRECATED);
+  const json = types.findIndex((t) => t === 'application/json');
+  return proto >= 0 && (json < 0 || proto < json);
+}
+
 /** Whether an Accept header takes JSON (absent, JSON, or a wildcard). */
 function acceptsJson(accept: string | undefined): boolean {
   if (!accept) return true;
@@ -222,11 +236,15 @@ export function openApiRoute(registry: Registry): ExtraRoute {
     if (path !== '/openapi/v2' && !path.startsWith('/openapi/v3')) return false;
     if ((req.method ?? 'GET').toUpperCase() !== 'GET') return false;
     if (path === '/openapi/v2') {
+      if (prefersProtobuf(req.headers.accept)) {
+        send(res, 200, swaggerProtobuf(), { 'Content-Type': OPENAPI_V2_PROTOBUF, Vary: 'Accept' });
+        return true;
+      }
       if (!acceptsJson(req.headers.accept)) {
         const status = new StatusError(
           406,
           'NotAcceptable',
-          'only the following media types are accepted: application/json',
+          `only the following media types are accepted: application/json, ${OPENAPI_V2_PROTOBUF}`,
         ).toStatus();
         send(res, 406, JSON.stringify(status));
         return true;

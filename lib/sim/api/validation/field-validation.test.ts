@@ -135,6 +135,12 @@ describe('field validation of built-in kinds', () => {
     );
   });
 
+  it('serves the v2 schemas too, for kubectl explain --output=plaintext-openapiv2', async () => {
+    const run = await kubectl.run(['explain', 'pods.spec.restartPolicy', '--output=plaintext-openapiv2']);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.include('FIELD:    restartPolicy <string>');
+  });
+
   it('serves the real schemas, so kubectl explain describes pod.spec', async () => {
     const run = await kubectl.run(['explain', 'pod.spec.restartPolicy']);
     expect(run.stderr).to.equal('');
