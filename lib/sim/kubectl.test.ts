@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import type { KObject } from './api/types.ts';
 import { type Cluster, startCluster } from './cluster.ts';
+import { until } from './testing/clients.ts';
 import { type KubectlSession, kubectlSession } from './testing/kubectl-session.ts';
 
 describe('kubectl v1.35 against the embedded cluster', () => {
@@ -70,7 +71,9 @@ describe('kubectl v1.35 against the embedded cluster', () => {
 
   const pod = (name: string): KObject | undefined => api().find(rt('', 'pods'), 'default', name);
   const node = (name: string): KObject => api().get(rt('', 'nodes'), undefined, name);
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Resolves once a new watch reached the server (kubectl started watching), however slow the machine. */
+  const watchOpened = (before: number) =>
+    until('kubectl to open its watch', async () => (cluster.requestCounts().watch ?? 0) > before);
 
   before(async () => {
     // kubectl sends no bearer token over plain http, so this cluster runs without one.
@@ -200,8 +203,9 @@ describe('kubectl v1.35 against the embedded cluster', () => {
   it('waits for a condition the test sets while kubectl watches', async () => {
     runningPod('ready-0', 'worker-1');
     setPodStatus('ready-0', { conditions: [{ type: 'Ready', status: 'False' }] });
-    const waiting = run(['wait', '--for=condition=Ready', 'pod/ready-0', '--timeout=20s']);
-    await sleep(1000);
+    const watches = cluster.requestCounts().watch ?? 0;
+    const waiting = run(['wait', '--for=condition=Ready', 'pod/ready-0', '--timeout=60s']);
+    await watchOpened(watches);
     setPodStatus('ready-0', { conditions: [{ type: 'Ready', status: 'True' }] });
     const out = await waiting;
     expect(out.stdout.trim(), out.stderr).to.equal('pod/ready-0 condition met');
@@ -214,8 +218,9 @@ describe('kubectl v1.35 against the embedded cluster', () => {
     });
     api().delete(rt('', 'pods'), 'default', 'slow-0'); // graceful: marked, still there
     expect(pod('slow-0')?.metadata.deletionTimestamp).to.be.a('string');
-    const waiting = run(['wait', '--for=delete', 'pod/slow-0', '--timeout=20s']);
-    await sleep(1000);
+    const watches = cluster.requestCounts().watch ?? 0;
+    const waiting = run(['wait', '--for=delete', 'pod/slow-0', '--timeout=60s']);
+    await watchOpened(watches);
     api().delete(rt('', 'pods'), 'default', 'slow-0', { gracePeriodSeconds: 0 });
     const out = await waiting;
     expect(out.code, out.stderr).to.equal(0);
@@ -306,9 +311,11 @@ describe('kubectl v1.35 against the embedded cluster', () => {
 
   it('deletes a namespace once its finalizer is cleared through the finalize subresource', async () => {
     api().create(rt('', 'namespaces'), undefined, { metadata: { name: 'doomed' } });
-    const deleting = run(['delete', 'namespace', 'doomed', '--timeout=20s']);
-    await sleep(1000);
-    const ns = api().get(rt('', 'namespaces'), undefined, 'doomed');
+    const deleting = run(['delete', 'namespace', 'doomed', '--timeout=60s']);
+    const ns = await until('kubectl to mark the namespace for deletion', async () => {
+      const found = api().get(rt('', 'namespaces'), undefined, 'doomed');
+      return found.metadata.deletionTimestamp ? found : undefined;
+    });
     expect(ns.status).to.deep.equal({ phase: 'Terminating' });
     // What the namespace controller does once the namespace is empty.
     const finalize = api().subresourceHandler(rt('', 'namespaces'), 'finalize')!;
