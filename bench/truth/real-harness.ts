@@ -6,6 +6,7 @@
  */
 import { connect } from '../../lib/index.ts';
 import { seededRandom } from '../../lib/sim/random.ts';
+import { percentile } from '../support/stats.ts';
 import { elasticIsRight, type Tally } from './harness.ts';
 import {
   REAL_NODES_PER_SLOT,
@@ -58,6 +59,11 @@ export interface RealSummary {
   elastic: Tally & { wrongOutcomeKind: number };
   /** ms from a new instance's creation to Running (movable positives): the window a 5 s poll must hit. */
   pendingWindowP50Ms: number | undefined;
+  /**
+   * ms from the recorder's first sight of the decisive state to kubexpect's pass (its own watch; a
+   * negative figure: kubexpect saw it first), over the runs kubexpect passed.
+   */
+  verdictAfterRecorderMs: { n: number; p50: number; p99: number; max: number } | undefined;
   wallSeconds: number;
 }
 
@@ -127,6 +133,11 @@ async function runStorage(
         for (let spec = specs.shift(); spec; spec = specs.shift()) {
           const result = await runRealScenario(harness, { ...spec, slot });
           results.push(result);
+          if (results.length % 25 === 0) {
+            log(
+              `${storage}: ${results.length}/${plan.runs} runs after ${Math.round((performance.now() - started) / 1000)}s`,
+            );
+          }
           if (!elasticIsRight(result)) {
             log(
               `${storage} run ${result.index} (${result.kind}, ${result.expect}): WRONG kubexpect verdict ${JSON.stringify(result.elastic)} timeline ${JSON.stringify(result.timeline)}`,
@@ -200,9 +211,15 @@ function summarize(
     .filter((r) => r.kind === 'positive' && r.pendingWindowMs !== undefined)
     .map((r) => r.pendingWindowMs!)
     .sort((a, b) => a - b);
+  const lags = results
+    .filter((r) => r.elastic.pass && r.timeline.decisive !== undefined)
+    .map((r) => r.timeline.elasticSettled - r.timeline.decisive!);
   return {
     storage,
     version,
+    verdictAfterRecorderMs: lags.length
+      ? { n: lags.length, p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags) }
+      : undefined,
     startSeconds,
     runs: results.length,
     byKind,
