@@ -1,10 +1,15 @@
+import type { FieldError } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn } from './define.ts';
 import { arr, obj, str } from './shape.ts';
 
 interface IngressShape {
-  spec?: { ingressClassName?: string; rules?: { host?: string }[]; tls?: unknown[] };
+  spec?: {
+    ingressClassName?: string;
+    rules?: { host?: string; http?: { paths?: { pathType?: string }[] } }[];
+    tls?: unknown[];
+  };
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
@@ -31,6 +36,25 @@ export const ingresses: ResourceType = builtIn(
     namespaced: true,
     shortNames: ['ing'],
     hasStatus: true,
+    validate(o) {
+      const errors: FieldError[] = [];
+      (ing(o).spec?.rules ?? []).forEach((rule, r) => {
+        (rule.http?.paths ?? []).forEach((path, p) => {
+          const field = `spec.rules[${r}].http.paths[${p}].pathType`;
+          if (path.pathType === undefined) {
+            errors.push({ type: 'FieldValueRequired', field, detail: 'pathType must be specified' });
+          } else if (!['Exact', 'Prefix', 'ImplementationSpecific'].includes(path.pathType)) {
+            errors.push({
+              type: 'FieldValueNotSupported',
+              field,
+              value: path.pathType,
+              detail: 'supported values: "Exact", "ImplementationSpecific", "Prefix"',
+            });
+          }
+        });
+      });
+      return errors;
+    },
     columns: [
       { name: 'Class', type: 'string', cell: (o) => ing(o).spec?.ingressClassName ?? '<none>' },
       { name: 'Hosts', type: 'string', cell: hosts },

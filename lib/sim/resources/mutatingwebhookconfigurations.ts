@@ -1,6 +1,7 @@
 import type { ResourceType } from '../api/resource.ts';
 import { age, builtIn } from './define.ts';
 import { arr, obj, str } from './shape.ts';
+import { defaultWebhooks } from './webhooks.ts';
 
 /** Stored and listed as the real server does; the simulator never calls the webhooks. */
 export const mutatingwebhookconfigurations: ResourceType = builtIn(
@@ -12,6 +13,8 @@ export const mutatingwebhookconfigurations: ResourceType = builtIn(
     singular: 'mutatingwebhookconfiguration',
     namespaced: false,
     categories: ['api-extensions'],
+    prepareForCreate: (o) => defaultWebhooks(o, true),
+    prepareForUpdate: (o) => defaultWebhooks(o, true),
     columns: [
       {
         name: 'Webhooks',

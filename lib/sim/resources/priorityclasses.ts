@@ -29,7 +29,13 @@ export const priorityclasses: ResourceType = builtIn(
           detail: 'maximum allowed value of a user defined priority is 1000000000',
         });
       }
-      if (old && o.value !== old.value) errors.push(immutable('value', o.value));
+      if (old && o.value !== old.value) {
+        errors.push({
+          type: 'FieldValueForbidden',
+          field: 'value',
+          detail: 'may not be changed in an update.',
+        });
+      }
       if (old && o.preemptionPolicy !== old.preemptionPolicy)
         errors.push(immutable('preemptionPolicy', o.preemptionPolicy));
       return errors;

@@ -1,3 +1,4 @@
+import { invalid } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
 import { builtIn } from './define.ts';
 import { obj } from './shape.ts';
@@ -17,6 +18,18 @@ export const selfsubjectaccessreviews: ResourceType = builtIn(
     verbs: ['create'],
     ephemeral: true,
     prepareForCreate(o) {
+      const spec = (o.spec ?? {}) as { resourceAttributes?: unknown; nonResourceAttributes?: unknown };
+      if ((spec.resourceAttributes == null) === (spec.nonResourceAttributes == null)) {
+        // The real message names neither kind nor object: `.authorization.k8s.io "" is invalid: …`.
+        throw invalid('', 'authorization.k8s.io', '', [
+          {
+            type: 'FieldValueInvalid',
+            field: 'spec.resourceAttributes',
+            value: spec.resourceAttributes ?? null,
+            detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+          },
+        ]);
+      }
       o.metadata = { creationTimestamp: null as unknown as string };
       o.status = { allowed: true, reason: 'the embedded cluster allows every request' };
     },

@@ -161,6 +161,58 @@ describe('kinds served without a controller', () => {
     expect((await fetch(url, { headers })).status, 'list is not served').to.equal(405);
   });
 
+  it('refuses a review that names neither resource nor non-resource attributes, as the real server', async () => {
+    const res = await fetch(`${cluster.url}/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeader(cluster) },
+      body: JSON.stringify({ spec: {} }),
+    });
+    expect(res.status).to.equal(422);
+    expect(((await res.json()) as { message: string }).message).to.equal(
+      '.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    );
+  });
+
+  it('defaults webhook configurations as admissionregistration/v1 does', async () => {
+    await apply('policy', POLICY);
+    const hook = JSON.parse(
+      await run(
+        'get',
+        'validatingwebhookconfiguration',
+        'cnpg-validating-webhook-configuration',
+        '-o',
+        'json',
+      ),
+    ).webhooks[0];
+    expect(hook).to.deep.include({
+      failurePolicy: 'Fail',
+      matchPolicy: 'Equivalent',
+      namespaceSelector: {},
+      objectSelector: {},
+      timeoutSeconds: 10,
+    });
+    expect(hook.rules[0].scope).to.equal('*');
+    expect(hook.clientConfig.service.port).to.equal(443);
+  });
+
+  it('refuses an ingress path without a pathType', async () => {
+    const path = join(kubectl.dir, 'no-path-type.yaml');
+    await writeFile(
+      path,
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: loose}
+spec:
+  rules: [{host: example.test, http: {paths: [{path: /, backend: {service: {name: web, port: {number: 80}}}}]}}]
+`,
+    );
+    const out = await kubectlRun('apply', '-f', path);
+    expect(out.code).to.equal(1);
+    expect(out.stderr).to.include(
+      'The Ingress "loose" is invalid: spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified',
+    );
+  });
+
   it('answers kubectl auth can-i with yes', async () => {
     expect(await run('auth', 'can-i', 'delete', 'pods', '--all-namespaces')).to.equal('yes\n');
     expect(await run('auth', 'can-i', 'create', 'clusters.postgresql.cnpg.io', '-n', 'default')).to.equal(
@@ -196,7 +248,7 @@ describe('kinds served without a controller', () => {
     await apply('policy', POLICY);
     const out = await kubectlRun('patch', 'pc', 'high', '--type=merge', '-p', '{"value":5}');
     expect(out.code).to.equal(1);
-    expect(out.stderr).to.include('value: Invalid value: 5: field is immutable');
+    expect(out.stderr).to.include('value: Forbidden: may not be changed in an update.');
   });
 
   it('has the default/kubernetes Service with its Endpoints and EndpointSlice', async () => {

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../api/resource.ts';
 import { age, builtIn } from './define.ts';
 import { arr, obj, str } from './shape.ts';
+import { defaultWebhooks } from './webhooks.ts';
 
 /** Stored and listed as the real server does; the simulator never calls the webhooks. */
 export const validatingwebhookconfigurations: ResourceType = builtIn(
@@ -12,6 +13,8 @@ export const validatingwebhookconfigurations: ResourceType = builtIn(
     singular: 'validatingwebhookconfiguration',
     namespaced: false,
     categories: ['api-extensions'],
+    prepareForCreate: (o) => defaultWebhooks(o, false),
+    prepareForUpdate: (o) => defaultWebhooks(o, false),
     columns: [
       {
         name: 'Webhooks',
