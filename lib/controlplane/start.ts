@@ -334,7 +334,8 @@ async function start(options: Resolved): Promise<ControlPlane> {
       },
     };
   } catch (err) {
-    await plane.stopAll();
+    // Nothing worth a graceful shutdown: kill at once, so a failed start ends near its deadline.
+    await plane.stopAll(0);
     if (err instanceof ControlPlaneStartError) throw err;
     throw new ControlPlaneStartError(`startControlPlane: ${(err as Error).message} (logs kept in ${dir})`, {
       cause: err,
@@ -461,9 +462,9 @@ class Startup {
     return this.deadline - Date.now();
   }
 
-  async stopAll(): Promise<void> {
-    // Clients first (kwok, scheduler, controller-manager), then the API server, then etcd.
-    for (const c of [...this.components].reverse()) await c.stop();
+  /** Clients first (kwok, scheduler, controller-manager), then the API server, then etcd. */
+  async stopAll(graceMs?: number): Promise<void> {
+    for (const c of [...this.components].reverse()) await c.stop(graceMs);
   }
 }
 
