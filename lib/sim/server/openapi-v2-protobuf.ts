@@ -5,8 +5,8 @@
  * message ../data/openapi/OpenAPIv2.proto declares, copied from github.com/google/gnostic-models
  * v0.7.0). It carries the document's definitions — what `kubectl explain
  * --output=plaintext-openapiv2` and kubectl's client-side schema validation read — with vendor
- * extensions, defaults and enums as gnostic stores them (YAML text in an Any, written as JSON); the
- * paths are left out.
+ * extensions, defaults and enums as gnostic stores them (YAML text in an Any, written as JSON), and
+ * the custom kinds' definitions after them; the paths are left out.
  * Encoded once, on first request.
  */
 import protobuf from 'protobufjs';
@@ -87,13 +87,38 @@ function schemaMessage(schema: Json): Json {
   return out;
 }
 
+let loaded: protobuf.Type | undefined;
+
+function documentType(): protobuf.Type {
+  loaded ??= protobuf
+    .loadSync(new URL('../data/openapi/OpenAPIv2.proto', import.meta.url).pathname)
+    .lookupType('openapi.v2.Document');
+  return loaded;
+}
+
+/**
+ * More definitions (the custom kinds' schemas) as a Document holding only them: appended to the
+ * encoded swagger, protobuf's merge rules add them to its definitions.
+ */
+export function definitionsProtobuf(definitions: Record<string, Json>): Buffer {
+  const Document = documentType();
+  const message = Document.create({
+    definitions: {
+      additionalProperties: Object.entries(definitions).map(([name, s]) => ({
+        name,
+        value: schemaMessage(s),
+      })),
+    },
+  });
+  return Buffer.from(Document.encode(message).finish());
+}
+
 let encoded: Buffer | undefined;
 
 /** The swagger document's definitions as a gnostic openapi.v2.Document in protobuf. */
 export function swaggerProtobuf(): Buffer {
   if (encoded) return encoded;
-  const root = protobuf.loadSync(new URL('../data/openapi/OpenAPIv2.proto', import.meta.url).pathname);
-  const Document = root.lookupType('openapi.v2.Document');
+  const Document = documentType();
   const swagger = JSON.parse(swaggerText().toString('utf8')) as {
     swagger: string;
     info: Json;

@@ -75,6 +75,8 @@ describe('/openapi/v3', () => {
     };
     expect(swagger.swagger).to.equal('2.0');
     expect(swagger.definitions).to.have.property('io.k8s.api.core.v1.Pod');
+    // The custom kinds are merged in, named as the real server names them.
+    expect(swagger.definitions).to.have.property('io.cnpg.postgresql.v1.Cluster');
     // client-go's OpenAPISchema asks for the protobuf only; kube-openapi answers the non-@ spelling.
     const res = await fetch(`${cluster.url}/openapi/v2`, {
       headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },

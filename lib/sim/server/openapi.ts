@@ -22,6 +22,7 @@ import {
 } from '../api/validation/openapi-documents.ts';
 import type { ExtraRoute } from './http.ts';
 import {
+  definitionsProtobuf,
   OPENAPI_V2_PROTOBUF,
   OPENAPI_V2_PROTOBUF_DEPRECATED,
   swaggerProtobuf,
@@ -108,6 +109,27 @@ function customSchema(rt: ResourceType): OpenApiSchema {
     },
   };
   return { ...declared, properties, 'x-kubernetes-group-version-kind': gvk };
+}
+
+/** The custom kinds' definitions for /openapi/v2 (references into its `definitions`), as the real server merges them. */
+function customDefinitionsV2(registry: Registry): Record<string, Record<string, unknown>> {
+  const definitions: Record<string, Record<string, unknown>> = {};
+  for (const rt of registry.all()) {
+    if (!rt.custom) continue;
+    const text = JSON.stringify(customSchema(rt)).replaceAll('#/components/schemas/', '#/definitions/');
+    definitions[schemaName(rt)] = JSON.parse(text);
+  }
+  return definitions;
+}
+
+/** The swagger JSON with the custom definitions spliced into its `definitions` object. */
+function swaggerJson(registry: Registry): string | Buffer {
+  const custom = customDefinitionsV2(registry);
+  if (Object.keys(custom).length === 0) return swaggerText();
+  const text = swaggerText().toString('utf8');
+  const opening = /"definitions":\s*\{/.exec(text)!;
+  const at = opening.index + opening[0].length;
+  return `${text.slice(0, at)}${JSON.stringify(custom).slice(1, -1)},${text.slice(at)}`;
 }
 
 /** The document of a group-version served only by CRDs. */
@@ -237,7 +259,11 @@ export function openApiRoute(registry: Registry): ExtraRoute {
     if ((req.method ?? 'GET').toUpperCase() !== 'GET') return false;
     if (path === '/openapi/v2') {
       if (prefersProtobuf(req.headers.accept)) {
-        send(res, 200, swaggerProtobuf(), { 'Content-Type': OPENAPI_V2_PROTOBUF, Vary: 'Accept' });
+        const custom = customDefinitionsV2(registry);
+        const body = Object.keys(custom).length
+          ? Buffer.concat([swaggerProtobuf(), definitionsProtobuf(custom)])
+          : swaggerProtobuf();
+        send(res, 200, body, { 'Content-Type': OPENAPI_V2_PROTOBUF, Vary: 'Accept' });
         return true;
       }
       if (!acceptsJson(req.headers.accept)) {
@@ -249,7 +275,7 @@ export function openApiRoute(registry: Registry): ExtraRoute {
         send(res, 406, JSON.stringify(status));
         return true;
       }
-      send(res, 200, swaggerText(), { 'Cache-Control': 'no-cache, private' });
+      send(res, 200, swaggerJson(registry), { 'Cache-Control': 'no-cache, private' });
       return true;
     }
     if (path === '/openapi/v3') {
