@@ -16,6 +16,7 @@ import { resolveLatencies } from '../controllers/latencies.ts';
 import { namespaceLifecycle } from '../controllers/namespace-lifecycle.ts';
 import { nodeLifecycle } from '../controllers/node-lifecycle.ts';
 import { replicaSetController } from '../controllers/replicaset.ts';
+import { resourceQuotaController } from '../controllers/resourcequota.ts';
 import type { Controller } from '../controllers/runtime.ts';
 import { scheduler } from '../controllers/scheduler.ts';
 import { serviceAccountController } from '../controllers/serviceaccounts.ts';
@@ -44,6 +45,7 @@ export function presetControllers(preset: Preset): Controller[] {
     disruptionController(preset.disruption),
     endpointsController(),
     endpointSliceController(),
+    resourceQuotaController(),
     cnpgController(preset.cnpg),
   ];
 }

@@ -244,6 +244,49 @@ spec:
     );
   });
 
+  it("keeps a ResourceQuota's status: hard from its spec, used from the namespace", async () => {
+    await apply(
+      'quota',
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: quota}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute, namespace: quota}
+spec: {hard: {pods: "10", requests.cpu: "4", limits.memory: 8Gi, count/configmaps: "5"}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: sized, namespace: quota}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: {requests: {cpu: 500m, memory: 512Mi}, limits: {memory: 1Gi}}
+`,
+    );
+    const status = await until(
+      'the quota counting the pod',
+      async () => {
+        const q = JSON.parse(await run('get', 'quota', 'compute', '-n', 'quota', '-o', 'json'));
+        return q.status?.used?.pods === '1' ? q.status : undefined;
+      },
+      20_000,
+    );
+    expect(status.hard).to.deep.equal({
+      pods: '10',
+      'requests.cpu': '4',
+      'limits.memory': '8Gi',
+      'count/configmaps': '5',
+    });
+    // The namespace's kube-root-ca.crt counts among its ConfigMaps, as on a real cluster.
+    expect(status.used).to.deep.include({ pods: '1', 'requests.cpu': '500m', 'limits.memory': '1Gi' });
+    expect(await run('get', 'quota', 'compute', '-n', 'quota')).to.match(
+      /\ncompute\s+\d+s\s+count\/configmaps: \d\/5, pods: 1\/10, requests\.cpu: 500m\/4\s+limits\.memory: 1Gi\/8Gi\n$/,
+    );
+  });
+
   it('refuses a priority class value change as immutable', async () => {
     await apply('policy', POLICY);
     const out = await kubectlRun('patch', 'pc', 'high', '--type=merge', '-p', '{"value":5}');
