@@ -386,7 +386,10 @@ export class Api {
     old: KObject | undefined,
     decoded: FieldError[] = [],
   ): void {
-    const errors = [...validateObjectMeta(obj.metadata, rt.namespaced), ...(rt.validate?.(obj, old) ?? [])];
+    const errors = [
+      ...validateObjectMeta(obj.metadata, rt.namespaced, rt.nameRule),
+      ...(rt.validate?.(obj, old) ?? []),
+    ];
     for (const e of decoded) {
       if (!errors.some((x) => x.field === e.field && x.type === e.type)) errors.push(e);
     }

@@ -146,11 +146,12 @@ export function invalid(kind: string, group: string, name: string, errors: Field
   const rendered = [...new Set(errors.map((e) => `${e.field}: ${fieldErrorMessage(e)}`))];
   const list = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
   const details: StatusDetails = {
-    kind,
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field })),
   };
-  // StatusDetails.name is omitempty: options errors (ListOptions, DeleteOptions…) carry none.
+  // StatusDetails.name and .kind are omitempty: options errors (ListOptions, DeleteOptions…) carry no
+  // name, access reviews neither name nor kind (`.authorization.k8s.io "" is invalid`).
   if (name) details.name = name;
+  if (kind) details.kind = kind;
   if (group) details.group = group;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${list}`, details);

@@ -16,8 +16,33 @@ export function isDnsSubdomain(name: string): boolean {
   return name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
 }
 
-function isDnsLabel(name: string): boolean {
-  return name.length <= 63 && DNS1123_LABEL.test(name);
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_HINT =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+/**
+ * How a kind's names are checked (the nameFn its ValidateObjectMeta gets): DNS-1123 subdomains for
+ * most kinds, DNS-1123 labels for namespaces, DNS-1035 labels for services, path segments for RBAC.
+ */
+export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path-segment';
+
+/** The messages of IsDNS1123Subdomain, IsDNS1123Label, IsDNS1035Label and IsPathSegmentName, in their order. */
+function nameMessages(name: string, rule: NameRule): string[] {
+  const out: string[] = [];
+  if (rule === 'path-segment') {
+    if (name === '.' || name === '..') return [`may not be '${name}'`];
+    for (const ch of ['/', '%']) if (name.includes(ch)) out.push(`may not contain '${ch}'`);
+    return out;
+  }
+  const [max, pattern, hint] =
+    rule === 'subdomain'
+      ? [253, DNS1123_SUBDOMAIN, SUBDOMAIN_HINT]
+      : rule === 'label'
+        ? [63, DNS1123_LABEL, LABEL_HINT]
+        : [63, DNS1035_LABEL, DNS1035_HINT];
+  if (name.length > max) out.push(`must be no more than ${max} characters`);
+  if (!pattern.test(name)) out.push(hint);
+  return out;
 }
 
 function qualifiedNameErrors(key: string, field: string): FieldError[] {
@@ -65,7 +90,7 @@ export function labelsErrors(labels: Record<string, unknown> | undefined, field:
 export function validateObjectMeta(
   meta: ObjectMeta,
   namespaced: boolean,
-  nameRule: 'subdomain' | 'label' | 'any' = 'subdomain',
+  nameRule: NameRule = 'subdomain',
 ): FieldError[] {
   const errors: FieldError[] = [];
   const name = meta.name;
@@ -75,10 +100,9 @@ export function validateObjectMeta(
       field: 'metadata.name',
       detail: 'name or generateName is required',
     });
-  } else if (nameRule === 'subdomain' && !isDnsSubdomain(name)) {
-    errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: SUBDOMAIN_HINT });
-  } else if (nameRule === 'label' && !isDnsLabel(name)) {
-    errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: LABEL_HINT });
+  } else {
+    for (const detail of nameMessages(name, nameRule))
+      errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail });
   }
   if (namespaced && !meta.namespace) {
     errors.push({ type: 'FieldValueRequired', field: 'metadata.namespace' });

@@ -4,6 +4,7 @@
  * ../resources declares one of these; the Api layer applies them, so there is no switch on kind.
  */
 import type { FieldError } from './errors.ts';
+import type { NameRule } from './metadata.ts';
 import type { KObject } from './types.ts';
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
@@ -70,6 +71,8 @@ export interface ResourceType {
   prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
   /** Normalisation on update (after status/spec are reset per the status rules, before validation). */
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
+  /** How names are checked (default: a DNS-1123 subdomain); see ./metadata.ts. */
+  nameRule?: NameRule;
   /** Validation; any error makes the write a 422 Invalid. */
   validate?(obj: KObject, old: KObject | undefined): FieldError[];
   /**

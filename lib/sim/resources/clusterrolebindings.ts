@@ -1,6 +1,6 @@
 import type { ResourceType } from '../api/resource.ts';
 import { builtIn } from './define.ts';
-import { BINDING_COLUMNS, BINDING_SHAPE, RBAC_GROUP, validateBinding } from './rbac.ts';
+import { BINDING_COLUMNS, BINDING_SHAPE, defaultBinding, RBAC_GROUP, validateBinding } from './rbac.ts';
 
 export const clusterrolebindings: ResourceType = builtIn(
   {
@@ -11,6 +11,9 @@ export const clusterrolebindings: ResourceType = builtIn(
     singular: 'clusterrolebinding',
     namespaced: false,
     hasGeneration: false,
+    nameRule: 'path-segment',
+    prepareForCreate: defaultBinding,
+    prepareForUpdate: defaultBinding,
     validate: (o, old) => validateBinding(o, old, ['ClusterRole']),
     columns: BINDING_COLUMNS,
   },

@@ -1,6 +1,6 @@
 import type { ResourceType } from '../api/resource.ts';
 import { builtIn } from './define.ts';
-import { createdAtColumn, RBAC_GROUP, ROLE_SHAPE } from './rbac.ts';
+import { createdAtColumn, RBAC_GROUP, ROLE_SHAPE, validateRules } from './rbac.ts';
 
 export const clusterroles: ResourceType = builtIn(
   {
@@ -11,6 +11,8 @@ export const clusterroles: ResourceType = builtIn(
     singular: 'clusterrole',
     namespaced: false,
     hasGeneration: false,
+    nameRule: 'path-segment',
+    validate: (o) => validateRules(o, false),
     columns: [createdAtColumn],
   },
   ROLE_SHAPE,

@@ -1,6 +1,7 @@
 /** Every built-in resource the simulator serves, in discovery order, and the behaviour behind them. */
 import type { Api } from '../api/api.ts';
 import type { ResourceType } from '../api/resource.ts';
+import { installBootstrapObjects } from './bootstrap-objects.ts';
 import { clusterrolebindings } from './clusterrolebindings.ts';
 import { clusterroles } from './clusterroles.ts';
 import { installCnpgClusterCrd } from './cnpg-clusters.ts';
@@ -102,6 +103,7 @@ export function installResourceBehaviour(api: Api): void {
     api.handleSubresource('apps', plural, 'scale', scaleSubresource);
   installNamespaceDeletion(api);
   installKubernetesService(api);
+  installBootstrapObjects(api);
   serveCustomResources(api);
   installCnpgClusterCrd(api);
 }

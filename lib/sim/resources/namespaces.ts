@@ -20,6 +20,7 @@ export const namespaces: ResourceType = builtIn(
     hasGeneration: false,
     returnDeletedObject: true,
     shortNames: ['ns'],
+    nameRule: 'label',
     hasStatus: true,
     subresources: { finalize: { kind: 'Namespace', verbs: ['update'] } },
     fields: { 'status.phase': fieldAt('status.phase') },
@@ -37,21 +38,6 @@ export const namespaces: ResourceType = builtIn(
     },
     prepareForUpdate(obj) {
       obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name! };
-    },
-    validate(obj) {
-      const name = obj.metadata.name ?? '';
-      if (name && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
-        return [
-          {
-            type: 'FieldValueInvalid',
-            field: 'metadata.name',
-            value: name,
-            detail:
-              "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-          },
-        ];
-      }
-      return [];
     },
     columns: [
       {

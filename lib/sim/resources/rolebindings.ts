@@ -1,6 +1,6 @@
 import type { ResourceType } from '../api/resource.ts';
 import { builtIn } from './define.ts';
-import { BINDING_COLUMNS, BINDING_SHAPE, RBAC_GROUP, validateBinding } from './rbac.ts';
+import { BINDING_COLUMNS, BINDING_SHAPE, defaultBinding, RBAC_GROUP, validateBinding } from './rbac.ts';
 
 export const rolebindings: ResourceType = builtIn(
   {
@@ -11,6 +11,9 @@ export const rolebindings: ResourceType = builtIn(
     singular: 'rolebinding',
     namespaced: true,
     hasGeneration: false,
+    nameRule: 'path-segment',
+    prepareForCreate: defaultBinding,
+    prepareForUpdate: defaultBinding,
     validate: (o, old) => validateBinding(o, old, ['Role', 'ClusterRole']),
     columns: BINDING_COLUMNS,
   },

@@ -1,6 +1,6 @@
 import type { ResourceType } from '../api/resource.ts';
 import { builtIn } from './define.ts';
-import { createdAtColumn, RBAC_GROUP, ROLE_SHAPE } from './rbac.ts';
+import { createdAtColumn, RBAC_GROUP, ROLE_SHAPE, validateRules } from './rbac.ts';
 
 export const roles: ResourceType = builtIn(
   {
@@ -11,6 +11,8 @@ export const roles: ResourceType = builtIn(
     singular: 'role',
     namespaced: true,
     hasGeneration: false,
+    nameRule: 'path-segment',
+    validate: (o) => validateRules(o, true),
     columns: [createdAtColumn],
   },
   ROLE_SHAPE,

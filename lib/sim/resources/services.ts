@@ -124,6 +124,8 @@ export const services: ResourceType = builtIn(
     shortNames: ['svc'],
     categories: ['all'],
     hasStatus: true,
+    // Service names become DNS labels, so they must start with a letter (DNS-1035).
+    nameRule: 'dns1035',
     fields: { 'spec.clusterIP': fieldAt('spec.clusterIP'), 'spec.type': fieldAt('spec.type') },
     prepareForCreate(obj, ctx) {
       defaults(obj, undefined, ctx);
@@ -133,17 +135,6 @@ export const services: ResourceType = builtIn(
     validate(obj, old) {
       const s = svc(obj).spec;
       const errors: FieldError[] = [];
-      const name = obj.metadata.name ?? '';
-      // Service names become DNS labels, so they must start with a letter (DNS-1035).
-      if (name && !(name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name))) {
-        errors.push({
-          type: 'FieldValueInvalid',
-          field: 'metadata.name',
-          value: name,
-          detail:
-            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-        });
-      }
       const type = s?.type ?? 'ClusterIP';
       const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
       if (!types.includes(type)) {
