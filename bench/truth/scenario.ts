@@ -208,6 +208,13 @@ export async function runScenario(h: Harness, spec: RunSpec): Promise<RunResult>
   const ns = `truth-${spec.index}`;
   const name = 'db';
   api.create(api.resource('', 'namespaces'), undefined, { metadata: { name: ns } });
+  // Pods are refused until the namespace's default ServiceAccount exists, as on a real cluster; on a
+  // busy machine its controller can take a while to get there.
+  await waitFor(
+    `the default ServiceAccount of ${ns}`,
+    () => api.find(api.resource('', 'serviceaccounts'), ns, 'default'),
+    60_000,
+  );
   api.create(api.resource('', 'persistentvolumeclaims'), ns, {
     metadata: { name: 'data' },
     spec: {
@@ -287,7 +294,8 @@ export async function runScenario(h: Harness, spec: RunSpec): Promise<RunResult>
       await waitFor(
         'a new instance to run',
         () => (entries.some((x) => x.uid !== originalUid && x.phase === 'Running') ? true : undefined),
-        60_000 * h.config.timeScale,
+        // At least 10 s of wall time: at a small time scale a busy machine, not the scale, sets the pace.
+        Math.max(10_000, 60_000 * h.config.timeScale),
       ).catch(() => undefined);
     }
     // Any instance other than the original that ran: how long it was Pending first.
