@@ -87,7 +87,10 @@ export function unknownFields(
 ): string[] {
   if (!schema) return out;
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((v, i) => unknownFields(v, schema.items, false, `${path}[${i}]`, out));
+    if (schema.items) {
+      for (let i = 0; i < value.length; i++)
+        unknownFields(value[i], schema.items, false, `${path}[${i}]`, out);
+    }
     return out;
   }
   if (!isPlainObject(value)) return out;
