@@ -169,7 +169,8 @@ function scaleOf(o: KObject): KObject {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: meta,
-    spec: { replicas: r.spec?.replicas ?? 0 },
+    // ScaleSpec.replicas is omitempty: a Scale to zero has an empty spec.
+    spec: r.spec?.replicas ? { replicas: r.spec.replicas } : {},
     status,
   };
 }
@@ -179,7 +180,8 @@ export const scaleSubresource: SubresourceHandler = {
   get: (api, rt, namespace, name) => scaleOf(api.get(rt, namespace, name)),
   update(api, rt, namespace, name, body, ctx) {
     const current = api.get(rt, namespace, name);
-    const replicas = (body?.spec as { replicas?: unknown } | undefined)?.replicas;
+    // An omitted replicas is Go's zero value, as the real decoder reads it.
+    const replicas = (body?.spec as { replicas?: unknown } | undefined)?.replicas ?? 0;
     if (!Number.isInteger(replicas) || (replicas as number) < 0) {
       throw invalid('Scale', 'autoscaling', name, [
         {
