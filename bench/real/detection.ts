@@ -25,9 +25,17 @@ const context = new AsyncLocalStorage<Party>();
 const counts = new Map<Party, number>();
 let evictionAnsweredAt: number | undefined;
 
-subscribe('http.client.request.start', () => {
+const kubexpectRequests: string[] = [];
+
+subscribe('http.client.request.start', (message) => {
   const party = context.getStore();
   if (party) counts.set(party, (counts.get(party) ?? 0) + 1);
+  if (party === 'kubexpect') {
+    const { request } = message as { request: ClientRequest };
+    kubexpectRequests.push(
+      `${request.method} ${request.path.split('?')[0]}${request.path.includes('watch=true') ? ' (watch)' : ''}`,
+    );
+  }
 });
 subscribe('http.client.response.finish', (message) => {
   const { request } = message as { request: ClientRequest };
@@ -43,6 +51,8 @@ export interface DetectionSample {
   afterLastWriteMs: Record<'kubexpect' | 'poll 1 s' | 'poll 5 s', number>;
   /** API requests each party made from its start (before the drain) to its verdict. */
   requests: Record<'kubexpect' | 'poll 1 s' | 'poll 5 s', number>;
+  /** kubexpect's requests, as method and path. */
+  kubexpectRequests: string[];
 }
 
 /** A poll that judges what toBeRescheduledOrPending judges, from one GET every `intervalMs`. */
@@ -114,6 +124,7 @@ export async function detectionSample(
   const from = baseline.spec!.nodeName!;
   const uid = baseline.metadata!.uid!;
   counts.clear();
+  kubexpectRequests.length = 0;
   evictionAnsweredAt = undefined;
   try {
     const verdictAt = new Map<Party, number>();
@@ -126,9 +137,11 @@ export async function detectionSample(
     );
     await assertion.observing;
     let kxRequests = 0;
+    let kxPaths: string[] = [];
     const kxDone = assertion.then((outcome) => {
       verdictAt.set('kubexpect', performance.now());
       kxRequests = counts.get('kubexpect') ?? 0;
+      kxPaths = [...kubexpectRequests];
       return outcome;
     });
     const polls = POLLERS.map(({ party, intervalMs }) =>
@@ -159,6 +172,7 @@ export async function detectionSample(
         'poll 1 s': requests('poll 1 s'),
         'poll 5 s': requests('poll 5 s'),
       },
+      kubexpectRequests: kxPaths,
     };
   } finally {
     await uncordon(ctl, from).catch(() => undefined);

@@ -36,7 +36,7 @@ export interface RealTruthPlan {
 export const REAL_TRUTH_FULL: RealTruthPlan = {
   seed: 20_261_206,
   runs: 100,
-  slots: 8,
+  slots: 12,
   negativeShare: 0.3,
   storages: ['node-pinned', 'movable'],
   naivePollMs: 5000,
