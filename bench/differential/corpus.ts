@@ -49,6 +49,10 @@ export interface Step {
   contentType?: string;
   /** An object (sent as JSON) or a string (sent as is; YAML for `yaml`/`apply`). */
   body?: unknown;
+  /** The body from a file of the repository (JSON, or gzipped JSON when it ends in `.gz`), instead of `body`. */
+  bodyFile?: string;
+  /** A preparation step: checked on the real side, its answer neither compared nor counted. */
+  setup?: boolean;
   /** Send `body` (shaped as in generated.proto) as a protobuf of this type instead of JSON. */
   protobuf?: ProtobufBody;
   /** The real server's status code(s), or a class like `4xx`: checked, a corpus error otherwise. */
@@ -112,6 +116,8 @@ const STEP_KEYS = new Set([
   'protobuf',
   'repeat',
   'expectEvents',
+  'bodyFile',
+  'setup',
 ]);
 const SEQUENCE_KEYS = new Set(['name', 'client', 'why', 'steps', 'cleanup']);
 
@@ -218,6 +224,9 @@ function checkStep(raw: unknown, where: string, names: Set<string>): Step {
     !(Number.isInteger(raw.repeat) && (raw.repeat as number) >= 1 && (raw.repeat as number) <= 1000)
   ) {
     throw new Error(`${where}: repeat must be an integer from 1 to 1000`);
+  }
+  if (raw.bodyFile !== undefined && (typeof raw.bodyFile !== 'string' || raw.body !== undefined)) {
+    throw new Error(`${where}: bodyFile must be a path in the repository, and excludes body`);
   }
   if (raw.background && !raw.watch) throw new Error(`${where}: background needs watch`);
   if (raw.name !== undefined) {

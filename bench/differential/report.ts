@@ -19,8 +19,8 @@ export interface Tally {
   stepsAgreeing: number;
 }
 
-/** Steps that only open a background watch answer nothing to compare. */
-const counted = (o: StepOutcome) => canonical(o.answer) !== canonical({ status: 'open' });
+/** Steps that only open a background watch, and preparation steps, answer nothing to compare. */
+const counted = (o: StepOutcome) => !o.setup && canonical(o.answer) !== canonical({ status: 'open' });
 
 export function stepAgrees(r: SequenceResult, i: number): boolean {
   return canonical(r.real.steps[i]?.answer) === canonical(r.sim.steps[i]?.answer);

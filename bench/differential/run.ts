@@ -10,7 +10,8 @@
  *
  * --record also rewrites the differential's section of BENCHMARKS.md (between its markers only).
  * With both kubeconfigs it uses those servers instead of starting its own (the simulator's may be
- * plain http without credentials).
+ * plain http without credentials). Use throwaway clusters only: the corpus creates namespaces and
+ * cluster-scoped objects, and installs CloudNativePG's CRD.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -4,6 +4,10 @@
  * status code class, the message pattern, a poll's condition), so the corpus is validated by the
  * judge it is measured against.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { CLIENTS, CONTENT_TYPES, type Condition, expected, type Sequence, type Step } from './corpus.ts';
 import type { Answer, RequestSpec, Target, WatchAnswer } from './http.ts';
 import { type Normalised, normalise } from './normalise.ts';
@@ -20,6 +24,8 @@ export interface StepOutcome {
   problems: string[];
   /** The raw answer's body (for the mismatch table). */
   raw?: unknown;
+  /** A preparation step: not compared. */
+  setup?: boolean;
 }
 
 export interface SequenceOutcome {
@@ -42,6 +48,20 @@ function satisfies(answer: Answer, until: Condition): boolean {
   return true;
 }
 
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const bodyFiles = new Map<string, unknown>();
+
+/** A body kept in a file of the repository (e.g. CloudNativePG's CRD): JSON, gunzipped when `.gz`. */
+function readBodyFile(path: string): unknown {
+  let body = bodyFiles.get(path);
+  if (body === undefined) {
+    const raw = readFileSync(join(REPO, path));
+    body = JSON.parse((path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+    bodyFiles.set(path, body);
+  }
+  return body;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function requestOf(step: Step, seq: Sequence, scope: Scope): Promise<RequestSpec> {
@@ -57,8 +77,9 @@ async function requestOf(step: Step, seq: Sequence, scope: Scope): Promise<Reque
   };
   for (const [k, v] of Object.entries(step.headers ?? {})) headers[k.toLowerCase()] = renderString(v, scope);
   let body: Buffer | undefined;
-  if (step.body !== undefined) {
-    const rendered = render(step.body, scope);
+  const source = step.bodyFile !== undefined ? readBodyFile(step.bodyFile) : step.body;
+  if (source !== undefined) {
+    const rendered = render(source, scope);
     if (step.protobuf) {
       body = await encodeProtobuf(step.protobuf, rendered);
       headers['content-type'] = 'application/vnd.kubernetes.protobuf';
@@ -114,7 +135,8 @@ export async function runSequence(
   const watches = new Map<string, { done: Promise<WatchAnswer>; stop(): void; events: number }>();
   const steps: StepOutcome[] = [];
   for (const step of seq.steps) {
-    steps.push(await runStep(target, role, seq, step, scope, watches));
+    const outcome = await runStep(target, role, seq, step, scope, watches);
+    steps.push(step.setup ? { ...outcome, setup: true } : outcome);
   }
   for (const w of watches.values()) w.stop();
   return { steps, problems };
