@@ -222,6 +222,10 @@ export class Api {
         const rt = this.registry.find(group, plural);
         return rt ? this.store.get(resourceKey(rt), namespace, name) : undefined;
       },
+      list: (group, plural, namespace) => {
+        const rt = this.registry.find(group, plural);
+        return rt ? this.store.list(resourceKey(rt), rt.namespaced ? namespace : undefined) : [];
+      },
     };
   }
 

@@ -27,6 +27,8 @@ export interface StrategyContext {
   random: () => number;
   /** Reads another object (for validation that needs it); undefined when absent. */
   lookup(group: string, plural: string, namespace: string | undefined, name: string): KObject | undefined;
+  /** Lists another resource's objects (in a namespace, or all), in name order (access reviews read RBAC). */
+  list(group: string, plural: string, namespace?: string): KObject[];
 }
 
 /** A table column as meta.k8s.io/v1 Table columnDefinitions declare it. */

@@ -40,7 +40,11 @@ import { resourcequotas } from './resourcequotas.ts';
 import { rolebindings } from './rolebindings.ts';
 import { roles } from './roles.ts';
 import { secrets } from './secrets.ts';
+import { localsubjectaccessreviews } from './localsubjectaccessreviews.ts';
 import { selfsubjectaccessreviews } from './selfsubjectaccessreviews.ts';
+import { selfsubjectreviews } from './selfsubjectreviews.ts';
+import { selfsubjectrulesreviews } from './selfsubjectrulesreviews.ts';
+import { subjectaccessreviews } from './subjectaccessreviews.ts';
 import { serviceaccounts } from './serviceaccounts.ts';
 import { services } from './services.ts';
 import { statefulsets } from './statefulsets.ts';
@@ -82,6 +86,10 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
   rolebindings,
   clusterrolebindings,
   selfsubjectaccessreviews,
+  selfsubjectrulesreviews,
+  subjectaccessreviews,
+  localsubjectaccessreviews,
+  selfsubjectreviews,
   mutatingwebhookconfigurations,
   validatingwebhookconfigurations,
   endpointslices,

@@ -1,15 +1,19 @@
-import { invalid } from '../api/errors.ts';
 import type { ResourceType } from '../api/resource.ts';
+import {
+  AUTHORIZATION_GROUP,
+  answerReview,
+  attributeErrors,
+  REVIEW_SHAPE,
+  refuseIfInvalid,
+  specOf,
+} from './access-reviews.ts';
 import { builtIn } from './define.ts';
-import { obj } from './shape.ts';
+import { ADMIN_USER } from './rbac-authorizer.ts';
 
-/**
- * `kubectl auth can-i`: every request is allowed, as the simulator authorizes everything its
- * token admits. Answered, never stored, like the real review.
- */
+/** `kubectl auth can-i`: asked as the simulator's one client, the admin (system:masters), so allowed. */
 export const selfsubjectaccessreviews: ResourceType = builtIn(
   {
-    group: 'authorization.k8s.io',
+    group: AUTHORIZATION_GROUP,
     version: 'v1',
     kind: 'SelfSubjectAccessReview',
     plural: 'selfsubjectaccessreviews',
@@ -17,22 +21,10 @@ export const selfsubjectaccessreviews: ResourceType = builtIn(
     namespaced: false,
     verbs: ['create'],
     ephemeral: true,
-    prepareForCreate(o) {
-      const spec = (o.spec ?? {}) as { resourceAttributes?: unknown; nonResourceAttributes?: unknown };
-      if ((spec.resourceAttributes == null) === (spec.nonResourceAttributes == null)) {
-        // The real message names neither kind nor object: `.authorization.k8s.io "" is invalid: …`.
-        throw invalid('', 'authorization.k8s.io', '', [
-          {
-            type: 'FieldValueInvalid',
-            field: 'spec.resourceAttributes',
-            value: spec.resourceAttributes ?? null,
-            detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified',
-          },
-        ]);
-      }
-      o.metadata = { creationTimestamp: null as unknown as string };
-      o.status = { allowed: true, reason: 'the embedded cluster allows every request' };
+    prepareForCreate(o, ctx) {
+      refuseIfInvalid(attributeErrors(specOf(o)));
+      answerReview(o, ctx, ADMIN_USER);
     },
   },
-  { spec: obj({ resourceAttributes: obj(), nonResourceAttributes: obj() }) },
+  REVIEW_SHAPE,
 );
