@@ -134,6 +134,21 @@ describe('CloudNativePG Cluster admission: the operator webhook', () => {
     );
   });
 
+  // ValidateUpdate builds its error with the group "cluster.cnpg.io" (CloudNativePG v1.30.0 does so).
+  it('names the group cluster.cnpg.io when it refuses an update', async () => {
+    expect((await call('POST', CLUSTERS, cluster('upd'))).code).to.equal(201);
+    const answer = await call(
+      'PATCH',
+      `${CLUSTERS}/upd`,
+      { spec: { maxSyncReplicas: 5 } },
+      'application/merge-patch+json',
+    );
+    expect(answer.code).to.equal(422);
+    expect(answer.body.message).to.equal(
+      'admission webhook "vcluster.cnpg.io" denied the request: Cluster.cluster.cnpg.io "upd" is invalid: spec.maxSyncReplicas: Invalid value: 5: maxSyncReplicas must be lower than the number of instances',
+    );
+  });
+
   it("takes kubectl apply --server-side of CloudNativePG's CRD without a conflict", async () => {
     const file = `${kubectl.dir}/clusters-crd.json`;
     await writeFile(file, JSON.stringify(CNPG_CLUSTER_CRD));
