@@ -32,7 +32,8 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 async function waitForFile(path: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  // Starting node with tsx and the simulator takes seconds when idle, a minute or more on a busy machine.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (
       await stat(path).then(
@@ -42,7 +43,7 @@ async function waitForFile(path: string, child: ChildProcess, output: () => stri
     )
       return;
     if (child.exitCode !== null) throw new Error(`the CLI exited with ${child.exitCode}: ${output()}`);
-    if (Date.now() > deadline) throw new Error(`no kubeconfig after 20 s; output: ${output()}`);
+    if (Date.now() > deadline) throw new Error(`no kubeconfig after 120 s; output: ${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -199,7 +200,8 @@ describe('kubexpect sim (the command line)', () => {
     });
   });
 
-  describe('as a process', () => {
+  describe('as a process', function () {
+    this.timeout(240_000);
     let dir: string;
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'kubexpect-cli-'));

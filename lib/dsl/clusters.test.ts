@@ -17,7 +17,9 @@ const spec = `import { It, OnEachCluster } from '${DSL_PATH}';
     });
   });`;
 
-describe('OnEachCluster', () => {
+describe('OnEachCluster', function () {
+  // Nested mocha runs load the DSL through tsx: seconds when idle, a minute or more on a busy machine.
+  this.timeout(240_000);
   // The sample specs in specs/ show the embedded mode: every one runs on both presets.
   it('runs it once against the KUBECONFIG cluster when KUBEXPECT_CLUSTER=kubeconfig', async () => {
     let sim: Cluster | undefined;

@@ -124,7 +124,7 @@ describe('cordon, uncordon and drainNode', () => {
   it('cordons the node, evicts its managed pods and leaves other nodes alone', async () => {
     await makePod(conn, { name: 'web-0', owner: owned('StatefulSet', 'web') });
     await makePod(conn, { name: 'web-1', node: 'worker2', owner: owned('StatefulSet', 'web') });
-    const result = await drainNode(conn, 'worker', { timeout: '5s', pollIntervalMs: 20 });
+    const result = await drainNode(conn, 'worker', { timeout: '30s', pollIntervalMs: 20 });
     expect(result.evicted.map((e) => [e.name, e.outcome])).to.deep.equal([['web-0', 'gone']]);
     expect((await conn.getNode('worker')).spec?.unschedulable).to.equal(true);
     expect(await conn.findPod(NS, 'web-1')).to.not.equal(undefined);
@@ -150,7 +150,7 @@ describe('cordon, uncordon and drainNode', () => {
       owner: owned('Node', 'worker', 'v1'),
       annotations: { 'kubernetes.io/config.mirror': 'abc' },
     });
-    const result = await drainNode(conn, 'worker', { timeout: '5s', pollIntervalMs: 20 });
+    const result = await drainNode(conn, 'worker', { timeout: '30s', pollIntervalMs: 20 });
     expect(result.evicted).to.deep.equal([]);
     expect(result.skipped.map((s) => [s.name, s.reason])).to.have.deep.members([
       ['agent-x', 'daemonset'],
@@ -162,7 +162,7 @@ describe('cordon, uncordon and drainNode', () => {
   it('refuses, like kubectl, to drain pods with local storage or without a controller unless told to', async () => {
     await makePod(conn, { name: 'cache', owner: owned('ReplicaSet', 'cache-rs'), emptyDir: true });
     await makePod(conn, { name: 'lonely' });
-    const err = await drainNode(conn, 'worker', { timeout: '5s' }).catch((e) => e);
+    const err = await drainNode(conn, 'worker', { timeout: '30s' }).catch((e) => e);
     expect(err).to.be.instanceOf(DrainBlockedError);
     expect(err.message).to.equal(
       'drainNode worker: cannot delete Pods with local storage (use deleteEmptyDirData to override): default/cache; cannot delete Pods that declare no controller (use force to override): default/lonely; nothing was evicted and the node stays cordoned',
@@ -174,7 +174,7 @@ describe('cordon, uncordon and drainNode', () => {
     await makePod(conn, { name: 'cache', owner: owned('ReplicaSet', 'cache-rs'), emptyDir: true });
     await makePod(conn, { name: 'lonely' });
     const result = await drainNode(conn, 'worker', {
-      timeout: '5s',
+      timeout: '30s',
       pollIntervalMs: 20,
       deleteEmptyDirData: true,
       force: true,
@@ -190,7 +190,7 @@ describe('cordon, uncordon and drainNode', () => {
   it("never force-deletes an unmanaged pod outside the run's namespaces, but evicts managed ones there", async () => {
     await makePod(conn, { name: 'cache', owner: owned('ReplicaSet', 'cache-rs'), emptyDir: true });
     await makePod(conn, { name: 'ledger-0', emptyDir: true });
-    const options = { timeout: '5s', pollIntervalMs: 20, deleteEmptyDirData: true, force: true } as const;
+    const options = { timeout: '30s', pollIntervalMs: 20, deleteEmptyDirData: true, force: true } as const;
     const err = await drainNode(conn, 'worker', options).catch((e) => e);
     expect(err).to.be.instanceOf(DrainBlockedError);
     expect(err.message).to.equal(
@@ -215,7 +215,7 @@ describe('cordon, uncordon and drainNode', () => {
         },
       },
     });
-    const result = await drainNode(conn, 'worker', { timeout: '5s', pollIntervalMs: 20, force: true });
+    const result = await drainNode(conn, 'worker', { timeout: '30s', pollIntervalMs: 20, force: true });
     expect(result.evicted.map((e) => `${e.namespace}/${e.name}`)).to.deep.equal([`${ns.name}/lonely`]);
   });
 
@@ -245,7 +245,7 @@ describe('cordon, uncordon and drainNode', () => {
     await makePdb(conn, 'db-pdb', 'db', 0);
     const refusals: string[] = [];
     const drained = drainNode(conn, 'worker', {
-      timeout: '5s',
+      timeout: '30s',
       retryDelayMs: 20,
       pollIntervalMs: 20,
       onProgress: (e) => {
@@ -264,14 +264,15 @@ describe('cordon, uncordon and drainNode', () => {
     await makePod(conn, { name: 'db-1', labels: { app: 'db' }, owner: owned('StatefulSet', 'db') });
     await markReady(conn, 'db-1');
     await makePdb(conn, 'db-pdb', 'db', 0);
-    const err = await drainNode(conn, 'worker', { timeout: '300ms', retryDelayMs: 50 }).catch((e) => e);
+    // Long enough for a busy machine to reach the first eviction: the refusals must be what ends it.
+    const err = await drainNode(conn, 'worker', { timeout: '3s', retryDelayMs: 50 }).catch((e) => e);
     expect(err).to.be.instanceOf(EvictionRefusedError);
     expect(err.pdb).to.equal('db-pdb');
     expect(err.refusals[0].message).to.equal(
       "Cannot evict pod as it would violate the pod's disruption budget. (The disruption budget db-pdb needs 1 healthy pods and has 1 currently)",
     );
     expect(err.message).to.match(
-      /^drainNode worker: eviction still refused after 300ms:\n {2}pod default\/db-1 \(PodDisruptionBudget db-pdb\): Cannot evict pod as it would violate the pod's disruption budget\. \(The disruption budget db-pdb needs 1 healthy pods and has 1 currently\) \(\d+ attempts\)\nevicted meanwhile: none$/,
+      /^drainNode worker: eviction still refused after 3s:\n {2}pod default\/db-1 \(PodDisruptionBudget db-pdb\): Cannot evict pod as it would violate the pod's disruption budget\. \(The disruption budget db-pdb needs 1 healthy pods and has 1 currently\) \(\d+ attempts\)\nevicted meanwhile: none$/,
     );
     expect(await conn.findPod(NS, 'db-1')).to.not.equal(undefined);
   });
@@ -281,7 +282,8 @@ describe('cordon, uncordon and drainNode', () => {
     await markReady(conn, 'db-1');
     await makePdb(conn, 'db-pdb', 'db', 1);
     await setAllowed(conn, 'db-pdb', 1, 0); // observedGeneration behind: the server answers 429 with Retry-After 10
-    const err = await drainNode(conn, 'worker', { timeout: '400ms', retryDelayMs: 20 }).catch((e) => e);
+    // 3 s: the first eviction happens even on a busy machine, and Retry-After (10 s) outlasts it.
+    const err = await drainNode(conn, 'worker', { timeout: '3s', retryDelayMs: 20 }).catch((e) => e);
     expect(err).to.be.instanceOf(EvictionRefusedError);
     expect(err.refusals[0].attempts).to.equal(1);
     expect(err.refusals[0].message).to.equal(
@@ -291,7 +293,7 @@ describe('cordon, uncordon and drainNode', () => {
 
   it('counts a pod replaced under the same name by a new uid as drained', async () => {
     await makePod(conn, { name: 'web-0', owner: owned('StatefulSet', 'web'), grace: 30 });
-    const drained = drainNode(conn, 'worker', { timeout: '5s', pollIntervalMs: 300 });
+    const drained = drainNode(conn, 'worker', { timeout: '30s', pollIntervalMs: 300 });
     // Acts as the StatefulSet controller: once the old pod is terminating, a new web-0 replaces it.
     for (;;) {
       const pod = await conn.findPod(NS, 'web-0');
@@ -306,9 +308,9 @@ describe('cordon, uncordon and drainNode', () => {
 
   it('throws a typed timeout error for evicted pods that never go away', async () => {
     await makePod(conn, { name: 'slow', owner: owned('StatefulSet', 'slow'), grace: 30 });
-    const err = await drainNode(conn, 'worker', { timeout: '200ms', pollIntervalMs: 20 }).catch((e) => e);
+    const err = await drainNode(conn, 'worker', { timeout: '2s', pollIntervalMs: 20 }).catch((e) => e);
     expect(err).to.be.instanceOf(DrainTimeoutError);
-    expect(err.message).to.equal('drainNode worker: evicted pods still present after 200ms: default/slow');
+    expect(err.message).to.equal('drainNode worker: evicted pods still present after 2s: default/slow');
     expect(err.pending).to.deep.equal([{ namespace: NS, name: 'slow' }]);
   });
 });
