@@ -8,9 +8,10 @@ import { parseSimArgs, runSim, SIM_USAGE, type Io, UsageError } from './sim.ts';
 const USAGE = `Usage: kubexpect <command> [options]
 
 Commands:
-  sim           run the embedded, simulated Kubernetes cluster in the foreground
-  controlplane  run a real control plane (kube-apiserver, etcd, scheduler, controller-manager,
-                kwok nodes) from binaries in the foreground
+  sim    run the embedded, simulated Kubernetes cluster in the foreground
+  controlplane
+         run a real control plane (kube-apiserver, etcd, scheduler, controller-manager, kwok
+         nodes) from binaries in the foreground
 
 Run 'kubexpect <command> --help' for a command's options.
 `;
