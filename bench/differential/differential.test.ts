@@ -176,4 +176,35 @@ describe('differential table', () => {
     expect(md).to.include('real: {"status":422}');
     expect(md).to.include('sim:  {"status":200}');
   });
+
+  it('leaves preparation steps out of the count', () => {
+    const seq = {
+      theme: 'crds',
+      name: 'install',
+      client: 'kubectl' as const,
+      steps: [step({ setup: true }), step()],
+    };
+    const results: SequenceResult[] = [
+      {
+        seq,
+        real: {
+          problems: [],
+          steps: [
+            { answer: { status: 201 }, problems: [], setup: true },
+            { answer: { status: 200 }, problems: [] },
+          ],
+        },
+        sim: {
+          problems: [],
+          steps: [
+            { answer: { status: 200 }, problems: [], setup: true },
+            { answer: { status: 200 }, problems: [] },
+          ],
+        },
+      },
+    ];
+    expect(agreementLine(tally(results))).to.equal(
+      'differential: 1/1 sequences agree (100.0%), 1/1 steps (100.0%)',
+    );
+  });
 });
