@@ -496,6 +496,11 @@ export class Api {
         if (old.status !== undefined) next.status = clone(old.status);
         else delete next.status;
       }
+      // Fields only a subresource may change (a namespace's spec.finalizers: PUT …/finalize).
+      for (const field of ctx.wholeObject ? [] : (rt.keptOnUpdate ?? [])) {
+        if (old[field] !== undefined) next[field] = clone(old[field]);
+        else delete next[field];
+      }
     }
     next.apiVersion = apiVersionOf(rt);
     next.kind = rt.kind;
@@ -504,6 +509,17 @@ export class Api {
     meta.name = old.metadata.name;
     if (rt.namespaced) meta.namespace = old.metadata.namespace;
     else delete meta.namespace;
+    // BeforeUpdate keeps the uid only when the writer left it out; another one is immutable (the real
+    // server reports it twice: the common metadata check and the strategy's).
+    if (meta.uid && meta.uid !== old.metadata.uid) {
+      const immutableUid: FieldError = {
+        type: 'FieldValueInvalid',
+        field: 'metadata.uid',
+        value: meta.uid,
+        detail: 'field is immutable',
+      };
+      throw invalid(rt.kind, rt.group, old.metadata.name ?? '', [immutableUid, immutableUid]);
+    }
     meta.uid = old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
     meta.resourceVersion = old.metadata.resourceVersion;
@@ -575,6 +591,17 @@ export class Api {
     const old = this.store.get(key, rt.namespaced ? namespace : undefined, name);
     if (!old) throw notFound(this.gr(rt), name);
     const next = patchObject(type, old, body);
+    // A patch may not rename or move the object (the same 400s as an update's).
+    if (next.metadata?.name !== undefined && next.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (rt.namespaced && next.metadata?.namespace && namespace && next.metadata.namespace !== namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
     const decoded = decodeWrite(rt, next, ctx);
     const rv = next.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw conflict(this.gr(rt), name, OPTIMISTIC_LOCK_MESSAGE);

@@ -65,6 +65,8 @@ export interface ResourceType {
   verbs?: readonly Verb[];
   /** With a status subresource, main-resource writes keep the old status and status writes keep the rest. */
   hasStatus?: boolean;
+  /** Top-level fields main-resource writes cannot change, only a subresource handler (`spec` of a Namespace). */
+  keptOnUpdate?: string[];
   /** Subresources other than `status`, keyed by name. Their behaviour is registered on the Api. */
   subresources?: Record<string, SubresourceSpec>;
   /** Field-selector fields beyond metadata.name and metadata.namespace, with how to read each. */

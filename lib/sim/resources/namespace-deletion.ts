@@ -35,7 +35,11 @@ const namespaceFinalize: SubresourceHandler = {
     }
     const next = clone(old);
     next.spec = { ...(next.spec as object), finalizers };
-    return api.storeUpdate(rt, old, next, { fieldManager: ctx.fieldManager, dryRun: ctx.dryRun });
+    return api.storeUpdate(rt, old, next, {
+      fieldManager: ctx.fieldManager,
+      dryRun: ctx.dryRun,
+      wholeObject: true,
+    });
   },
 };
 

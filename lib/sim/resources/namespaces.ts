@@ -22,6 +22,8 @@ export const namespaces: ResourceType = builtIn(
     shortNames: ['ns'],
     nameRule: 'label',
     hasStatus: true,
+    // Its strategy keeps spec.finalizers on updates: only PUT …/finalize changes them.
+    keptOnUpdate: ['spec'],
     subresources: { finalize: { kind: 'Namespace', verbs: ['update'] } },
     fields: { 'status.phase': fieldAt('status.phase') },
     // spec.finalizers (["kubernetes"]) keep a deleted namespace, Terminating, until PUT finalize clears them.

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { type Cluster, startCluster } from '../index.ts';
+import { restClient } from '../testing/rest.ts';
+
+// kube-apiserver v1.36.3's answers (differential themes patches and namespaces, and kubectl patch
+// against a real control plane).
+describe('what an update or a patch may not change', () => {
+  let cluster: Cluster;
+  let rest: ReturnType<typeof restClient>;
+  const cms = '/api/v1/namespaces/default/configmaps';
+  const merge = 'application/merge-patch+json';
+
+  before(async () => {
+    cluster = await startCluster({ seed: 23 });
+    rest = restClient(cluster);
+    await rest('POST', cms, { metadata: { name: 'cmx' }, data: { a: '1' } });
+  });
+
+  after(() => cluster.stop());
+
+  it('refuses a patch that renames the object with 400', async () => {
+    const answer = await rest('PATCH', `${cms}/cmx`, { metadata: { name: 'other' } }, merge);
+    expect(answer.code).to.equal(400);
+    expect(answer.body.message).to.equal(
+      'the name of the object (other) does not match the name on the URL (cmx)',
+    );
+    expect((await rest('GET', `${cms}/other`)).code).to.equal(404);
+  });
+
+  it('refuses another uid as immutable, twice as the real server reports it', async () => {
+    const uid = '00000000-0000-0000-0000-000000000000';
+    const answer = await rest('PATCH', `${cms}/cmx`, { metadata: { uid } }, merge);
+    expect(answer.code).to.equal(422);
+    expect(answer.body.message).to.equal(
+      `ConfigMap "cmx" is invalid: metadata.uid: Invalid value: "${uid}": field is immutable`,
+    );
+    expect(answer.body.details.causes).to.have.length(2);
+  });
+
+  it('keeps the uid when an update leaves it out', async () => {
+    const read = await rest('GET', `${cms}/cmx`);
+    const { uid: _uid, ...metadata } = read.body.metadata;
+    const answer = await rest('PUT', `${cms}/cmx`, { ...read.body, metadata, data: { a: '2' } });
+    expect(answer.code).to.equal(200);
+    expect(answer.body.metadata.uid).to.equal(read.body.metadata.uid);
+  });
+
+  it('keeps a namespace’s spec.finalizers on a patch: only …/finalize changes them', async () => {
+    await rest('POST', '/api/v1/namespaces', { metadata: { name: 'keep-finalizers' } });
+    const answer = await rest(
+      'PATCH',
+      '/api/v1/namespaces/keep-finalizers',
+      { spec: { finalizers: [] } },
+      merge,
+    );
+    expect(answer.code).to.equal(200);
+    expect(answer.body.spec.finalizers).to.deep.equal(['kubernetes']);
+    const finalized = await rest('PUT', '/api/v1/namespaces/keep-finalizers/finalize', {
+      metadata: { name: 'keep-finalizers' },
+      spec: { finalizers: [] },
+    });
+    expect(finalized.code).to.equal(200);
+    expect(finalized.body.spec.finalizers).to.deep.equal([]);
+  });
+});
