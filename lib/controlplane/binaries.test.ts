@@ -60,6 +60,13 @@ describe('control-plane binaries', () => {
     expect(bins.kwokStages).to.match(/lib\/controlplane\/data\/kwok-stages\.yaml$/);
   });
 
+  it('says when the named folder does not exist', async () => {
+    const err = await resolveBinaries('/no/such/folder', {}).catch((e: unknown) => e as Error);
+    expect((err as Error).message).to.match(
+      /^startControlPlane: the binary folder \/no\/such\/folder \(named by the binDir option\) does not exist\. Build all six/,
+    );
+  });
+
   it('refuses bad options at the call, before looking for binaries', () => {
     expect(() => startControlPlane({ preset: 'gke' as never })).to.throw(
       TypeError,

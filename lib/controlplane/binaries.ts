@@ -112,6 +112,16 @@ export async function resolveBinaries(
     );
   }
   const { dir, origin } = (await namedFolder(binDir, env)) ?? (await builtFolder());
+  if (
+    !(await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
+    throw new Error(
+      `startControlPlane: the binary folder ${dir} (named by ${origin}) does not exist. ${HOW_TO_BUILD}`,
+    );
+  }
   const paths = Object.fromEntries(REQUIRED_BINARIES.map((b) => [b, join(dir, b)])) as Record<
     BinaryName,
     string
