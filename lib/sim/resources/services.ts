@@ -76,14 +76,15 @@ function defaults(obj: KObject, old: KObject | undefined, ctx: StrategyContext):
   const spec = (obj.spec ?? {}) as Record<string, unknown> & NonNullable<ServiceShape['spec']>;
   const before = old ? svc(old).spec : undefined;
   spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
   if (spec.type !== 'ExternalName') {
-    spec.sessionAffinity ??= 'None';
     spec.clusterIP ??= spec.clusterIPs?.[0] ?? before?.clusterIP ?? allocateClusterIP(ctx);
     spec.clusterIPs = [spec.clusterIP];
-    if (spec.clusterIP !== 'None') {
-      spec.ipFamilies ??= ['IPv4'];
-      spec.ipFamilyPolicy ??= 'SingleStack';
-    }
+    // A headless service without a selector may list endpoints of both families (the real
+    // allocator's RequireDualStack); every other one gets the single-stack cluster's family.
+    const dual = spec.clusterIP === 'None' && spec.selector === undefined;
+    spec.ipFamilies ??= dual ? ['IPv4', 'IPv6'] : ['IPv4'];
+    spec.ipFamilyPolicy ??= dual ? 'RequireDualStack' : 'SingleStack';
     spec.internalTrafficPolicy ??= 'Cluster';
   }
   for (const p of spec.ports ?? []) {
@@ -154,6 +155,14 @@ export const services: ResourceType = builtIn(
             type: 'FieldValueInvalid',
             field: `spec.ports[${i}].port`,
             value: p.port ?? 0,
+            detail: 'must be between 1 and 65535, inclusive',
+          });
+        }
+        if (typeof p.targetPort === 'number' && (p.targetPort < 1 || p.targetPort > 65535)) {
+          errors.push({
+            type: 'FieldValueInvalid',
+            field: `spec.ports[${i}].targetPort`,
+            value: p.targetPort,
             detail: 'must be between 1 and 65535, inclusive',
           });
         }
