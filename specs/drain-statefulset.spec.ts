@@ -169,8 +169,9 @@ OnEachCluster(
       const namespace = await useTestNamespace(conn, { prefix: 'drain-sts-none' });
       const { pod, node } = await readyStatefulSet(conn, namespace);
 
-      const err = await By('waiting 3s for an outcome nothing causes', () =>
-        eventuallyPod(conn, namespace, POD, { timeout: '3s' })
+      // Long enough for 'auto' to read the storage and judge the pod at least once on a busy machine.
+      const err = await By('waiting 20s for an outcome nothing causes', () =>
+        eventuallyPod(conn, namespace, POD, { timeout: '20s' })
           .toBeRescheduledOrPending({ from: node, baseline: pod, expect: 'auto' })
           .then(
             () => undefined,

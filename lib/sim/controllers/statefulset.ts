@@ -10,93 +10,30 @@
  */
 import { StatusError } from '../api/errors.ts';
 import type { KObject } from '../api/types.ts';
-import { isPodReady, type PodSpec, podStatus, type Volume } from './kube-types.ts';
+import type { PodSpec, Volume } from './kube-types.ts';
 import { drawLatency, type Latencies } from './latencies.ts';
 import { controllerRef, ownedBy } from './owners.ts';
 import { type Controller, keyOf, type SimRuntime, splitKey } from './runtime.ts';
 import { initStableRandom } from './stable-random.ts';
+import { statefulSetClaims } from './statefulset-claims.ts';
+import { statefulSetRevisions, templateOf } from './statefulset-revisions.ts';
 import {
-  availability,
-  claimObjects,
-  computeHash,
-  ignoringRaces,
-  MANAGER,
-  sameValue,
-  semantic,
-  writeStatus,
-} from './workload-helpers.ts';
+  claimName,
+  isFailed,
+  isRunningAndReady,
+  isTerminating,
+  ordinalOf,
+  POD_INDEX_LABEL,
+  POD_NAME_LABEL,
+  REVISION_LABEL,
+  SOURCE,
+  spec,
+} from './statefulset-spec.ts';
+import { availability, claimObjects, ignoringRaces, MANAGER, writeStatus } from './workload-helpers.ts';
 
 export interface StatefulSetControllerOptions {
   latencies: Latencies;
 }
-
-const SOURCE = { component: 'statefulset-controller' };
-const REVISION_LABEL = 'controller-revision-hash';
-const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
-const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
-
-interface Template {
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: PodSpec;
-}
-
-interface ClaimTemplate {
-  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-}
-
-interface StatefulSetSpec {
-  replicas?: number;
-  serviceName?: string;
-  minReadySeconds?: number;
-  podManagementPolicy?: 'OrderedReady' | 'Parallel';
-  revisionHistoryLimit?: number;
-  ordinals?: { start?: number };
-  selector?: { matchLabels?: Record<string, string> };
-  template?: Template;
-  volumeClaimTemplates?: ClaimTemplate[];
-  updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number } };
-  persistentVolumeClaimRetentionPolicy?: {
-    whenDeleted?: 'Retain' | 'Delete';
-    whenScaled?: 'Retain' | 'Delete';
-  };
-}
-
-const spec = (set: KObject) => (set.spec ?? {}) as StatefulSetSpec;
-
-/** What a ControllerRevision stores for a StatefulSet: a strategic merge patch replacing the template. */
-function revisionData(set: KObject): Record<string, unknown> {
-  return { spec: { template: { ...(semantic(spec(set).template) as object), $patch: 'replace' } } };
-}
-
-function templateOf(revision: KObject): Template {
-  const t = {
-    ...((revision.data as { spec?: { template?: Record<string, unknown> } }).spec?.template ?? {}),
-  };
-  delete t.$patch;
-  return t as Template;
-}
-
-function revisionNumber(revision: KObject): number {
-  return (revision.revision as number | undefined) ?? 0;
-}
-
-/** A pod's ordinal from its name, or undefined when the name is not `<set>-<n>`. */
-function ordinalOf(set: KObject, pod: KObject): number | undefined {
-  const prefix = `${set.metadata.name}-`;
-  const name = pod.metadata.name ?? '';
-  if (!name.startsWith(prefix)) return undefined;
-  const rest = name.slice(prefix.length);
-  return /^(0|[1-9]\d*)$/.test(rest) ? Number(rest) : undefined;
-}
-
-function claimName(template: ClaimTemplate, set: KObject, ordinal: number): string {
-  return `${template.metadata?.name}-${set.metadata.name}-${ordinal}`;
-}
-
-const isFailed = (pod: KObject) => podStatus(pod).phase === 'Failed' || podStatus(pod).phase === 'Succeeded';
-const isRunningAndReady = (pod: KObject) => podStatus(pod).phase === 'Running' && isPodReady(pod);
-const isTerminating = (pod: KObject) => !!pod.metadata.deletionTimestamp;
 
 export function statefulSetController(options: StatefulSetControllerOptions): Controller {
   return {
@@ -106,11 +43,11 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
       const api = runtime.api;
       const setsRt = api.resource('apps', 'statefulsets');
       const podsRt = api.resource('', 'pods');
-      const pvcsRt = api.resource('', 'persistentvolumeclaims');
-      const revisionsRt = api.resource('apps', 'controllerrevisions');
       const sets = runtime.informer('apps', 'statefulsets');
       const pods = runtime.informer('', 'pods');
       let syncs = 0;
+      const history = statefulSetRevisions(runtime);
+      const claims = statefulSetClaims(runtime, (set, prefix, err) => refused(set, prefix, err));
 
       const queue = runtime.queue('statefulset-controller', (key) => reconcile(key));
       const enqueue = (key: string) =>
@@ -131,86 +68,14 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
         const { namespace, name } = splitKey(key);
         const set = api.find(setsRt, namespace, name);
         if (!set || set.metadata.deletionTimestamp) return;
-        const { current, update, revisions } = syncRevisions(set);
+        const { current, update, revisions } = history.sync(set);
         const owned = claimObjects(runtime, podsRt, set);
-        syncClaimOwners(set, owned);
+        claims.syncOwners(set, owned);
         updatePods(set, owned, current, update);
         const after = claimObjects(runtime, podsRt, set);
         const status = computeStatus(set, after, current, update);
-        truncateHistory(set, revisions, after, status);
+        history.truncate(set, revisions, after, status);
         writeStatus(runtime, setsRt, set, status);
-      }
-
-      /** The revision of the current template (created or renumbered) and the one pods are at. */
-      function syncRevisions(set: KObject): { current: KObject; update: KObject; revisions: KObject[] } {
-        const revisions = claimRevisions(set).sort((a, b) => revisionNumber(a) - revisionNumber(b));
-        const data = revisionData(set);
-        const latest = Math.max(0, ...revisions.map(revisionNumber));
-        let update = revisions.find((r) => sameValue(r.data, data));
-        if (update && revisionNumber(update) !== latest) {
-          // An old template is current again (a rollback): it becomes the newest revision.
-          update =
-            ignoringRaces(() =>
-              api.update(
-                revisionsRt,
-                set.metadata.namespace,
-                update!.metadata.name!,
-                { ...update!, revision: latest + 1 },
-                MANAGER,
-              ),
-            ) ?? update;
-        }
-        if (!update) update = createRevision(set, data, latest + 1);
-        const status = (set.status ?? {}) as { currentRevision?: string };
-        const current = revisions.find((r) => r.metadata.name === status.currentRevision) ?? update;
-        return {
-          current,
-          update,
-          revisions: [...revisions.filter((r) => r.metadata.uid !== update.metadata.uid), update],
-        };
-      }
-
-      function claimRevisions(set: KObject): KObject[] {
-        return api
-          .list(revisionsRt, set.metadata.namespace)
-          .items.filter((r) => controllerRef(r)?.uid === set.metadata.uid);
-      }
-
-      function createRevision(set: KObject, data: Record<string, unknown>, revision: number): KObject {
-        let collisions = ((set.status ?? {}) as { collisionCount?: number }).collisionCount ?? 0;
-        for (;;) {
-          const name = `${set.metadata.name}-${computeHash(data, collisions)}`;
-          try {
-            return api.create(
-              revisionsRt,
-              set.metadata.namespace,
-              {
-                metadata: {
-                  name,
-                  namespace: set.metadata.namespace,
-                  labels: { ...spec(set).template?.metadata?.labels },
-                  // The set's annotations (kubernetes.io/change-cause among them) go with each revision.
-                  ...(set.metadata.annotations ? { annotations: { ...set.metadata.annotations } } : {}),
-                  ownerReferences: [ownedBy(set)],
-                },
-                data,
-                revision,
-              },
-              MANAGER,
-            );
-          } catch (err) {
-            if (!(err instanceof StatusError && err.code === 409)) throw err;
-            const existing = api.find(revisionsRt, set.metadata.namespace, name);
-            if (
-              existing &&
-              controllerRef(existing)?.uid === set.metadata.uid &&
-              sameValue(existing.data, data)
-            )
-              return existing;
-            collisions++;
-            writeStatus(runtime, setsRt, set, { ...(set.status as object), collisionCount: collisions });
-          }
-        }
       }
 
       /** Creates, replaces, removes and updates pods, one step at a time when the policy is OrderedReady. */
@@ -255,7 +120,7 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
             continue;
           }
           if (monotonic && unhealthy) return;
-          releaseClaimsOnScaleDown(set, pod);
+          claims.releaseOnScaleDown(set, pod);
           deletePod(set, pod);
           if (monotonic) return;
         }
@@ -280,7 +145,7 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
         );
         const volumes: Volume[] = [...(podSpec.volumes ?? [])];
         for (const claim of s.volumeClaimTemplates ?? []) {
-          if (!ensureClaim(set, claim, ordinal, name)) return;
+          if (!claims.ensure(set, claim, ordinal, name)) return;
           const volume: Volume = {
             name: claim.metadata!.name!,
             persistentVolumeClaim: { claimName: claimName(claim, set, ordinal) },
@@ -334,101 +199,6 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
         if (!(err instanceof StatusError)) throw err;
         runtime.events.record(set, 'Warning', 'FailedCreate', `${prefix}${err.message}`, SOURCE);
         queue.addAfter(keyOf(set), 1000);
-      }
-
-      /** Creates the claim unless it exists; false while an old claim of that name is being deleted. */
-      function ensureClaim(set: KObject, template: ClaimTemplate, ordinal: number, podName: string): boolean {
-        const name = claimName(template, set, ordinal);
-        const existing = api.find(pvcsRt, set.metadata.namespace, name);
-        if (existing) return !existing.metadata.deletionTimestamp;
-        const whenDeleted = spec(set).persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain';
-        try {
-          api.create(
-            pvcsRt,
-            set.metadata.namespace,
-            {
-              metadata: {
-                name,
-                namespace: set.metadata.namespace,
-                labels: { ...template.metadata?.labels, ...spec(set).selector?.matchLabels },
-                ...(template.metadata?.annotations
-                  ? { annotations: { ...template.metadata.annotations } }
-                  : {}),
-                ...(whenDeleted === 'Delete' ? { ownerReferences: [ownedBy(set)] } : {}),
-              },
-              spec: structuredClone(template.spec ?? {}),
-            },
-            MANAGER,
-          );
-        } catch (err) {
-          refused(
-            set,
-            `create Claim ${name} for Pod ${podName} in StatefulSet ${set.metadata.name} failed error: `,
-            err,
-          );
-          return false;
-        }
-        runtime.events.record(
-          set,
-          'Normal',
-          'SuccessfulCreate',
-          `create Claim ${name} Pod ${podName} in StatefulSet ${set.metadata.name} success`,
-          SOURCE,
-        );
-        return true;
-      }
-
-      /** Keeps the set's ownerReference on its claims exactly when whenDeleted is Delete (the GC does the rest). */
-      function syncClaimOwners(set: KObject, owned: KObject[]): void {
-        const s = spec(set);
-        const wantOwner = (s.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain') === 'Delete';
-        const start = s.ordinals?.start ?? 0;
-        for (const pod of owned) {
-          const ordinal = ordinalOf(set, pod);
-          if (ordinal === undefined || ordinal < start || ordinal >= start + (s.replicas ?? 1)) continue;
-          for (const template of s.volumeClaimTemplates ?? []) {
-            const claim = api.find(pvcsRt, set.metadata.namespace, claimName(template, set, ordinal));
-            if (!claim || claim.metadata.deletionTimestamp) continue;
-            const refs = claim.metadata.ownerReferences ?? [];
-            const has = refs.some((r) => r.uid === set.metadata.uid);
-            if (has === wantOwner) continue;
-            const next = wantOwner ? [...refs, ownedBy(set)] : refs.filter((r) => r.uid !== set.metadata.uid);
-            writeClaimOwners(claim, next);
-          }
-        }
-      }
-
-      /** whenScaled: Delete makes the condemned pod its claims' owner, so they go with it. */
-      function releaseClaimsOnScaleDown(set: KObject, pod: KObject): void {
-        const s = spec(set);
-        if ((s.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain') !== 'Delete') return;
-        const ordinal = ordinalOf(set, pod)!;
-        for (const template of s.volumeClaimTemplates ?? []) {
-          const claim = api.find(pvcsRt, set.metadata.namespace, claimName(template, set, ordinal));
-          if (!claim) continue;
-          // The pod becomes the only owner among the set's: the claim goes with the pod, not with the set.
-          const refs = (claim.metadata.ownerReferences ?? []).filter((r) => r.uid !== set.metadata.uid);
-          if (refs.some((r) => r.uid === pod.metadata.uid)) continue;
-          writeClaimOwners(claim, [
-            ...refs,
-            { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name!, uid: pod.metadata.uid! },
-          ]);
-        }
-      }
-
-      function writeClaimOwners(
-        claim: KObject,
-        ownerReferences: KObject['metadata']['ownerReferences'],
-      ): void {
-        ignoringRaces(() =>
-          api.update(
-            pvcsRt,
-            claim.metadata.namespace,
-            claim.metadata.name!,
-            { ...claim, metadata: { ...claim.metadata, ownerReferences } },
-            MANAGER,
-          ),
-        );
       }
 
       function deletePod(set: KObject, pod: KObject): void {
@@ -494,31 +264,6 @@ export function statefulSetController(options: StatefulSetControllerOptions): Co
         for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas'])
           if (status[k] === 0) delete status[k];
         return status;
-      }
-
-      /** Deletes the oldest revisions beyond revisionHistoryLimit that no pod and neither status revision uses. */
-      function truncateHistory(
-        set: KObject,
-        revisions: KObject[],
-        owned: KObject[],
-        status: Record<string, unknown>,
-      ): void {
-        const live = new Set<string>([String(status.currentRevision), String(status.updateRevision)]);
-        for (const pod of owned) {
-          const r = pod.metadata.labels?.[REVISION_LABEL];
-          if (r) live.add(r);
-        }
-        const history = revisions
-          .filter((r) => !live.has(r.metadata.name!))
-          .sort((a, b) => revisionNumber(a) - revisionNumber(b));
-        const limit = spec(set).revisionHistoryLimit ?? 10;
-        for (const r of history.slice(0, Math.max(0, history.length - limit))) {
-          ignoringRaces(() =>
-            api.delete(revisionsRt, r.metadata.namespace, r.metadata.name!, {
-              preconditions: { uid: r.metadata.uid! },
-            }),
-          );
-        }
       }
     },
   };
