@@ -191,8 +191,7 @@ async function start(options: Resolved): Promise<ControlPlane> {
   const bins = await resolveBinaries(options.binDir);
   const version = await kubeVersion(bins.paths['kube-apiserver']);
   const dir = await mkdtemp(join(tmpdir(), 'kubexpect-controlplane-'));
-  const components: Component[] = [];
-  const plane = new Startup(dir, bins, components, deadline, options.startTimeoutMs, options.extraArgs ?? {});
+  const plane = new Startup(dir, bins, deadline, options.startTimeoutMs, options.extraArgs ?? {});
   try {
     progress(`binaries from ${bins.dir} (${bins.origin}), Kubernetes ${version}`);
     const pki = await writePki(dir);
@@ -384,10 +383,11 @@ type Answer = { status: number; body: string };
 
 /** Start-up bookkeeping: the processes started so far, the deadline, errors that quote logs. */
 class Startup {
+  private readonly components: Component[] = [];
+
   constructor(
     private readonly dir: string,
     private readonly bins: Binaries,
-    private readonly components: Component[],
     private readonly deadline: number,
     private readonly timeoutMs: number,
     private readonly extraArgs: Partial<Record<ComponentName, readonly string[]>>,
