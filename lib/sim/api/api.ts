@@ -262,7 +262,13 @@ export class Api {
         f.field === 'metadata.name' ||
         (f.field === 'metadata.namespace' && rt.namespaced) ||
         !!rt.fields?.[f.field];
-      if (!known) throw badRequest(`field label not supported: ${f.field}`);
+      if (known) continue;
+      // Kinds with their own field label conversion name the label; the rest answer with the
+      // default conversion's words (apimachinery DefaultMetaV1FieldSelectorConversion).
+      if (rt.fields) throw badRequest(`field label not supported: ${f.field}`);
+      throw badRequest(
+        `"${f.field}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
+      );
     }
     return {
       labels: parseLabelSelector(labelSelector),
@@ -769,7 +775,7 @@ export class Api {
     let requested: number | undefined;
     const rvParam = options.resourceVersion;
     if (rvParam !== undefined && rvParam !== '' && rvParam !== '0') {
-      requested = parseResourceVersion(rvParam);
+      requested = parseResourceVersion(rvParam, true);
       // A watch-list must see its version (the HTTP layer waited for it); a plain watch from a future
       // version just streams the changes after it, as the watch cache does.
       if (options.sendInitialEvents === true && requested > this.store.resourceVersion) {

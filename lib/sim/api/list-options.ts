@@ -41,11 +41,15 @@ export function validateListOptions(options: ListOptionFields): void {
 }
 
 /** A resourceVersion parameter as a number; anything else is the client's error (400). */
-export function parseResourceVersion(value: string): number {
+/**
+ * A resourceVersion as the storage layer parses it (strconv.ParseUint). A list answers a bad one with
+ * 400; a watch with the bare 500 the watch path gives (no reason), as kube-apiserver v1.36 does.
+ */
+export function parseResourceVersion(value: string, forWatch = false): number {
   if (!/^\d+$/.test(value)) {
-    throw badRequest(
-      `Invalid value for resourceVersion: ${JSON.stringify(value)}: must be a non-negative integer`,
-    );
+    const why = `resourceVersion: Invalid value: ${JSON.stringify(value)}: strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`;
+    if (forWatch) throw new StatusError(500, '', why);
+    throw badRequest(`invalid resource version: ${why}`);
   }
   return Number(value);
 }

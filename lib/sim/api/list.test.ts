@@ -2,6 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
 import { clientsFor, refusal } from '../testing/clients.ts';
+import { authHeader } from '../testing/rest.ts';
 
 describe('list with selectors and paging over HTTP', () => {
   let cluster: Cluster;
@@ -69,12 +70,43 @@ describe('list with selectors and paging over HTTP', () => {
     expect(await names('app', 'metadata.name!=web-2')).to.deep.equal(['db-1', 'web-1']);
   });
 
-  it('answers an unknown field with 400 field label not supported', async () => {
+  // kube-apiserver v1.36.3: kinds without their own field label conversion (ConfigMaps) answer with
+  // the default conversion's words; kinds with one (Pods) say "field label not supported".
+  it('answers an unknown field of a ConfigMap with 400 naming the two fields it knows', async () => {
     const { code, status } = await refusal(
       core.listNamespacedConfigMap({ namespace: ns, fieldSelector: 'spec.x=1' }),
     );
     expect(code).to.equal(400);
-    expect(status.message).to.equal('field label not supported: spec.x');
+    expect(status.message).to.equal(
+      '"spec.x" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    );
+  });
+
+  // kube-apiserver v1.36.3: the storage layer's ParseUint error, 400 for a list and a bare 500 (no
+  // reason) for a watch (differential watches/watch-invalid-resource-version).
+  it('answers a resourceVersion that is not a number with 400 on a list and 500 on a watch', async () => {
+    const get = (query: string) =>
+      fetch(`${cluster.url}/api/v1/namespaces/${ns}/configmaps?${query}`, { headers: authHeader(cluster) });
+    const list = await get('resourceVersion=abc');
+    expect(list.status).to.equal(400);
+    expect(((await list.json()) as { message: string }).message).to.equal(
+      'invalid resource version: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax',
+    );
+    const watch = await get('watch=1&resourceVersion=abc');
+    expect(watch.status).to.equal(500);
+    const status = (await watch.json()) as Record<string, unknown>;
+    expect(status).to.not.have.property('reason');
+    expect(status.message).to.equal(
+      'resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax',
+    );
+  });
+
+  it('answers an unknown field of a Pod with 400 field label not supported', async () => {
+    const { code, status } = await refusal(
+      core.listNamespacedPod({ namespace: ns, fieldSelector: 'spec.foo=b' }),
+    );
+    expect(code).to.equal(400);
+    expect(status.message).to.equal('field label not supported: spec.foo');
   });
 
   it('answers a field selector without an operator with 400', async () => {
