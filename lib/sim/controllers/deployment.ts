@@ -7,7 +7,20 @@
  * replicas/updated/ready/available/unavailable and the Available and Progressing conditions.
  */
 import type { KObject } from '../api/types.ts';
-import { timestamp } from '../api/types.ts';
+import {
+  DESIRED,
+  fenceposts,
+  HASH_LABEL,
+  MAX_REPLICAS,
+  NOT_COPIED,
+  REVISION,
+  REVISION_HISTORY,
+  SOURCE,
+  spec,
+  view,
+  withoutHash,
+} from './deployment-spec.ts';
+import { deploymentStatus } from './deployment-status.ts';
 import { drawLatency, type Latencies } from './latencies.ts';
 import { controllerRef, ownedBy } from './owners.ts';
 import { type Controller, keyOf, type SimRuntime, splitKey } from './runtime.ts';
@@ -19,125 +32,12 @@ import {
   isActive,
   MANAGER,
   sameValue,
-  scaledValue,
   semantic,
   writeStatus,
 } from './workload-helpers.ts';
 
 export interface DeploymentControllerOptions {
   latencies: Latencies;
-}
-
-const SOURCE = { component: 'deployment-controller' };
-const HASH_LABEL = 'pod-template-hash';
-const REVISION = 'deployment.kubernetes.io/revision';
-const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
-const DESIRED = 'deployment.kubernetes.io/desired-replicas';
-const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
-/** Deployment annotations not copied to its ReplicaSets (deploymentutil.skipCopyAnnotation). */
-const NOT_COPIED = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration',
-  REVISION,
-  REVISION_HISTORY,
-  DESIRED,
-  MAX_REPLICAS,
-  'deprecated.deployment.rollback.to',
-]);
-
-/** The conditions' reasons and messages, as the real controller writes them. */
-const CONDITIONS = {
-  available: ['Available', 'True', 'MinimumReplicasAvailable', () => 'Deployment has minimum availability.'],
-  unavailable: [
-    'Available',
-    'False',
-    'MinimumReplicasUnavailable',
-    () => 'Deployment does not have minimum availability.',
-  ],
-  created: ['Progressing', 'True', 'NewReplicaSetCreated', (rs: string) => `Created new replica set "${rs}"`],
-  found: ['Progressing', 'True', 'FoundNewReplicaSet', (rs: string) => `Found new replica set "${rs}"`],
-  updated: ['Progressing', 'True', 'ReplicaSetUpdated', (rs: string) => `ReplicaSet "${rs}" is progressing.`],
-  complete: [
-    'Progressing',
-    'True',
-    'NewReplicaSetAvailable',
-    (rs: string) => `ReplicaSet "${rs}" has successfully progressed.`,
-  ],
-  timedOut: [
-    'Progressing',
-    'False',
-    'ProgressDeadlineExceeded',
-    (rs: string) => `ReplicaSet "${rs}" has timed out progressing.`,
-  ],
-  paused: ['Progressing', 'Unknown', 'DeploymentPaused', () => 'Deployment is paused'],
-  resumed: ['Progressing', 'Unknown', 'DeploymentResumed', () => 'Deployment is resumed'],
-} as const;
-
-type ConditionName = keyof typeof CONDITIONS;
-
-interface Condition {
-  type: string;
-  status: string;
-  lastUpdateTime: string;
-  lastTransitionTime: string;
-  reason: string;
-  message: string;
-}
-
-interface DeploymentSpec {
-  replicas?: number;
-  paused?: boolean;
-  minReadySeconds?: number;
-  revisionHistoryLimit?: number;
-  progressDeadlineSeconds?: number;
-  selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
-  strategy?: {
-    type?: string;
-    rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
-  };
-  template?: {
-    metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-    spec?: unknown;
-  };
-}
-
-interface ReplicaSetView {
-  obj: KObject;
-  replicas: number;
-  statusReplicas: number;
-  ready: number;
-  available: number;
-  revision: number;
-}
-
-const spec = (d: KObject) => (d.spec ?? {}) as DeploymentSpec;
-
-function view(rs: KObject): ReplicaSetView {
-  const s = (rs.status ?? {}) as { replicas?: number; readyReplicas?: number; availableReplicas?: number };
-  return {
-    obj: rs,
-    replicas: (rs.spec as { replicas?: number } | undefined)?.replicas ?? 0,
-    statusReplicas: s.replicas ?? 0,
-    ready: s.readyReplicas ?? 0,
-    available: s.availableReplicas ?? 0,
-    revision: Number(rs.metadata.annotations?.[REVISION] ?? 0) || 0,
-  };
-}
-
-/** The template without the pod-template-hash label, for comparing a ReplicaSet's with the Deployment's. */
-function withoutHash(template: unknown): unknown {
-  const t = structuredClone((template ?? {}) as { metadata?: { labels?: Record<string, string> } });
-  if (t.metadata?.labels) delete t.metadata.labels[HASH_LABEL];
-  return semantic(t);
-}
-
-/** maxSurge and maxUnavailable as pod counts (deploymentutil.ResolveFenceposts). */
-function fenceposts(d: KObject): { surge: number; unavailable: number } {
-  const s = spec(d);
-  const replicas = s.replicas ?? 1;
-  if (s.strategy?.type === 'Recreate') return { surge: 0, unavailable: replicas };
-  const surge = scaledValue(s.strategy?.rollingUpdate?.maxSurge ?? '25%', replicas, true);
-  const unavailable = scaledValue(s.strategy?.rollingUpdate?.maxUnavailable ?? '25%', replicas, false);
-  return surge === 0 && unavailable === 0 ? { surge, unavailable: 1 } : { surge, unavailable };
 }
 
 export function deploymentController(options: DeploymentControllerOptions): Controller {
@@ -152,10 +52,9 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
       const deployments = runtime.informer('apps', 'deployments');
       const replicaSets = runtime.informer('apps', 'replicasets');
       let syncs = 0;
-      /** When each Deployment (by uid) last made progress, in wall-clock ms. */
-      const lastProgress = new Map<string, number>();
 
       const queue = runtime.queue('deployment-controller', (key) => reconcile(key));
+      const status = deploymentStatus(runtime, (key, ms) => queue.addAfter(key, ms));
       const enqueue = (key: string) =>
         queue.addAfter(
           key,
@@ -163,7 +62,7 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
         );
       deployments.on((type, d) => {
         if (type !== 'DELETED') enqueue(keyOf(d));
-        else lastProgress.delete(d.metadata.uid!);
+        else status.forget(d.metadata.uid!);
       });
       replicaSets.on((_type, rs) => {
         const ref = controllerRef(rs);
@@ -190,7 +89,7 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
         );
         const old = all.filter((rs) => rs !== newRs);
         if (spec(d).paused) {
-          syncStatus(d, newRs, old, undefined);
+          status.sync(d, newRs, old, undefined);
           return;
         }
         let createdRs = false;
@@ -210,7 +109,7 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
           .map((rs) => api.find(rsRt, rs.metadata.namespace, rs.metadata.name!))
           .filter((r): r is KObject => !!r);
         const freshNew = api.find(rsRt, namespace, newRs.metadata.name!) ?? newRs;
-        syncStatus(
+        status.sync(
           d,
           freshNew,
           fresh.filter((rs) => rs.metadata.uid !== freshNew.metadata.uid),
@@ -416,145 +315,6 @@ export function deploymentController(options: DeploymentControllerOptions): Cont
             MANAGER,
           ),
         );
-      }
-
-      function syncStatus(
-        d: KObject,
-        newRs: KObject | undefined,
-        old: KObject[],
-        event: 'created' | undefined,
-      ): void {
-        const current = api.find(dRt, d.metadata.namespace, d.metadata.name!);
-        if (!current) return;
-        const desired = spec(current).replicas ?? 1;
-        const all = [...(newRs ? [newRs] : []), ...old].map(view);
-        const replicas = all.reduce((n, v) => n + v.statusReplicas, 0);
-        const ready = all.reduce((n, v) => n + v.ready, 0);
-        const available = all.reduce((n, v) => n + v.available, 0);
-        const updated = newRs ? view(newRs).statusReplicas : 0;
-        const previous = (current.status ?? {}) as { conditions?: Condition[]; collisionCount?: number };
-        const status: Record<string, unknown> = {
-          observedGeneration: current.metadata.generation,
-          replicas,
-          updatedReplicas: updated,
-          readyReplicas: ready,
-          availableReplicas: available,
-        };
-        const unavailable = Math.max(0, desired - available);
-        if (unavailable > 0) status.unavailableReplicas = unavailable;
-        for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'])
-          if (status[k] === 0) delete status[k];
-        if (previous.collisionCount) status.collisionCount = previous.collisionCount;
-        const conditions = [...(previous.conditions ?? [])];
-        const now = timestamp(api.now());
-        const set = (which: ConditionName, rsName = '') => {
-          const [type, st, reason, message] = CONDITIONS[which];
-          const text = message(rsName);
-          const i = conditions.findIndex((c) => c.type === type);
-          const prev = i >= 0 ? conditions[i] : undefined;
-          if (prev && prev.status === st && prev.reason === reason && prev.message === text) return;
-          const next: Condition = {
-            type,
-            status: st,
-            lastUpdateTime: now,
-            lastTransitionTime: prev && prev.status === st ? prev.lastTransitionTime : now,
-            reason,
-            message: text,
-          };
-          if (i >= 0) conditions[i] = next;
-          else conditions.push(next);
-        };
-        const { unavailable: maxUnavailable } = fenceposts(current);
-        set(available >= desired - maxUnavailable ? 'available' : 'unavailable');
-        const rsName = newRs?.metadata.name ?? '';
-        const complete =
-          updated === desired && replicas === desired && available === desired && !spec(current).paused;
-        const progressing = conditions.find((c) => c.type === 'Progressing');
-        if (spec(current).paused) {
-          set('paused');
-        } else if (progressing?.reason === 'DeploymentPaused') {
-          set('resumed');
-        } else if (newRs) {
-          // Progress (or a new ReplicaSet) restarts the deadline; the sync then checks it.
-          const deadlineMs = (spec(current).progressDeadlineSeconds ?? 600) * 1000 + 1;
-          const progressed = () => {
-            lastProgress.set(current.metadata.uid!, api.now().getTime());
-            queue.addAfter(keyOf(current), deadlineMs);
-          };
-          if (complete) set('complete', rsName);
-          else if (event === 'created') {
-            set('created', rsName);
-            progressed();
-          } else if (
-            madeProgress(current.status, status) ||
-            !progressing ||
-            !progressing.message.includes(`"${rsName}"`)
-          ) {
-            set('updated', rsName);
-            progressed();
-          } else if (progressing.reason !== 'ProgressDeadlineExceeded') {
-            checkDeadline(current, progressing, rsName, set);
-          }
-        }
-        // A ReplicaSet that cannot create pods shows through as the Deployment's ReplicaFailure.
-        const failure = [...(newRs ? [newRs] : []), ...old]
-          .flatMap((rs) => ((rs.status ?? {}) as { conditions?: Condition[] }).conditions ?? [])
-          .find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
-        const at = conditions.findIndex((c) => c.type === 'ReplicaFailure');
-        if (failure) {
-          const prev = at >= 0 ? conditions[at] : undefined;
-          const next: Condition = {
-            type: 'ReplicaFailure',
-            status: 'True',
-            lastUpdateTime: prev?.message === failure.message ? prev.lastUpdateTime : now,
-            lastTransitionTime: prev?.lastTransitionTime ?? now,
-            reason: failure.reason,
-            message: failure.message,
-          };
-          if (at >= 0) conditions[at] = next;
-          else conditions.push(next);
-        } else if (at >= 0) conditions.splice(at, 1);
-        // Available comes before Progressing once both exist, as kubectl shows them.
-        conditions.sort((a, b) => (a.type === 'Available' ? -1 : b.type === 'Available' ? 1 : 0));
-        if (conditions.length > 0) status.conditions = conditions;
-        writeStatus(runtime, dRt, current, status);
-      }
-
-      /** deploymentutil.DeploymentProgressing: more updated, ready or available pods, or fewer old ones. */
-      function madeProgress(before: unknown, after: Record<string, unknown>): boolean {
-        const b = (before ?? {}) as Record<string, number | undefined>;
-        const a = after as Record<string, number | undefined>;
-        const n = (v: number | undefined) => v ?? 0;
-        return (
-          n(a.updatedReplicas) > n(b.updatedReplicas) ||
-          n(a.replicas) - n(a.updatedReplicas) < n(b.replicas) - n(b.updatedReplicas) ||
-          n(a.readyReplicas) > n(b.readyReplicas) ||
-          n(a.availableReplicas) > n(b.availableReplicas)
-        );
-      }
-
-      /** ProgressDeadlineExceeded once no progress was made for progressDeadlineSeconds (realistic, scaled). */
-      function checkDeadline(
-        d: KObject,
-        progressing: Condition,
-        rsName: string,
-        set: (which: ConditionName, rs?: string) => void,
-      ): void {
-        const deadline = spec(d).progressDeadlineSeconds ?? 600;
-        // Timestamps have whole seconds, too coarse once scaled: the last progress is kept in memory.
-        const last = lastProgress.get(d.metadata.uid!) ?? Date.parse(progressing.lastUpdateTime);
-        const since = (api.now().getTime() - last) / runtime.timeScale;
-        const left = deadline * 1000 - since;
-        if (left <= 0) {
-          set('timedOut', rsName);
-          runtime.events.record(
-            d,
-            'Warning',
-            'ProgressDeadlineExceeded',
-            `Deployment "${d.metadata.name}" has timed out progressing.`,
-            SOURCE,
-          );
-        } else queue.addAfter(keyOf(d), left + 1);
       }
     },
   };
