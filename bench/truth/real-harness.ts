@@ -61,7 +61,8 @@ export interface RealSummary {
   pendingWindowP50Ms: number | undefined;
   /**
    * ms from the recorder's first sight of the decisive state to kubexpect's pass (its own watch; a
-   * negative figure: kubexpect saw it first), over the runs kubexpect passed.
+   * negative figure: kubexpect saw it first), over the runs kubexpect passed whose assertion was
+   * watching before the drain (an assertion begun after the drain starts with a LIST instead).
    */
   verdictAfterRecorderMs: { n: number; p50: number; p99: number; max: number } | undefined;
   wallSeconds: number;
@@ -212,7 +213,7 @@ function summarize(
     .map((r) => r.pendingWindowMs!)
     .sort((a, b) => a - b);
   const lags = results
-    .filter((r) => r.elastic.pass && r.timeline.decisive !== undefined)
+    .filter((r) => r.assertBeforeDrain && r.elastic.pass && r.timeline.decisive !== undefined)
     .map((r) => r.timeline.elasticSettled - r.timeline.decisive!);
   return {
     storage,

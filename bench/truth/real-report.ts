@@ -37,7 +37,7 @@ export function renderRealTruth(r: RealTruthResults): string {
         'kubexpect wrong',
         'naive 5 s poll wrong (false passes / false failures)',
         'new instance Pending before Running, p50',
-        "kubexpect's pass after the recorder saw it: p50 / p99 / max",
+        "kubexpect's pass after the recorder saw it (assertions begun before the drain): p50 / p99 / max",
         'start-up / wall',
       ],
       summaries.map((s) => [
