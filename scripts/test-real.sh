@@ -23,3 +23,7 @@ export KUBEXPECT_TEST_TARGET=controlplane
 # "$@" passes extra mocha arguments, e.g. npm run test:real -- --grep toBePending
 npx mocha --config scripts/mocharc.real.json "$@"
 npm run differential # simulator vs real: writes reports/differential.md, prints the agreement line
+# The seed race with a StatefulSet, on a real control plane per storage behaviour (kind: pinned PVs, cloud: movable PVs)
+KUBEXPECT_CLUSTER=controlplane npx mocha --no-parallel specs/drain-statefulset.spec.ts
+# Verdict truth on real control planes (100 runs per storage behaviour); fails on a wrong kubexpect verdict
+npm run truth:real
