@@ -795,8 +795,17 @@ export class Api {
       kind: rt.kind,
     });
     let stopped = false;
-    const replayState = options.sendInitialEvents === true || requested === undefined;
-    const after = replayState ? 0 : requested!;
+    // With the WatchList feature (on in v1.36), a watch from no version or "0" that names neither
+    // sendInitialEvents nor resourceVersionMatch is defaulted to sendInitialEvents=true
+    // (SetListOptionsDefaults); the initial-events-end bookmark is sent only to a watch that allows
+    // bookmarks (the cacher's isListWatchRequest).
+    const legacyStart = rvParam === undefined || rvParam === '' || rvParam === '0';
+    const sendInitialEvents =
+      options.sendInitialEvents ?? (legacyStart && !options.resourceVersionMatch ? true : undefined);
+    const replayState =
+      sendInitialEvents === true || (requested === undefined && sendInitialEvents !== false);
+    // sendInitialEvents=false from no version starts at the most recent one, without the state.
+    const after = replayState ? 0 : (requested ?? this.store.resourceVersion);
     const deliver = (change: Change) => {
       if (stopped || change.rv <= after) return;
       const now = this.matches(rt, m, change.object);
@@ -814,7 +823,7 @@ export class Api {
       for (const obj of this.store.list(key, m.namespace)) {
         if (this.matches(rt, m, obj)) sink({ type: 'ADDED', object: withKind(obj) });
       }
-      if (options.sendInitialEvents) {
+      if (sendInitialEvents && options.allowWatchBookmarks) {
         sink({
           type: 'BOOKMARK',
           object: {
@@ -828,7 +837,7 @@ export class Api {
         });
       }
     } else {
-      const changes = this.store.changesSince(key, requested!);
+      const changes = requested === undefined ? [] : this.store.changesSince(key, requested);
       if (!changes) {
         // The watch cache's words (apiserver pkg/storage/cacher/watch_cache.go): the asked version,
         // then the oldest one it can resume from.

@@ -158,6 +158,29 @@ describe('watches with @kubernetes/client-node', () => {
     expect(r.summary().slice(0, 3)).to.deep.equal(['ADDED one', 'ADDED two', 'BOOKMARK']);
   });
 
+  // kube-apiserver v1.36.3 (WatchList on): a watch from no version is defaulted to
+  // sendInitialEvents=true, so with bookmarks allowed its initial events end with the bookmark too;
+  // without allowWatchBookmarks no bookmark comes (differential watches/send-initial-events-*).
+  it('ends a plain watch’s initial events with the bookmark when bookmarks are allowed', async () => {
+    const ns = await namespace();
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'one' } } });
+    const r = await watch(ns, { allowWatchBookmarks: true });
+    await r.until('the end-of-initial-events bookmark', (x) =>
+      x.events.some((e) => e.object.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true'),
+    );
+    expect(r.summary().slice(0, 2)).to.deep.equal(['ADDED one', 'BOOKMARK']);
+  });
+
+  it('sends no initial-events-end bookmark to a watch-list that does not allow bookmarks', async () => {
+    const ns = await namespace();
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'one' } } });
+    const r = await watch(ns, { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' });
+    await r.until('the initial event', (x) => x.events.length > 0);
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'two' } } });
+    await r.until('the next event', (x) => x.events.length > 1);
+    expect(r.summary().slice(0, 2)).to.deep.equal(['ADDED one', 'ADDED two']);
+  });
+
   it('turns a label change out of and back into a filtered watch into DELETED and ADDED', async () => {
     const ns = await namespace();
     await core.createNamespacedConfigMap({
