@@ -41,7 +41,14 @@ export {
   runnerTimeoutHint,
   setRunnerTimeoutSource,
 } from './runner-timeout.ts';
-export { fail, type MatcherDefinition, negate, pass, type Verdict } from './verdict.ts';
+export {
+  fail,
+  type MatcherDefinition,
+  negate,
+  pass,
+  type Verdict,
+  wrongPremiseFailure,
+} from './verdict.ts';
 
 // Under mocha, a wait whose budget outlasts the test's timeout says so at once (runner-timeout.ts).
 registerMochaRunnerTimeout();

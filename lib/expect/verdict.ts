@@ -11,6 +11,11 @@ export type Verdict<R> =
       reason: string;
       /** The state can no longer turn into a pass (e.g. the pod came back to the drained node): stop waiting. */
       final?: boolean;
+      /**
+       * The question does not apply to this object (e.g. the pod was never on the node it is said to
+       * leave): a failure under `.not` too, never turned into a pass.
+       */
+      premise?: boolean;
     };
 
 export interface MatcherDefinition<S, R> {
@@ -28,6 +33,14 @@ export const pass = <R>(value: R, reason: string): Verdict<R> => ({ pass: true, 
 export const fail = <R = never>(reason: string, final = false): Verdict<R> =>
   final ? { pass: false, reason, final } : { pass: false, reason };
 
+/** A wrong premise: the matcher cannot judge this object, with or without `.not`; stop waiting. */
+export const wrongPremiseFailure = <R = never>(reason: string): Verdict<R> => ({
+  pass: false,
+  reason,
+  final: true,
+  premise: true,
+});
+
 /** The negation of a matcher: `not to be Ready`. Resolves to what `project` makes of the state. */
 export function negate<S, R, P>(
   def: MatcherDefinition<S, R>,
@@ -41,6 +54,7 @@ export function negate<S, R, P>(
     expectation: def.expectation.startsWith('to ') ? `not ${def.expectation}` : `not (${def.expectation})`,
     test(state) {
       const v = def.test(state);
+      if (!v.pass && v.premise) return v;
       return v.pass ? fail(v.reason) : pass(project(state), v.reason);
     },
   };

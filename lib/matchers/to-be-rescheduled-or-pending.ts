@@ -1,5 +1,11 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { fail, type MatcherDefinition, type ObjectState, pass } from '../expect/index.ts';
+import {
+  fail,
+  type MatcherDefinition,
+  type ObjectState,
+  pass,
+  wrongPremiseFailure,
+} from '../expect/index.ts';
 import { conditionOf, nodeOf, shortUid, uidOf } from './pod-facts.ts';
 import {
   checkRescheduleOptions,
@@ -68,7 +74,7 @@ export function toBeRescheduledOrPending(
     negatable: false,
     test(state) {
       const premise = wrongPremise(state, from);
-      if (premise) return fail(premise, true);
+      if (premise) return wrongPremiseFailure(premise);
       const pod = state.object;
       const moved = judgeRescheduled(state, from);
       if (moved.outcome) {

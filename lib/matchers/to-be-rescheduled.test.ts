@@ -8,7 +8,7 @@ describe('toBeRescheduled', () => {
   it('passes for a new instance on another node, resolving to from, to and both UIDs', async () => {
     await createPod(f, 'r1', { nodeName: 'n1' });
     const before = await f.conn.getPod(f.ns, 'r1');
-    const waiting = eventuallyPod(f.conn, f.ns, 'r1', { timeout: '2s' }).toBeRescheduled({
+    const waiting = eventuallyPod(f.conn, f.ns, 'r1', { timeout: '30s' }).toBeRescheduled({
       from: 'n1',
       baseline: before,
     });
@@ -50,6 +50,16 @@ describe('toBeRescheduled', () => {
     );
     expect(gist(message)).to.match(
       /^Gave up after T of 1m: expected pod m-resched\/r4 to be rescheduled off n1, and that can no longer happen\.\n {2}last seen: the pod was not on n1 when the wait began: it was on n2 \(uid \w{8}, Pending\), so nothing shows it left n1; read the pod before the action and pass it as baseline, or name the node it is leaving as from$/,
+    );
+  });
+
+  it('keeps a wrong premise a failure under .not: a pod never on from is no proof it stayed', async () => {
+    await createPod(f, 'r5', { nodeName: 'n2' });
+    const message = await failureOf(
+      eventuallyPod(f.conn, f.ns, 'r5', { timeout: '60s' }).not.toBeRescheduled({ from: 'n1' }),
+    );
+    expect(gist(message)).to.match(
+      /^Gave up after T of 1m: expected pod m-resched\/r5 not to be rescheduled off n1, and that can no longer happen\.\n {2}last seen: the pod was not on n1 when the wait began: it was on n2 /,
     );
   });
 });

@@ -1,5 +1,11 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { fail, type MatcherDefinition, type ObjectState, pass } from '../expect/index.ts';
+import {
+  fail,
+  type MatcherDefinition,
+  type ObjectState,
+  pass,
+  wrongPremiseFailure,
+} from '../expect/index.ts';
 import { nodeOf, podSummary, shortUid, uidOf } from './pod-facts.ts';
 import {
   checkRescheduleOptions,
@@ -66,7 +72,7 @@ export function toBeRescheduled(
     expectation: `to be rescheduled off ${options.from}`,
     test(state) {
       const premise = wrongPremise(state, options.from);
-      if (premise) return fail(premise, true);
+      if (premise) return wrongPremiseFailure(premise);
       const j = judgeRescheduled(state, options.from);
       if (j.outcome) return pass(j.outcome, j.reason);
       return fail(j.reason, j.cameBack);
