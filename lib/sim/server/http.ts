@@ -206,7 +206,10 @@ export class HttpFront {
       return;
     }
     if (!this.authorized(req)) throw unauthorized();
-    const isWatch = queryBool(url.searchParams, 'watch') === true;
+    // The deprecated watch paths (/api/v1/watch/…, /apis/G/V/watch/…) still serve watches.
+    const legacyWatch =
+      method === 'GET' ? /^(\/api\/[^/]+|\/apis\/[^/]+\/[^/]+)\/watch(\/.+)$/.exec(path) : null;
+    const isWatch = legacyWatch !== null || queryBool(url.searchParams, 'watch') === true;
     const info: RequestInfo = { method, path, query: url.searchParams, headers: req.headers, isWatch };
     await this.options.intercept?.before?.(info);
     for (const route of this.options.extraRoutes ?? []) {
@@ -216,8 +219,15 @@ export class HttpFront {
       this.count('discovery');
       return;
     }
-    const target = this.resolve(path);
+    const target = this.resolve(legacyWatch ? `${legacyWatch[1]}${legacyWatch[2]}` : path);
     if (!target) throw pathNotFound();
+    if (isWatch && method === 'GET' && target.name !== undefined && !target.subresource) {
+      // A watch of one object is a watch of its collection by name.
+      const selector = url.searchParams.get('fieldSelector');
+      const byName = `metadata.name=${target.name}`;
+      url.searchParams.set('fieldSelector', selector ? `${selector},${byName}` : byName);
+      target.name = undefined;
+    }
     await this.rest(req, res, target, url.searchParams, info);
   }
 

@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
 import { clientsFor } from '../testing/clients.ts';
+import { authHeader } from '../testing/rest.ts';
 
 interface Seen {
   type: string;
@@ -179,6 +180,25 @@ describe('watches with @kubernetes/client-node', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'two' } } });
     await r.until('the next event', (x) => x.events.length > 1);
     expect(r.summary().slice(0, 2)).to.deep.equal(['ADDED one', 'ADDED two']);
+  });
+
+  // kube-apiserver v1.36.3 still serves the deprecated /watch/ paths (differential watches/legacy-watch-path).
+  it('serves the deprecated /api/v1/watch/ paths, of a collection and of one object', async () => {
+    const ns = await namespace();
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'a' } } });
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'b' } } });
+    const events = async (path: string) => {
+      const res = await fetch(`${cluster.url}${path}?timeoutSeconds=1`, { headers: authHeader(cluster) });
+      expect(res.status).to.equal(200);
+      return (await res.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; object: { metadata: { name: string } } })
+        .filter((e) => e.type === 'ADDED')
+        .map((e) => e.object.metadata.name);
+    };
+    expect(await events(`/api/v1/watch/namespaces/${ns}/configmaps`)).to.include.members(['a', 'b']);
+    expect(await events(`/api/v1/watch/namespaces/${ns}/configmaps/b`)).to.deep.equal(['b']);
   });
 
   it('turns a label change out of and back into a filtered watch into DELETED and ADDED', async () => {
