@@ -122,7 +122,7 @@ describe('CloudNativePG cluster helpers', () => {
           }),
         100,
       );
-      expect((await primaryPod(conn, namespace, 'db', { timeout: '5s' })).metadata?.name).to.equal('db-1');
+      expect((await primaryPod(conn, namespace, 'db', { timeout: '30s' })).metadata?.name).to.equal('db-1');
     } finally {
       await conn.core.patchNamespacedPod({
         namespace,

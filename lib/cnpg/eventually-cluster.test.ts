@@ -55,7 +55,7 @@ describe('eventuallyCluster', () => {
     it('passes when the phase is healthy and every instance is Ready', async () => {
       const name = await createCluster(3, { phase: 'Setting up primary', readyInstances: 0 });
       later(100, () => setStatus(name, healthy));
-      const cluster = await eventuallyCluster(conn, namespace, name, { timeout: '5s' }).toBeReady();
+      const cluster = await eventuallyCluster(conn, namespace, name, { timeout: '30s' }).toBeReady();
       expect(cluster.status?.readyInstances).to.equal(3);
     });
 
@@ -94,9 +94,9 @@ describe('eventuallyCluster', () => {
         phase: 'Switchover in progress',
       });
       later(100, () => setStatus(name, { ...healthy, currentPrimary: 'x-2', targetPrimary: 'x-2' }));
-      expect(await eventuallyCluster(conn, namespace, name, { timeout: '5s' }).toHavePrimary('x-2')).to.equal(
-        'x-2',
-      );
+      expect(
+        await eventuallyCluster(conn, namespace, name, { timeout: '30s' }).toHavePrimary('x-2'),
+      ).to.equal('x-2');
     });
 
     it('fails while a switchover is in progress, saying so', async () => {
@@ -120,7 +120,7 @@ describe('eventuallyCluster', () => {
       later(150, () => setStatus(name, { ...healthy, phase: 'Failing over', targetPrimary: 'x-3' }));
       later(250, () => setStatus(name, { ...healthy, currentPrimary: 'x-3', targetPrimary: 'x-3' }));
       expect(
-        await eventuallyCluster(conn, namespace, name, { timeout: '5s' }).toHavePrimaryOtherThan('x-1'),
+        await eventuallyCluster(conn, namespace, name, { timeout: '30s' }).toHavePrimaryOtherThan('x-1'),
       ).to.equal('x-3');
     });
 
@@ -137,7 +137,7 @@ describe('eventuallyCluster', () => {
   describe('toHaveReadyInstances', () => {
     it('passes on the exact count', async () => {
       const name = await createCluster(3, { ...healthy, readyInstances: 2 });
-      await eventuallyCluster(conn, namespace, name, { timeout: '2s' }).toHaveReadyInstances(2);
+      await eventuallyCluster(conn, namespace, name, { timeout: '30s' }).toHaveReadyInstances(2);
     });
 
     it('refuses a count that is not a non-negative integer at the call', () => {
@@ -150,7 +150,7 @@ describe('eventuallyCluster', () => {
   describe('toBeInPhase', () => {
     it('passes on the exact phase string', async () => {
       const name = await createCluster(1, { phase: 'Setting up primary' });
-      await eventuallyCluster(conn, namespace, name, { timeout: '2s' }).toBeInPhase('Setting up primary');
+      await eventuallyCluster(conn, namespace, name, { timeout: '30s' }).toBeInPhase('Setting up primary');
     });
 
     it('fails when the cluster does not exist, saying so', async () => {

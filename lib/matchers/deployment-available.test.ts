@@ -16,7 +16,7 @@ describe('eventuallyDeployment().toBeAvailable', () => {
 
     it('passes on Available=True for the current generation, mid-rollout too', async () => {
       await createDeployment(f, 'a1', 4);
-      const waiting = eventuallyDeployment(f.conn, f.ns, 'a1', { timeout: '5s' }).toBeAvailable();
+      const waiting = eventuallyDeployment(f.conn, f.ns, 'a1', { timeout: '30s' }).toBeAvailable();
       await setDeploymentStatus(f, 'a1', {
         replicas: 4,
         updatedReplicas: 2,

@@ -16,7 +16,7 @@ describe('eventuallyDeployment().toBeRolledOut', () => {
 
     it('passes once every replica is updated and available, and no old one is left', async () => {
       await createDeployment(f, 'd1', 3);
-      const waiting = eventuallyDeployment(f.conn, f.ns, 'd1', { timeout: '5s' }).toBeRolledOut();
+      const waiting = eventuallyDeployment(f.conn, f.ns, 'd1', { timeout: '30s' }).toBeRolledOut();
       await setDeploymentStatus(f, 'd1', {
         replicas: 4,
         updatedReplicas: 3,

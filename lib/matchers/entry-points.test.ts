@@ -16,7 +16,7 @@ describe('eventually and consistently', () => {
   it('passes at once when the state already matches, resolving to the object', async () => {
     await createPod(f, 'now', { nodeName: 'n1' });
     await setPodStatus(f, 'now', { phase: 'Running' });
-    const pod = await eventuallyPod(f.conn, f.ns, 'now', { timeout: '2s' }).toBeRunning();
+    const pod = await eventuallyPod(f.conn, f.ns, 'now', { timeout: '30s' }).toBeRunning();
     expect(pod.metadata?.name).to.equal('now');
   });
 
@@ -193,8 +193,8 @@ describe('eventually and consistently', () => {
       await createPod(f, 'share-b');
       const before = simOf(f.cluster).requestCounts().watch ?? 0;
       await Promise.all([
-        eventuallyPod(f.conn, f.ns, 'share-a', { timeout: '2s' }).toExist(),
-        eventuallyPod(f.conn, f.ns, 'share-b', { timeout: '2s' }).toExist(),
+        eventuallyPod(f.conn, f.ns, 'share-a', { timeout: '30s' }).toExist(),
+        eventuallyPod(f.conn, f.ns, 'share-b', { timeout: '30s' }).toExist(),
       ]);
       expect((simOf(f.cluster).requestCounts().watch ?? 0) - before).to.be.at.most(1);
       expect(f.conn.openCount).to.equal(0);
@@ -221,7 +221,7 @@ describe('eventually and consistently', () => {
         await createPod(f, 'faulty', { nodeName: 'n1' });
         proxy.fail({ kind: 'list', count: 2, status: 503, retryAfterSeconds: 0 });
         proxy.fail({ kind: 'get', count: 1, status: 429, retryAfterSeconds: 0 });
-        const waiting = eventuallyPod(flaky, f.ns, 'faulty', { timeout: '5s', poll: '200ms' }).toBeReady();
+        const waiting = eventuallyPod(flaky, f.ns, 'faulty', { timeout: '30s', poll: '200ms' }).toBeReady();
         await sleep(300);
         proxy.dropWatches();
         await setPodStatus(f, 'faulty', { phase: 'Running', ready: false });
@@ -248,7 +248,7 @@ describe('eventually and consistently', () => {
       try {
         await createPod(f, 'faulty2');
         proxy.fail({ kind: 'watch', count: 100, status: 503 });
-        const err = await eventuallyPod(flaky, f.ns, 'faulty2', { timeout: '600ms', poll: '100ms' })
+        const err = await eventuallyPod(flaky, f.ns, 'faulty2', { timeout: '2s', poll: '100ms' })
           .toBeRunning()
           .catch((e: unknown) => e);
         expect((err as Error).message).to.match(
@@ -264,7 +264,7 @@ describe('eventually and consistently', () => {
   it('tells a recreated pod from the original by UID across deletion', async () => {
     await createPod(f, 'again', { nodeName: 'n1' });
     const before = await f.conn.getPod(f.ns, 'again');
-    const waiting = eventuallyPod(f.conn, f.ns, 'again', { timeout: '3s' }).not.toKeepUid(before);
+    const waiting = eventuallyPod(f.conn, f.ns, 'again', { timeout: '30s' }).not.toKeepUid(before);
     await deletePod(f, 'again');
     await createPod(f, 'again', { nodeName: 'n2' });
     const now = await waiting;
@@ -273,7 +273,7 @@ describe('eventually and consistently', () => {
 
   it('waits for sets selected by label', async () => {
     await createPod(f, 'set-1', { labels: { app: 'db' }, nodeName: 'n1' });
-    const waiting = eventuallyPods(f.conn, f.ns, { labelSelector: 'app=db' }, { timeout: '2s' }).toHaveCount(
+    const waiting = eventuallyPods(f.conn, f.ns, { labelSelector: 'app=db' }, { timeout: '30s' }).toHaveCount(
       2,
     );
     await createPod(f, 'set-2', { labels: { app: 'db' }, nodeName: 'n2' });

@@ -9,7 +9,7 @@ describe('eventuallyJob().toComplete', () => {
 
   it('passes when the Job gets the Complete condition', async () => {
     await createJob(f, 'j1');
-    const waiting = eventuallyJob(f.conn, f.ns, 'j1', { timeout: '5s' }).toComplete();
+    const waiting = eventuallyJob(f.conn, f.ns, 'j1', { timeout: '30s' }).toComplete();
     await setJobStatus(f, 'j1', { active: 1 });
     await setJobStatus(f, 'j1', {
       succeeded: 1,

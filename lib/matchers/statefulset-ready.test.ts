@@ -9,7 +9,7 @@ describe('eventuallyStatefulSet().toBeReady', () => {
 
     it('passes when every desired pod is Ready, whatever its revision (OnDelete mid-update)', async () => {
       await createStatefulSet(f, 'r1', { updateStrategy: { type: 'OnDelete' } });
-      const waiting = eventuallyStatefulSet(f.conn, f.ns, 'r1', { timeout: '5s' }).toBeReady();
+      const waiting = eventuallyStatefulSet(f.conn, f.ns, 'r1', { timeout: '30s' }).toBeReady();
       await setStatefulSetStatus(f, 'r1', {
         replicas: 3,
         readyReplicas: 2,

@@ -11,7 +11,7 @@ describe('eventuallyStatefulSet().toBeRolledOut', () => {
       await createStatefulSet(f, 's1', {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
       });
-      const waiting = eventuallyStatefulSet(f.conn, f.ns, 's1', { timeout: '5s' }).toBeRolledOut();
+      const waiting = eventuallyStatefulSet(f.conn, f.ns, 's1', { timeout: '30s' }).toBeRolledOut();
       await setStatefulSetStatus(f, 's1', {
         replicas: 3,
         readyReplicas: 3,

@@ -12,7 +12,7 @@ describe('toAllBeOffNode', () => {
       f.conn,
       f.ns,
       { labelSelector: 'app=x' },
-      { timeout: '2s' },
+      { timeout: '30s' },
     ).toAllBeOffNode('drained');
     await deletePod(f, 'x-1');
     expect((await waiting).map((p) => p.metadata?.name)).to.deep.equal(['x-2']);

@@ -12,7 +12,7 @@ describe('toAllBeReady', () => {
       f.conn,
       f.ns,
       { labelSelector: 'app=db' },
-      { timeout: '2s' },
+      { timeout: '30s' },
     ).toAllBeReady();
     await setPodStatus(f, 'db-1', { phase: 'Running', ready: true });
     await setPodStatus(f, 'db-2', { phase: 'Running', ready: true });

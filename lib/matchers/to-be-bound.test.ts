@@ -16,7 +16,7 @@ describe('toBeBound', () => {
 
   it('passes when the claim is Bound', async () => {
     await claim('b1');
-    const waiting = eventuallyPvc(f.conn, f.ns, 'b1', { timeout: '2s' }).toBeBound();
+    const waiting = eventuallyPvc(f.conn, f.ns, 'b1', { timeout: '30s' }).toBeBound();
     const pvc = await f.conn.getPvc(f.ns, 'b1');
     pvc.spec = { ...pvc.spec, volumeName: 'pv-b1' };
     await f.conn.core.replaceNamespacedPersistentVolumeClaim({ namespace: f.ns, name: 'b1', body: pvc });

@@ -7,7 +7,7 @@ describe('toBeCordoned', () => {
 
   it('passes once the node is cordoned', async () => {
     await createNode(f, 'cn1');
-    const waiting = eventuallyNode(f.conn, 'cn1', { timeout: '2s' }).toBeCordoned();
+    const waiting = eventuallyNode(f.conn, 'cn1', { timeout: '30s' }).toBeCordoned();
     const node = await f.conn.getNode('cn1');
     node.spec = { ...node.spec, unschedulable: true };
     await f.conn.core.replaceNode({ name: 'cn1', body: node });

@@ -7,7 +7,7 @@ describe('toBeDeleted', () => {
 
   it('passes when the object goes away', async () => {
     await createPod(f, 'doomed');
-    const waiting = eventuallyPod(f.conn, f.ns, 'doomed', { timeout: '2s' }).toBeDeleted();
+    const waiting = eventuallyPod(f.conn, f.ns, 'doomed', { timeout: '30s' }).toBeDeleted();
     await deletePod(f, 'doomed');
     expect(await waiting).to.equal(undefined);
   });

@@ -39,7 +39,7 @@ describe('eventuallyEvents().toBeEmitted', () => {
       f.conn,
       f.ns,
       { involvedObject: podRef(f.ns, 'e1'), reason: 'FailedScheduling' },
-      { timeout: '5s' },
+      { timeout: '30s' },
     ).toBeEmitted();
     await emit(f, 'e1', 'Scheduled', 'Successfully assigned', 'Normal');
     await emit(f, 'e2', 'FailedScheduling', 'another pod');

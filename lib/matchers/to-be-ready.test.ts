@@ -7,7 +7,7 @@ describe('toBeReady', () => {
 
   it('passes when the Ready condition turns True', async () => {
     await createPod(f, 'r1', { nodeName: 'w1' });
-    const waiting = eventuallyPod(f.conn, f.ns, 'r1', { timeout: '2s' }).toBeReady();
+    const waiting = eventuallyPod(f.conn, f.ns, 'r1', { timeout: '30s' }).toBeReady();
     await setPodStatus(f, 'r1', { phase: 'Running', ready: true });
     await waiting;
   });

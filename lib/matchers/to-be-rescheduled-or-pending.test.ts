@@ -41,7 +41,7 @@ describe('toBeRescheduledOrPending', () => {
 
   it('resolves to rescheduled, with from, to and the new UID, when storage follows the pod', async () => {
     const before = await drained('e2');
-    const waiting = eventuallyPod(f.conn, f.ns, 'e2', { timeout: '2s' }).toBeRescheduledOrPending({
+    const waiting = eventuallyPod(f.conn, f.ns, 'e2', { timeout: '30s' }).toBeRescheduledOrPending({
       from: 'n1',
       baseline: before,
     });
@@ -54,7 +54,7 @@ describe('toBeRescheduledOrPending', () => {
 
   it('does not take a freshly created pod the scheduler has not judged for pending', async () => {
     const before = await drained('e3');
-    const waiting = eventuallyPod(f.conn, f.ns, 'e3', { timeout: '2s' }).toBeRescheduledOrPending({
+    const waiting = eventuallyPod(f.conn, f.ns, 'e3', { timeout: '30s' }).toBeRescheduledOrPending({
       from: 'n1',
       baseline: before,
     });
@@ -71,7 +71,7 @@ describe('toBeRescheduledOrPending', () => {
 
   it("with expect: 'rescheduled', waits through a transient Unschedulable until the pod lands elsewhere", async () => {
     const before = await drained('e4');
-    const waiting = eventuallyPod(f.conn, f.ns, 'e4', { timeout: '2s' }).toBeRescheduledOrPending({
+    const waiting = eventuallyPod(f.conn, f.ns, 'e4', { timeout: '30s' }).toBeRescheduledOrPending({
       from: 'n1',
       baseline: before,
       expect: 'rescheduled',
@@ -161,7 +161,7 @@ describe('toBeRescheduledOrPending', () => {
 
   it('without a baseline, takes the instance on the node when the wait began as the original', async () => {
     await drained('e9');
-    const waiting = eventuallyPod(f.conn, f.ns, 'e9', { timeout: '2s' }).toBeRescheduledOrPending({
+    const waiting = eventuallyPod(f.conn, f.ns, 'e9', { timeout: '30s' }).toBeRescheduledOrPending({
       from: 'n1',
     });
     await sleep(100);

@@ -7,7 +7,7 @@ describe('toBeRunning', () => {
 
   it('passes when the phase becomes Running', async () => {
     await createPod(f, 'r1', { nodeName: 'w1' });
-    const waiting = eventuallyPod(f.conn, f.ns, 'r1', { timeout: '2s' }).toBeRunning();
+    const waiting = eventuallyPod(f.conn, f.ns, 'r1', { timeout: '30s' }).toBeRunning();
     await setPodStatus(f, 'r1', { phase: 'Running' });
     expect((await waiting).status?.phase).to.equal('Running');
   });

@@ -7,7 +7,7 @@ describe('toBeScheduled', () => {
 
   it('passes once the pod is bound to a node', async () => {
     await createPod(f, 's1');
-    const waiting = eventuallyPod(f.conn, f.ns, 's1', { timeout: '2s' }).toBeScheduled();
+    const waiting = eventuallyPod(f.conn, f.ns, 's1', { timeout: '30s' }).toBeScheduled();
     await f.conn.core.createNamespacedPodBinding({
       namespace: f.ns,
       name: 's1',

@@ -7,7 +7,7 @@ describe('toBeUnschedulable', () => {
 
   it('passes when the scheduler marks the pod Unschedulable', async () => {
     await createPod(f, 'u1');
-    const waiting = eventuallyPod(f.conn, f.ns, 'u1', { timeout: '2s' }).toBeUnschedulable();
+    const waiting = eventuallyPod(f.conn, f.ns, 'u1', { timeout: '30s' }).toBeUnschedulable();
     await setPodStatus(f, 'u1', { unschedulable: '0/2 nodes are available: 2 node(s) were unschedulable.' });
     await waiting;
   });

@@ -6,7 +6,7 @@ describe('toExist', () => {
   const f = useSim('m-exist');
 
   it('passes once the object is created', async () => {
-    const waiting = eventuallyPod(f.conn, f.ns, 'born', { timeout: '2s' }).toExist();
+    const waiting = eventuallyPod(f.conn, f.ns, 'born', { timeout: '30s' }).toExist();
     await createPod(f, 'born');
     expect((await waiting).metadata?.name).to.equal('born');
   });

@@ -29,7 +29,7 @@ describe('toHaveCondition', () => {
 
   it('passes when the condition has the expected status and reason', async () => {
     await createPod(f, 'c1');
-    const waiting = eventuallyPod(f.conn, f.ns, 'c1', { timeout: '2s' }).toHaveCondition('PodScheduled', {
+    const waiting = eventuallyPod(f.conn, f.ns, 'c1', { timeout: '30s' }).toHaveCondition('PodScheduled', {
       status: 'False',
       reason: 'Unschedulable',
     });
@@ -66,7 +66,7 @@ describe('toHaveCondition', () => {
       await setWidgetStatus(f, 'w1', ready(1));
       const changed = await setWidgetSpec(f, 'w1', { size: 2 });
       expect(changed.metadata?.generation).to.equal(2);
-      const waiting = eventually(f.conn, objectRef(widgets, f.ns, 'w1'), { timeout: '5s' }).toHaveCondition(
+      const waiting = eventually(f.conn, objectRef(widgets, f.ns, 'w1'), { timeout: '30s' }).toHaveCondition(
         'Ready',
         {
           observedGeneration: 'current',

@@ -7,7 +7,7 @@ describe('toHavePhase', () => {
 
   it('passes when status.phase matches', async () => {
     await createPod(f, 'ph1', { nodeName: 'w1' });
-    const waiting = eventuallyPod(f.conn, f.ns, 'ph1', { timeout: '2s' }).toHavePhase('Succeeded');
+    const waiting = eventuallyPod(f.conn, f.ns, 'ph1', { timeout: '30s' }).toHavePhase('Succeeded');
     await setPodStatus(f, 'ph1', { phase: 'Succeeded' });
     await waiting;
   });

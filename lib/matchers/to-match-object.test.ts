@@ -20,7 +20,7 @@ describe('toMatchObject', () => {
 
   it('passes on nested partial objects, elements in any order, RegExp and predicate leaves', async () => {
     await createPod(f, 's1', { nodeName: 'worker-2', labels: { app: 'db', role: 'replica' } });
-    const waiting = eventuallyPod(f.conn, f.ns, 's1', { timeout: '5s' }).toMatchObject({
+    const waiting = eventuallyPod(f.conn, f.ns, 's1', { timeout: '30s' }).toMatchObject({
       metadata: { labels: { app: 'db' } },
       spec: { nodeName: /^worker-/, containers: [{ name: 'c', image: oneOf('postgres', 'postgres:16') }] },
       status: {

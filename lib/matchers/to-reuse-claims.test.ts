@@ -45,7 +45,7 @@ describe('toReuseClaims', () => {
     await createClaim(f, 'data-a');
     const before = await createPodOn(f, 'a', 'data-a', 'w1');
     const claims = [await f.conn.getPvc(f.ns, 'data-a')];
-    const waiting = eventuallyPod(f.conn, f.ns, 'a', { timeout: '5s' }).toReuseClaims({
+    const waiting = eventuallyPod(f.conn, f.ns, 'a', { timeout: '30s' }).toReuseClaims({
       baseline: before,
       claims,
     });
