@@ -21,6 +21,8 @@ export const namespaces: ResourceType = builtIn(
     returnDeletedObject: true,
     shortNames: ['ns'],
     nameRule: 'label',
+    // No deletecollection: kube-apiserver does not serve it for namespaces.
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     hasStatus: true,
     // Its strategy keeps spec.finalizers on updates: only PUT …/finalize changes them.
     keptOnUpdate: ['spec'],

@@ -74,6 +74,28 @@ describe('aggregated discovery', () => {
     expect((cluster.requestCounts().discovery ?? 0) - before).to.equal(2);
   });
 
+  // kube-apiserver v1.36.3: an unknown group, or a path outside the API, gets the mux's plain 404; an
+  // unknown version or resource of a served group gets the NotFound Status (differential
+  // discovery/missing-group).
+  it('answers a path under an unknown group with the plain 404 page, under a served one with a Status', async () => {
+    const unknown = await get('/apis/nonexistent.example.com/v1', 'application/json');
+    expect(unknown.status).to.equal(404);
+    expect(unknown.headers.get('content-type')).to.match(/^text\/plain/);
+    expect(await unknown.text()).to.equal('404 page not found\n');
+    expect(await (await get('/foo', 'application/json')).text()).to.equal('404 page not found\n');
+    const version = await get('/apis/apps/v9', 'application/json');
+    expect(version.status).to.equal(404);
+    expect(await version.json()).to.deep.include({ reason: 'NotFound', details: {} });
+  });
+
+  it('lists namespaces without deletecollection, as the real server serves them', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a discovery document read field by field
+    const doc: any = await (await get('/api/v1', 'application/json')).json();
+    // biome-ignore lint/suspicious/noExplicitAny: read field by field
+    const namespaces = doc.resources.find((r: any) => r.name === 'namespaces');
+    expect(namespaces.verbs).to.deep.equal(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);
+  });
+
   // kube-apiserver v1.36.3 answers /version with minor "36"; the simulator serves that release's
   // OpenAPI and protobuf definitions, so it says the same (differential discovery/version).
   it('reports the release of the API it serves, v1.36.3, and kubectl 1.35 sees no skew', async () => {

@@ -220,7 +220,7 @@ export class HttpFront {
       return;
     }
     const target = this.resolve(legacyWatch ? `${legacyWatch[1]}${legacyWatch[2]}` : path);
-    if (!target) throw pathNotFound();
+    if (!target) return this.notFound(res, path);
     if (isWatch && method === 'GET' && target.name !== undefined && !target.subresource) {
       // A watch of one object is a watch of its collection by name.
       const selector = url.searchParams.get('fieldSelector');
@@ -229,6 +229,20 @@ export class HttpFront {
       target.name = undefined;
     }
     await this.rest(req, res, target, url.searchParams, info);
+  }
+
+  /**
+   * A path nothing serves: under /api or a served group, the API's 404 Status; anywhere else (an
+   * unknown group, a path outside the API) the mux's plain `404 page not found`, as kube-apiserver.
+   */
+  private notFound(res: ServerResponse, path: string): void {
+    const group = /^\/apis\/([^/]+)/.exec(path)?.[1];
+    const apiPath =
+      path === '/api' ||
+      path.startsWith('/api/') ||
+      (group !== undefined && this.api.registry.groupVersions().some((gv) => gv.group === group));
+    if (apiPath) throw pathNotFound();
+    this.send(res, 404, '404 page not found\n', 'text/plain; charset=utf-8');
   }
 
   private discovery(res: ServerResponse, path: string): boolean {
@@ -259,14 +273,20 @@ export class HttpFront {
     m = /^\/apis\/([^/]+)$/.exec(path);
     if (m) {
       const doc = apiGroup(registry, m[1]!);
-      if (!doc) throw pathNotFound();
+      if (!doc) {
+        this.notFound(res, path);
+        return true;
+      }
       this.send(res, 200, doc);
       return true;
     }
     m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (m) {
       const doc = apiResourceList(registry, m[1]!, m[2]!);
-      if (!doc) throw pathNotFound();
+      if (!doc) {
+        this.notFound(res, path);
+        return true;
+      }
       this.send(res, 200, doc);
       return true;
     }
