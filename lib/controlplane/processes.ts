@@ -49,7 +49,8 @@ function installHandlers(): void {
  */
 function startWatchdog(child: number): void {
   const script =
-    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -KILL -- "-$2" 2>/dev/null';
+    // dash (Debian's sh) takes `kill -9 -PGID`, not `kill -KILL -- -PGID`.
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -9 "-$2" 2>/dev/null';
   const dog = spawn('sh', ['-c', script, 'kubexpect-watchdog', String(process.pid), String(child)], {
     detached: true,
     stdio: 'ignore',
