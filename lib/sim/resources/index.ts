@@ -45,6 +45,7 @@ import { selfsubjectaccessreviews } from './selfsubjectaccessreviews.ts';
 import { selfsubjectreviews } from './selfsubjectreviews.ts';
 import { selfsubjectrulesreviews } from './selfsubjectrulesreviews.ts';
 import { subjectaccessreviews } from './subjectaccessreviews.ts';
+import { serviceAccountToken } from './serviceaccount-token.ts';
 import { serviceaccounts } from './serviceaccounts.ts';
 import { services } from './services.ts';
 import { statefulsets } from './statefulsets.ts';
@@ -107,6 +108,7 @@ export function installResourceBehaviour(api: Api): void {
   api.handleSubresource('', 'pods', 'binding', podBinding);
   api.handleSubresource('', 'pods', 'eviction', podEviction);
   api.handleSubresource('', 'pods', 'log', podLog);
+  api.handleSubresource('', 'serviceaccounts', 'token', serviceAccountToken);
   for (const plural of ['deployments', 'replicasets', 'statefulsets'])
     api.handleSubresource('apps', plural, 'scale', scaleSubresource);
   installNamespaceDeletion(api);

@@ -16,6 +16,9 @@ export const serviceaccounts: ResourceType = builtIn(
     hasGeneration: false,
     returnDeletedObject: true,
     shortNames: ['sa'],
+    subresources: {
+      token: { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
+    },
     columns: [
       { name: 'Secrets', type: 'string', cell: (o) => ((o.secrets as unknown[] | undefined) ?? []).length },
       { name: 'Age', type: 'string', cell: age },
