@@ -75,6 +75,8 @@ export interface ResourceType {
   prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
   /** Normalisation on update (after status/spec are reset per the status rules, before validation). */
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
+  /** A Warning every request to this resource gets (a deprecated API's, as the real server sends it). */
+  deprecationWarning?: string;
   /** How names are checked (default: a DNS-1123 subdomain); see ./metadata.ts. */
   nameRule?: NameRule;
   /** Validation; any error makes the write a 422 Invalid. */

@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../cluster.ts';
 import { clientsFor, until } from '../testing/clients.ts';
+import { authHeader } from '../testing/rest.ts';
 import { endpointsController } from './endpoints.ts';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -80,6 +81,17 @@ describe('endpointsController', () => {
       const e = await core.readNamespacedEndpoints({ namespace: 'default', name: 'db' });
       return !(e.subsets?.[0]?.addresses ?? []).some((a) => a.targetRef?.name === 'db-1');
     });
+  });
+
+  // kube-apiserver v1.36.3 warns on every request to v1 Endpoints (differential services/endpoints-follow-service).
+  it('warns that v1 Endpoints are deprecated, as the real server does on every request to them', async () => {
+    const res = await fetch(`${cluster.url}/api/v1/namespaces/default/endpoints`, {
+      headers: authHeader(cluster),
+    });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('warning')).to.equal(
+      '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"',
+    );
   });
 
   it('removes the Endpoints with their Service', async () => {

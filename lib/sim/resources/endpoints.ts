@@ -37,6 +37,7 @@ export const endpoints: ResourceType = builtIn(
     singular: 'endpoints',
     namespaced: true,
     hasGeneration: false,
+    deprecationWarning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
     shortNames: ['ep'],
     columns: [
       { name: 'Endpoints', type: 'string', cell: endpointsText },

@@ -185,11 +185,10 @@ export class HttpFront {
 
   /** Warning headers as the real server writes them (`299 - "unknown field \"spec.x\""`). */
   private warn(res: ServerResponse, warnings: string[]): void {
-    if (warnings.length > 0)
-      res.setHeader(
-        'Warning',
-        warnings.map((w) => `299 - ${JSON.stringify(w)}`),
-      );
+    if (warnings.length === 0) return;
+    const earlier = res.getHeader('Warning');
+    const kept = earlier === undefined ? [] : Array.isArray(earlier) ? earlier : [String(earlier)];
+    res.setHeader('Warning', [...kept, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)]);
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -342,6 +341,7 @@ export class HttpFront {
     const { rt, namespace, name, subresource } = target;
     const method = info.method;
     const api = this.api;
+    if (rt.deprecationWarning) this.warn(res, [rt.deprecationWarning]);
     const dryRun = query.getAll('dryRun').includes('All');
     // Like the real server, writes that name no manager are recorded under the User-Agent's product.
     const requestedManager = query.get('fieldManager') ?? undefined;
