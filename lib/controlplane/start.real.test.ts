@@ -84,6 +84,32 @@ realOnlyDescribe('startControlPlane cleanup', () => {
       left = await processesMentioning(dir);
     }
     expect(left, 'processes of the killed test process still running').to.deep.equal([]);
+  });
+
+  it('removes its temp folder when the process exits without stop()', async () => {
+    const entry = fileURLToPath(new URL('./index.ts', import.meta.url));
+    const script = `import(${JSON.stringify(entry)}).then(async (m) => {
+      const plane = await m.startControlPlane({ bare: true });
+      console.log('READY ' + plane.dir);
+      process.exit(0);
+    });`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions', 'kubexpect-source', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout?.on('data', (c) => {
+      out += c;
+    });
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code, out).to.equal(0);
+    const dir = /READY (\S+)/.exec(out)?.[1] ?? '';
+    expect(dir).to.match(/kubexpect-controlplane-/);
+    expect(existsSync(dir)).to.equal(false);
+    expect(await processesMentioning(dir)).to.deep.equal([]);
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -5,6 +5,7 @@
  * (data, certificates, one log per component) and every process is stopped by stop() or when this
  * process ends.
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -302,6 +303,7 @@ async function start(options: Resolved): Promise<ControlPlane> {
     const kubeconfig = options.kubeconfigPath ? resolve(options.kubeconfigPath) : join(dir, 'kubeconfig');
     await writePrivateFile(kubeconfig, adminYaml);
     const recycler = recycleVolumes(kubeConfig);
+    const forget = removeOnExit(dir);
     let stopping: Promise<void> | undefined;
     return {
       kubeconfig,
@@ -328,6 +330,7 @@ async function start(options: Resolved): Promise<ControlPlane> {
           recycler.stop();
           await plane.stopAll();
           await rm(dir, { recursive: true, force: true });
+          forget();
         })();
         return stopping;
       },
@@ -340,6 +343,24 @@ async function start(options: Resolved): Promise<ControlPlane> {
       cause: err,
     });
   }
+}
+
+const foldersToRemove = new Set<string>();
+let removalInstalled = false;
+
+/**
+ * Removes a running control plane's temp folder (etcd data, keys) when the process exits without
+ * stop(); its processes are killed by then (processes.ts). Answers the function that forgets it.
+ */
+function removeOnExit(dir: string): () => void {
+  if (!removalInstalled) {
+    removalInstalled = true;
+    process.on('exit', () => {
+      for (const d of foldersToRemove) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  foldersToRemove.add(dir);
+  return () => foldersToRemove.delete(dir);
 }
 
 /** Certificates and keys, written into the temp folder (mode 0600). */
