@@ -102,6 +102,28 @@ describe('CronJobs through kubectl', () => {
     expect(cj.status.active[0]).to.include({ kind: 'Job', name: jobsOf('forbid')[0]!.metadata.name });
   });
 
+  it('with concurrencyPolicy Replace, deletes the running Job when the next one starts', async () => {
+    await apply(
+      'replace',
+      CRONJOB('replace', '\n  concurrencyPolicy: Replace', '{"sim.kubexpect.io/run-seconds": "300"}'),
+    );
+    await until('the first Job', async () => jobsOf('replace').length >= 1, 20_000);
+    const first = jobsOf('replace')[0]!.metadata.name;
+    await until(
+      'a second Job replacing the first',
+      async () => jobsOf('replace').some((j) => j.metadata.name !== first),
+      20_000,
+    );
+    await until(
+      'the first Job gone',
+      async () => !jobsOf('replace').some((j) => j.metadata.name === first),
+      20_000,
+    );
+    const cj = JSON.parse(await run('get', 'cronjob', 'replace', '-o', 'json'));
+    expect(cj.status.active).to.have.length(1);
+    expect(cj.status.active[0].name).to.not.equal(first);
+  });
+
   it('a suspended CronJob creates nothing', async () => {
     await apply('paused', CRONJOB('paused', '\n  suspend: true'));
     await new Promise((r) => setTimeout(r, 2000));

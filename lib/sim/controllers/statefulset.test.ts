@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { KObject } from '../api/types.ts';
 import { type Cluster, startCluster } from '../cluster.ts';
 import { until } from '../testing/clients.ts';
 import { type KubectlSession, kubectlSession } from '../testing/kubectl-session.ts';
@@ -65,10 +66,31 @@ for (const preset of ['kind', 'cloud'] as const) {
     });
 
     it('creates ordered pods with stable names and a bound PVC per ordinal', async () => {
-      await apply('ordered', STATEFULSET('ordered', 3));
-      expect(await run('rollout', 'status', 'statefulset/ordered', '--timeout=60s')).to.match(
-        /partitioned roll out complete: 3 new pods have been updated...\n$/,
-      );
+      // OrderedReady: the next pod is created only once the ones before it are Ready.
+      const podsRt = cluster.api.resource('', 'pods');
+      const existingWhenReady: number[] = [];
+      const seenReady = new Set<string>();
+      const watch = cluster.api.watch(podsRt, 'default', { labelSelector: 'app=ordered' }, (event) => {
+        const conditions = (
+          (event.object.status ?? {}) as { conditions?: { type: string; status: string }[] }
+        ).conditions;
+        const name = (event.object as KObject).metadata.name!;
+        if (seenReady.has(name) || !(conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
+          return;
+        seenReady.add(name);
+        existingWhenReady.push(
+          cluster.api.list(podsRt, 'default', { labelSelector: 'app=ordered' }).items.length,
+        );
+      });
+      try {
+        await apply('ordered', STATEFULSET('ordered', 3));
+        expect(await run('rollout', 'status', 'statefulset/ordered', '--timeout=60s')).to.match(
+          /partitioned roll out complete: 3 new pods have been updated...\n$/,
+        );
+      } finally {
+        watch.stop();
+      }
+      expect(existingWhenReady, 'pods that existed as each became Ready').to.deep.equal([1, 2, 3]);
       const pods = await items('pods', '-l', 'app=ordered');
       expect(names(pods)).to.deep.equal(['ordered-0', 'ordered-1', 'ordered-2']);
       for (const pod of pods) {
@@ -92,18 +114,35 @@ for (const preset of ['kind', 'cloud'] as const) {
         'Bound',
         'Bound',
       ]);
-      // OrderedReady: each pod was created only after the one before it was Ready.
-      const created = pods
-        .map((p) => cluster.api.get(cluster.api.resource('', 'pods'), 'default', p.metadata.name))
-        .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
-      for (let i = 1; i < created.length; i++) {
-        const readyAt = (
-          created[i - 1]!.status as { conditions: { type: string; lastTransitionTime: string }[] }
-        ).conditions.find((c) => c.type === 'Ready')!.lastTransitionTime;
-        expect(Date.parse(created[i]!.metadata.creationTimestamp!)).to.be.at.least(Date.parse(readyAt));
-      }
       const table = await run('get', 'statefulset', 'ordered');
       expect(table).to.match(/^NAME\s+READY\s+AGE\nordered\s+3\/3\s+\d+s\n$/);
+    });
+
+    it('creates every pod at once under podManagementPolicy Parallel', async () => {
+      const podsRt = cluster.api.resource('', 'pods');
+      let existingAtFirstReady: number | undefined;
+      const watch = cluster.api.watch(podsRt, 'default', { labelSelector: 'app=parallel' }, (event) => {
+        const conditions = (
+          (event.object.status ?? {}) as { conditions?: { type: string; status: string }[] }
+        ).conditions;
+        const ready = (conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+        if (ready && existingAtFirstReady === undefined) {
+          existingAtFirstReady = cluster.api.list(podsRt, 'default', { labelSelector: 'app=parallel' }).items
+            .length;
+        }
+      });
+      try {
+        await apply('parallel', STATEFULSET('parallel', 3, '\n  podManagementPolicy: Parallel'));
+        await run('rollout', 'status', 'statefulset/parallel', '--timeout=60s');
+      } finally {
+        watch.stop();
+      }
+      expect(existingAtFirstReady, 'pods that existed when the first became Ready').to.equal(3);
+      expect(names(await items('pods', '-l', 'app=parallel'))).to.deep.equal([
+        'parallel-0',
+        'parallel-1',
+        'parallel-2',
+      ]);
     });
 
     it('recreates a deleted pod under its name with a new uid, on the same PVC', async () => {
