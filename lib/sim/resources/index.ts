@@ -33,6 +33,7 @@ import { podEviction } from './pod-eviction.ts';
 import { podLog } from './pod-log.ts';
 import { poddisruptionbudgets } from './poddisruptionbudgets.ts';
 import { pods } from './pods.ts';
+import { podtemplates } from './podtemplates.ts';
 import { priorityclasses } from './priorityclasses.ts';
 import { replicasets } from './replicasets.ts';
 import { scaleSubresource } from './replicated.ts';
@@ -57,6 +58,7 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
   namespaces,
   nodes,
   pods,
+  podtemplates,
   configmaps,
   events,
   persistentvolumeclaims,
