@@ -38,7 +38,7 @@ describe('Deployments and ReplicaSets through kubectl', () => {
   const json = async (...args: string[]) => JSON.parse(await run('get', ...args, '-o', 'json'));
 
   before(async () => {
-    cluster = await startCluster({ preset: 'kind', seed: 15, timeScale: 0.05, token: false });
+    cluster = await startCluster({ preset: 'kind', seed: 15, timeScale: 0.02, token: false });
     kubectl = await kubectlSession(cluster, 60_000);
   });
   after(async () => {

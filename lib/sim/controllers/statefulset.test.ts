@@ -57,7 +57,7 @@ for (const preset of ['kind', 'cloud'] as const) {
     const names = (list: Named[]) => list.map((o) => o.metadata.name).sort();
 
     before(async () => {
-      cluster = await startCluster({ preset, seed: 15, timeScale: 0.05, token: false });
+      cluster = await startCluster({ preset, seed: 15, timeScale: 0.02, token: false });
       kubectl = await kubectlSession(cluster, 60_000);
     });
     after(async () => {
