@@ -10,7 +10,8 @@ import { type Cluster, startCluster } from '../../cluster.ts';
 import { type KubectlSession, kubectlSession } from '../../testing/kubectl-session.ts';
 
 describe('the simulated CloudNativePG operator through kubectl', function () {
-  this.timeout(90000);
+  // Clusters become Ready in seconds when idle; a busy machine takes minutes. Passing waits end early.
+  this.timeout(400_000);
   let cluster: Cluster;
   let kubectl: KubectlSession;
 
@@ -19,7 +20,7 @@ describe('the simulated CloudNativePG operator through kubectl', function () {
   before(async () => {
     // kubectl sends no bearer token over plain http, so this cluster runs without one.
     cluster = await startCluster({ preset: 'kind', timeScale: 0.02, seed: 31, token: false });
-    kubectl = await kubectlSession(cluster, 60_000);
+    kubectl = await kubectlSession(cluster, 300_000);
     await writeFile(
       join(kubectl.dir, 'clusters.yaml'),
       [
@@ -61,7 +62,7 @@ describe('the simulated CloudNativePG operator through kubectl', function () {
       '--for=condition=Ready',
       'cluster/pg',
       'cluster/single',
-      '--timeout=60s',
+      '--timeout=240s',
     ]);
     expect(waited.stderr).to.equal('');
     expect(waited.stdout).to.equal(
