@@ -16,6 +16,7 @@ import { deployments } from './deployments.ts';
 import { endpoints } from './endpoints.ts';
 import { endpointslices } from './endpointslices.ts';
 import { events, eventsV1 } from './events.ts';
+import { horizontalpodautoscalers } from './horizontalpodautoscalers.ts';
 import { ingresses } from './ingresses.ts';
 import { jobs } from './jobs.ts';
 import { installKubernetesService } from './kubernetes-service.ts';
@@ -76,6 +77,7 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
   controllerrevisions,
   jobs,
   cronjobs,
+  horizontalpodautoscalers,
   poddisruptionbudgets,
   storageclasses,
   csidrivers,
