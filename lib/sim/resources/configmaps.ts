@@ -1,4 +1,5 @@
 import type { ResourceType } from '../api/resource.ts';
+import { configKeyErrors } from './config-keys.ts';
 import { age, builtIn } from './define.ts';
 import { immutableDataErrors } from './immutable-data.ts';
 import { map, type Shape } from './shape.ts';
@@ -16,7 +17,11 @@ export const configmaps: ResourceType = builtIn(
     namespaced: true,
     shortNames: ['cm'],
     hasGeneration: false,
-    validate: (obj, old) => (old ? immutableDataErrors(obj, old, ['data', 'binaryData']) : []),
+    validate: (obj, old) => [
+      ...configKeyErrors(obj.data, 'data'),
+      ...configKeyErrors(obj.binaryData, 'binaryData'),
+      ...(old ? immutableDataErrors(obj, old, ['data', 'binaryData']) : []),
+    ],
     columns: [
       {
         name: 'Data',

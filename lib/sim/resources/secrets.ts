@@ -3,6 +3,7 @@ import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
 import { immutable } from './format.ts';
+import { configKeyErrors } from './config-keys.ts';
 import { immutableDataErrors } from './immutable-data.ts';
 import { bool, map, str, type Shape } from './shape.ts';
 
@@ -49,6 +50,31 @@ function normalise(obj: KObject): void {
   if (Object.keys(data).length > 0 || obj.data !== undefined) obj.data = data;
 }
 
+/** The keys each built-in secret type requires (ValidateSecret), with the real causes. */
+function typeErrors(obj: KObject): FieldError[] {
+  const data = (obj.data ?? {}) as Record<string, string>;
+  const has = (key: string) => Object.hasOwn(data, key);
+  const required = (key: string): FieldError => ({ type: 'FieldValueRequired', field: `data[${key}]` });
+  switch (obj.type) {
+    case 'kubernetes.io/service-account-token':
+      return obj.metadata.annotations?.['kubernetes.io/service-account.name']
+        ? []
+        : [{ type: 'FieldValueRequired', field: 'metadata.annotations[kubernetes.io/service-account.name]' }];
+    case 'kubernetes.io/dockercfg':
+      return has('.dockercfg') ? [] : [required('.dockercfg')];
+    case 'kubernetes.io/dockerconfigjson':
+      return has('.dockerconfigjson') ? [] : [required('.dockerconfigjson')];
+    case 'kubernetes.io/basic-auth':
+      return has('username') || has('password') ? [] : [required('username'), required('password')];
+    case 'kubernetes.io/ssh-auth':
+      return data['ssh-privatekey'] ? [] : [required('ssh-privatekey')];
+    case 'kubernetes.io/tls':
+      return ['tls.crt', 'tls.key'].filter((k) => !has(k)).map(required);
+    default:
+      return [];
+  }
+}
+
 /** The fields this kind's hooks and printers read, with their JSON types. */
 const SHAPE: Record<string, Shape> = { data: map(), stringData: map(), type: str, immutable: bool };
 
@@ -71,8 +97,8 @@ export const secrets: ResourceType = builtIn(
       obj.type ??= old.type;
     },
     validate(obj, old) {
-      if (!old) return [];
-      const errors: FieldError[] = [];
+      const errors: FieldError[] = [...configKeyErrors(obj.data, 'data'), ...typeErrors(obj)];
+      if (!old) return errors;
       if (obj.type !== old.type) errors.push(immutable('type', obj.type));
       errors.push(...immutableDataErrors(obj, old, ['data']));
       return errors;
