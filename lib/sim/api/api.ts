@@ -608,7 +608,7 @@ export class Api {
         'the namespace of the provided object does not match the namespace sent on the request',
       );
     }
-    const decoded = decodeWrite(rt, next, ctx);
+    const decoded = decodePatched(rt, type, body, next, ctx);
     const rv = next.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw conflict(this.gr(rt), name, OPTIMISTIC_LOCK_MESSAGE);
     return { object: this.store_update(rt, old, next, { ...ctx, decoded }), created: false };
@@ -871,6 +871,41 @@ export class Api {
       },
     };
   }
+}
+
+/**
+ * Decodes a patched object. Unknown fields a Strict patch brings are the patch's fault: the real
+ * handler answers 422 on the field `patch`, quoting the patched object (for a strategic merge patch,
+ * the patch as Go prints a map), with no kind or name (` "" is invalid: patch: Invalid value: …`).
+ */
+function decodePatched(
+  rt: ResourceType,
+  type: PatchType,
+  patch: unknown,
+  next: KObject,
+  ctx: DecodeOptions,
+): FieldError[] {
+  try {
+    return decodeWrite(rt, next, ctx);
+  } catch (err) {
+    const strict =
+      err instanceof StatusError && err.code === 400
+        ? /: (strict decoding error: .*)$/s.exec(err.message)
+        : null;
+    if (!strict) throw err;
+    const value = type === 'application/strategic-merge-patch+json' ? goPrint(patch) : canonicalJson(next);
+    throw invalid('', '', '', [{ type: 'FieldValueInvalid', field: 'patch', value, detail: strict[1] }]);
+  }
+}
+
+/** A decoded JSON value as Go's %v prints it (`map[dataa:map[x:1]]`). */
+function goPrint(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(goPrint).join(' ')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `map[${keys.map((k) => `${k}:${goPrint((value as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return value === null ? '<nil>' : String(value);
 }
 
 /** A stored object as the resource serves it (views and other versions convert). */

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
 import { restClient } from '../testing/rest.ts';
 
-// kube-apiserver v1.36.3's answers (differential themes patches and namespaces, and kubectl patch
-// against a real control plane).
+// kube-apiserver v1.36.3's answers (differential themes patches and namespaces, and kubectl patch or
+// curl against a real control plane).
 describe('what an update or a patch may not change', () => {
   let cluster: Cluster;
   let rest: ReturnType<typeof restClient>;
@@ -35,6 +35,26 @@ describe('what an update or a patch may not change', () => {
       `ConfigMap "cmx" is invalid: metadata.uid: Invalid value: "${uid}": field is immutable`,
     );
     expect(answer.body.details.causes).to.have.length(2);
+  });
+
+  it('refuses a Strict patch that brings an unknown field with the patch’s 422', async () => {
+    const merge422 = await rest('PATCH', `${cms}/cmx?fieldValidation=Strict`, { dataa: { x: '1' } }, merge);
+    expect(merge422.code).to.equal(422);
+    expect(merge422.body.details.causes).to.have.length(1);
+    expect(merge422.body.details.causes[0]).to.include({ reason: 'FieldValueInvalid', field: 'patch' });
+    expect(merge422.body.message).to.match(
+      /^ "" is invalid: patch: Invalid value: "\{\\"apiVersion\\":\\"v1\\",/,
+    );
+    expect(merge422.body.message).to.match(/: strict decoding error: unknown field "dataa"$/);
+    const strategic = await rest(
+      'PATCH',
+      `${cms}/cmx?fieldValidation=Strict`,
+      { dataa: { x: '1' } },
+      'application/strategic-merge-patch+json',
+    );
+    expect(strategic.body.message).to.equal(
+      ' "" is invalid: patch: Invalid value: "map[dataa:map[x:1]]": strict decoding error: unknown field "dataa"',
+    );
   });
 
   it('keeps the uid when an update leaves it out', async () => {
