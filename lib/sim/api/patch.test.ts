@@ -161,6 +161,39 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
       expect(containersOf(out)).to.deep.equal(['app=app:1', 'sidecar=sidecar:2']);
     });
 
+    // kube-apiserver v1.36.3 (strategicpatch normalizeElementOrder, differential
+    // patches/strategic-patch-finalizers-merge): without $setElementOrder, an item new to the server
+    // goes before the server-only items.
+    it('puts a merged-in finalizer before the ones already there, as the real patcher orders them', async () => {
+      const name = await configMap({ a: '1' });
+      await core.patchNamespacedConfigMap(
+        { name, namespace: 'default', body: { metadata: { finalizers: ['example.com/a'] } } },
+        withContentType(k8s.PatchStrategy.MergePatch),
+      );
+      const out = await core.patchNamespacedConfigMap(
+        { name, namespace: 'default', body: { metadata: { finalizers: ['example.com/b'] } } },
+        withContentType(k8s.PatchStrategy.StrategicMergePatch),
+      );
+      expect(out.metadata?.finalizers).to.deep.equal(['example.com/b', 'example.com/a']);
+      await core.patchNamespacedConfigMap(
+        { name, namespace: 'default', body: { metadata: { finalizers: null } } },
+        withContentType(k8s.PatchStrategy.MergePatch),
+      );
+    });
+
+    it('puts a container new to the server before the ones the patch leaves out', async () => {
+      const name = await templateWithTwoContainers();
+      const out = await apps.patchNamespacedDaemonSet(
+        {
+          name,
+          namespace: 'default',
+          body: { spec: { template: { spec: { containers: [{ name: 'third', image: 'third:1' }] } } } },
+        },
+        withContentType(k8s.PatchStrategy.StrategicMergePatch),
+      );
+      expect(containersOf(out)).to.deep.equal(['third=third:1', 'app=app:1', 'sidecar=sidecar:1']);
+    });
+
     it('removes a list item marked $patch: delete', async () => {
       const name = await templateWithTwoContainers();
       const out = await apps.patchNamespacedDaemonSet(
@@ -220,7 +253,9 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
         },
         withContentType(k8s.PatchStrategy.StrategicMergePatch),
       );
-      expect(out.metadata?.finalizers).to.deep.equal(['example.com/b', 'example.com/c']);
+      // kube-apiserver v1.36.3 answers ['example.com/c', 'example.com/b'] (checked with curl): the new
+      // value goes before the server-only one.
+      expect(out.metadata?.finalizers).to.deep.equal(['example.com/c', 'example.com/b']);
     });
 
     it('cordons and uncordons a node with the bodies kubectl sends', async () => {

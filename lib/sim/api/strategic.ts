@@ -81,7 +81,7 @@ function mergeList(field: string, current: unknown[], patch: unknown[], order: u
     if (MERGED_PRIMITIVE_LISTS.has(field)) {
       const out = [...current];
       for (const v of patch) if (!out.includes(v)) out.push(v);
-      return out;
+      return Array.isArray(order) ? out : patchOrder(out, patch, current, (v) => v);
     }
     if (patch.length === 1 && isPlainObject(patch[0]) && patch[0].$patch === 'replace') return [];
     return clone(patch);
@@ -101,13 +101,51 @@ function mergeList(field: string, current: unknown[], patch: unknown[], order: u
     if (index >= 0) out[index] = mergeMap(out[index] as Record<string, unknown>, item);
     else out.push(mergeMap({}, item));
   }
-  if (Array.isArray(order)) {
-    const rank = new Map(order.map((o, i) => [isPlainObject(o) ? o[mergeKey] : o, i]));
-    out.sort((a, b) => {
-      const ra = rank.get(isPlainObject(a) ? a[mergeKey] : a) ?? Number.MAX_SAFE_INTEGER;
-      const rb = rank.get(isPlainObject(b) ? b[mergeKey] : b) ?? Number.MAX_SAFE_INTEGER;
-      return ra - rb;
-    });
+  const keyOf = (v: unknown) => (isPlainObject(v) ? v[mergeKey] : v);
+  if (!Array.isArray(order)) {
+    return patchOrder(
+      out,
+      patch.filter((p) => !(isPlainObject(p) && p.$patch === 'delete')),
+      current,
+      keyOf,
+    );
+  }
+  const rank = new Map(order.map((o, i) => [keyOf(o), i]));
+  out.sort(
+    (a, b) =>
+      (rank.get(keyOf(a)) ?? Number.MAX_SAFE_INTEGER) - (rank.get(keyOf(b)) ?? Number.MAX_SAFE_INTEGER),
+  );
+  return out;
+}
+
+/**
+ * The order the real patcher leaves a merged list in without $setElementOrder (strategicpatch
+ * normalizeElementOrder): the patch's items in patch order, the server-only ones in server order,
+ * merged by the server order; an item new to the server goes before the server-only items left.
+ */
+function patchOrder(
+  merged: unknown[],
+  patch: unknown[],
+  original: unknown[],
+  keyOf: (v: unknown) => unknown,
+): unknown[] {
+  const patchKeys = patch.map(keyOf);
+  const serverKeys = original.map(keyOf);
+  const inPatch = merged.filter((m) => patchKeys.includes(keyOf(m)));
+  inPatch.sort((a, b) => patchKeys.indexOf(keyOf(a)) - patchKeys.indexOf(keyOf(b)));
+  const serverOnly = merged.filter((m) => !patchKeys.includes(keyOf(m)));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < inPatch.length) {
+    if (j >= inPatch.length) out.push(serverOnly[i++]);
+    else if (i >= serverOnly.length) out.push(inPatch[j++]);
+    else {
+      const li = serverKeys.indexOf(keyOf(serverOnly[i]));
+      const ri = serverKeys.indexOf(keyOf(inPatch[j]));
+      if (li >= 0 && ri >= 0 && li < ri) out.push(serverOnly[i++]);
+      else out.push(inPatch[j++]);
+    }
   }
   return out;
 }
