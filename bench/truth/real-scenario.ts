@@ -315,7 +315,12 @@ export async function runRealScenario(h: RealHarness, spec: RunSpec): Promise<Re
       storage: h.storage,
       faults: false,
       drained: from,
-      naive: { ...n, truth: groundTruth(entries, originalUid, from, end).outcome },
+      // A passing GET may see the state a little before the recorder's watch delivers it: the same
+      // allowance as kubexpect's passes.
+      naive: {
+        ...n,
+        truth: groundTruth(entries, originalUid, from, n.pass ? end + h.recorderLagMs : end).outcome,
+      },
       elastic: { ...e, truth: truthAt(e, allowed) },
       pendingWindowMs: created && ran ? Math.round(ran.at - created.at) : undefined,
       timeline: {
