@@ -396,8 +396,11 @@ export class Api {
     old: KObject | undefined,
     decoded: FieldError[] = [],
   ): void {
+    const meta = validateObjectMeta(obj.metadata, rt.namespaced, rt.nameRule);
+    // An update's metadata is checked four times over by the real server (the common fields' create
+    // and update checks, then the strategy's two), and each finding is reported each time.
     const errors = [
-      ...validateObjectMeta(obj.metadata, rt.namespaced, rt.nameRule),
+      ...(old ? [...meta, ...meta, ...meta, ...meta] : meta),
       ...(rt.validate?.(obj, old) ?? []),
     ];
     for (const e of decoded) {
@@ -542,13 +545,13 @@ export class Api {
     if (old.metadata.deletionTimestamp) {
       const added = (meta.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (added.length > 0) {
-        throw invalid(rt.kind, rt.group, meta.name!, [
-          {
-            type: 'FieldValueForbidden',
-            field: 'metadata.finalizers',
-            detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
-          },
-        ]);
+        // Reported twice, as the real server does (its common update check and the strategy's).
+        const error: FieldError = {
+          type: 'FieldValueForbidden',
+          field: 'metadata.finalizers',
+          detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+        };
+        throw invalid(rt.kind, rt.group, meta.name!, [error, error]);
       }
     }
     rt.prepareForUpdate?.(next, old, this.context());

@@ -152,9 +152,11 @@ describe('object lifecycle over HTTP', () => {
         }),
       );
       expect(code).to.equal(422);
+      // kube-apiserver v1.36.3's words (Go's %#v of the list), reported twice in the causes.
       expect(status.message).to.equal(
-        `ConfigMap "${name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ["example.com/more"]`,
+        `ConfigMap "${name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/more"}`,
       );
+      expect(status.details?.causes).to.have.length(2);
     });
   });
 

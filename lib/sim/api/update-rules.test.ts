@@ -57,6 +57,21 @@ describe('what an update or a patch may not change', () => {
     );
   });
 
+  it('reports a bad label or annotation of an update four times, as the real server checks metadata four times', async () => {
+    const answer = await rest(
+      'PATCH',
+      `${cms}/cmx`,
+      { metadata: { annotations: { 'bad key/x/y': 'v' } } },
+      merge,
+    );
+    expect(answer.code).to.equal(422);
+    expect(answer.body.details.causes.map((c: { field: string }) => c.field)).to.deep.equal(
+      Array(4).fill('metadata.annotations'),
+    );
+    const created = await rest('POST', cms, { metadata: { name: 'once', labels: { a: '-bad-' } } });
+    expect(created.body.details.causes).to.have.length(1);
+  });
+
   it('keeps the uid when an update leaves it out', async () => {
     const read = await rest('GET', `${cms}/cmx`);
     const { uid: _uid, ...metadata } = read.body.metadata;
