@@ -1,10 +1,11 @@
 import type { FieldError } from '../api/errors.ts';
 import { isDnsSubdomain, SUBDOMAIN_HINT } from '../api/metadata.ts';
-import type { ResourceType } from '../api/resource.ts';
+import type { ResourceType, StrategyContext } from '../api/resource.ts';
 import { type KObject, timestamp } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
 import { accessModesText, sameJson } from './format.ts';
 import { arr, map, obj, str, type Shape } from './shape.ts';
+import { isDefaultStorageClass } from './storageclasses.ts';
 
 interface PvcShape {
   spec?: {
@@ -48,6 +49,23 @@ function defaults(obj: KObject): void {
   obj.spec = spec;
 }
 
+/**
+ * The DefaultStorageClass admission plugin: a claim that names no class (nor the beta annotation)
+ * gets the default one, the newest if several are marked default.
+ */
+function defaultStorageClass(obj: KObject, ctx: StrategyContext): void {
+  const spec = obj.spec as Record<string, unknown>;
+  if (spec.storageClassName !== undefined) return;
+  if (obj.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] !== undefined) return;
+  const defaults = ctx.list('storage.k8s.io', 'storageclasses').filter(isDefaultStorageClass);
+  defaults.sort(
+    (a, b) =>
+      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
+      (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+  );
+  if (defaults[0]) spec.storageClassName = defaults[0].metadata.name;
+}
+
 /** The spec without the fields an update may change (volumeName once, requests, attributes class). */
 function frozenSpec(spec: PvcShape['spec'], old: PvcShape['spec']): unknown {
   const copy: Record<string, unknown> = { ...(spec ?? {}) };
@@ -85,8 +103,9 @@ export const persistentvolumeclaims: ResourceType = builtIn(
     shortNames: ['pvc'],
     hasStatus: true,
     returnDeletedObject: true,
-    prepareForCreate(obj) {
+    prepareForCreate(obj, ctx) {
       defaults(obj);
+      defaultStorageClass(obj, ctx);
       obj.status = { phase: 'Pending' };
     },
     prepareForUpdate: (obj) => defaults(obj),
