@@ -271,9 +271,9 @@ describe('cluster presets', () => {
         nodes: [{ name: 'n1' }],
         objects: [
           {
-            apiVersion: 'autoscaling/v2',
-            kind: 'HorizontalPodAutoscaler',
-            metadata: { name: 'web', namespace: 'default' },
+            apiVersion: 'certificates.k8s.io/v1',
+            kind: 'CertificateSigningRequest',
+            metadata: { name: 'web' },
           },
         ],
       };
@@ -282,7 +282,7 @@ describe('cluster presets', () => {
         (err: Error) => err.message,
       );
       expect(message).to.equal(
-        'startCluster: preset objects[0]: no served kind "HorizontalPodAutoscaler" in "autoscaling/v2"',
+        'startCluster: preset objects[0]: no served kind "CertificateSigningRequest" in "certificates.k8s.io/v1"',
       );
     });
   });
