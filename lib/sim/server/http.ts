@@ -34,6 +34,7 @@ import {
   SERVER_VERSION,
   wantsAggregatedDiscovery,
 } from './discovery.ts';
+import { partialContentType, partialList, partialObject, wantsPartial } from './partial-metadata.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
 
 export interface HttpOptions {
@@ -374,6 +375,8 @@ export class HttpFront {
         const list = api.list(rt, namespace, options);
         if (table)
           this.send(res, 200, toTable(rt, list.items, list.metadata, now, includeObject), TABLE_CONTENT_TYPE);
+        else if (wantsPartial(req.headers.accept, 'PartialObjectMetadataList'))
+          this.send(res, 200, partialList(list), partialContentType('PartialObjectMetadataList'));
         else this.send(res, 200, list);
         return;
       }
@@ -397,6 +400,8 @@ export class HttpFront {
           toTable(rt, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, now, includeObject),
           TABLE_CONTENT_TYPE,
         );
+      } else if (!subresource && wantsPartial(req.headers.accept, 'PartialObjectMetadata')) {
+        this.send(res, 200, partialObject(obj), partialContentType('PartialObjectMetadata'));
       } else {
         this.send(res, 200, obj);
       }
@@ -568,6 +573,7 @@ export class HttpFront {
     };
     const timeoutSeconds = queryInt64(query, 'timeoutSeconds') ?? 0;
     const events: WatchEvent[] = [];
+    const partial = !table && wantsPartial(req.headers.accept, 'PartialObjectMetadata');
     let streaming = false;
     let first = true;
     const write = (event: WatchEvent) => {
@@ -584,6 +590,11 @@ export class HttpFront {
         );
         first = false;
         payload = { type: event.type, object: t };
+      } else if (
+        partial &&
+        (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')
+      ) {
+        payload = { type: event.type, object: partialObject(event.object as KObject) };
       }
       res.write(`${JSON.stringify(payload)}\n`);
     };
