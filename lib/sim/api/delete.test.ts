@@ -65,6 +65,13 @@ describe('DELETE answers as kube-apiserver does', () => {
     expect((await rest('GET', `${cms}/${name}`)).code).to.equal(200);
   });
 
+  it('reads a JSON null body as empty options', async () => {
+    const { name } = await configMap();
+    const answer = await rest('DELETE', `${cms}/${name}`, 'null');
+    expect(answer.code).to.equal(200);
+    expect(answer.body.status).to.equal('Success');
+  });
+
   it('refuses a dryRun other than All with 422 on DeleteOptions', async () => {
     const { name } = await configMap();
     const answer = await rest('DELETE', `${cms}/${name}?dryRun=Everything`);

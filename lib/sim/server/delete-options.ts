@@ -20,7 +20,10 @@ interface DeleteBody {
 
 const POLICIES = ['Foreground', 'Background', 'Orphan'];
 
-export function deleteOptionsFrom(query: URLSearchParams, body: DeleteBody | undefined): DeleteOptions {
+export function deleteOptionsFrom(
+  query: URLSearchParams,
+  body: DeleteBody | null | undefined,
+): DeleteOptions {
   const fromQuery = body === undefined;
   const source: DeleteBody = fromQuery
     ? {
@@ -29,7 +32,7 @@ export function deleteOptionsFrom(query: URLSearchParams, body: DeleteBody | und
         orphanDependents: queryBool(query, 'orphanDependents'),
         dryRun: query.getAll('dryRun'),
       }
-    : body;
+    : (body ?? {}); // a JSON null body decodes to empty options
   if (source.gracePeriodSeconds !== undefined && !Number.isInteger(source.gracePeriodSeconds)) {
     throw badRequest('gracePeriodSeconds must be an integer');
   }

@@ -83,6 +83,16 @@ describe('aggregated discovery', () => {
     expect(unknown.headers.get('content-type')).to.match(/^text\/plain/);
     expect(await unknown.text()).to.equal('404 page not found\n');
     expect(await (await get('/foo', 'application/json')).text()).to.equal('404 page not found\n');
+    // biome-ignore lint/suspicious/noExplicitAny: read field by field
+    const root: any = await (await get('/', 'application/json')).json();
+    expect(root.paths).to.include.members([
+      '/api',
+      '/api/v1',
+      '/apis',
+      '/apis/apps',
+      '/apis/apps/v1',
+      '/version',
+    ]);
     const version = await get('/apis/apps/v9', 'application/json');
     expect(version.status).to.equal(404);
     expect(await version.json()).to.deep.include({ reason: 'NotFound', details: {} });

@@ -284,7 +284,10 @@ describe('the API server under random requests', () => {
         const out = await exchange(cluster, r.method, `${r.path}${r.query}`, headers, r.body);
         expect(out.status, 'an HTTP status').to.be.within(200, 599);
         expect(out.status, `no internal error: ${out.text}`).to.not.equal(500);
-        if (out.status >= 400 && r.method !== 'HEAD') {
+        // Outside the API (and under a group it does not serve) the real server's mux answers a plain
+        // `404 page not found`, not a Status.
+        const muxNotFound = out.status === 404 && out.text === '404 page not found\n';
+        if (out.status >= 400 && r.method !== 'HEAD' && !muxNotFound) {
           expect(out.contentType).to.match(/^application\/(json|vnd\.kubernetes\.protobuf)/);
           const status = statusOf(out);
           expect(status).to.include({
@@ -418,7 +421,7 @@ describe('every served resource under random requests (kind preset, controllers 
         if (r.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(r.body));
         const out = await exchange(cluster, r.method, `${r.target}${r.query}`, headers, r.body);
         expect(out.status, `no internal error: ${out.text}`).to.not.equal(500);
-        if (out.status >= 400) {
+        if (out.status >= 400 && out.text !== '404 page not found\n') {
           const status = statusOf(out);
           expect(status).to.include({ kind: 'Status', code: out.status });
         }

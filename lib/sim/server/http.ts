@@ -256,6 +256,27 @@ export class HttpFront {
       this.send(res, 200, SERVER_VERSION);
       return true;
     }
+    if (path === '/') {
+      // The root lists the paths served, as kube-apiserver's index does.
+      const gvs = registry.groupVersions().filter((gv) => gv.group !== '');
+      const paths = new Set([
+        '/api',
+        '/api/v1',
+        '/apis',
+        '/apis/',
+        '/healthz',
+        '/livez',
+        '/readyz',
+        '/version',
+      ]);
+      for (const p of ['/openapi/v2', '/openapi/v3']) paths.add(p);
+      for (const gv of gvs) {
+        paths.add(`/apis/${gv.group}`);
+        paths.add(`/apis/${gv.group}/${gv.version}`);
+      }
+      this.send(res, 200, { paths: [...paths].sort() });
+      return true;
+    }
     if (path === '/api') {
       const address = this.server.address() as AddressInfo | null;
       this.send(res, 200, apiVersions(`127.0.0.1:${address?.port ?? 0}`));
