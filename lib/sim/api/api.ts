@@ -922,7 +922,6 @@ function keyOf(obj: KObject): string {
 
 function specChanged(rt: ResourceType, old: KObject, next: KObject): boolean {
   const ignore = new Set(['metadata', 'status', 'apiVersion', 'kind', ...(rt.generationIgnores ?? [])]);
-  const strip = (o: KObject) =>
-    canonicalJson(Object.fromEntries(Object.entries(o).filter(([k]) => !ignore.has(k))));
-  return strip(old) !== strip(next);
+  const strip = (o: KObject) => Object.fromEntries(Object.entries(o).filter(([k]) => !ignore.has(k)));
+  return !sameJson(strip(old), strip(next));
 }

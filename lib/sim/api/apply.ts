@@ -17,6 +17,7 @@ import {
 import {
   type FieldMembers,
   type FieldPath,
+  type ItemIndex,
   keyPath,
   membersOf,
   mergeApplied,
@@ -114,14 +115,14 @@ export function serverSideApply(
   }
 
   const managedFields = (final: KObject): ManagedFieldsEntry[] | undefined => {
-    const members = present(applied, final);
+    const finalMembers = membersOf(trackedPart(final));
+    const members = present(applied, final, finalMembers);
     const unchanged =
       conflicts.length === 0 &&
       mine !== undefined &&
       sameSet(mine.members, members) &&
       sameJson(trackedPart(final), trackedPart(live));
     if (unchanged) return live.metadata.managedFields;
-    const finalMembers = membersOf(trackedPart(final));
     for (const o of others)
       for (const key of [...o.members]) if (!finalMembers.has(key)) o.members.delete(key);
     const entry: FieldOwner = { ...writer, operation: 'Apply', members };
@@ -215,12 +216,13 @@ function conflictsWith(
   live: KObject,
 ): FieldConflict[] {
   const out: FieldConflict[] = [];
+  const index: ItemIndex = new WeakMap();
   for (const [key, member] of applied) {
     if (!member.leaf) continue;
     for (const owner of others) {
       // A manager's own Update entry does not conflict with its applies.
       if (owner.manager === manager || !owner.members.has(key)) continue;
-      if (sameJson(valueAt(live, member.path), member.value)) continue;
+      if (sameJson(valueAt(live, member.path, index), member.value)) continue;
       out.push({ owner, key, path: member.path });
     }
   }
@@ -228,8 +230,11 @@ function conflictsWith(
 }
 
 /** The applied members still present in the stored object (validation or defaulting may drop some). */
-function present(applied: FieldMembers, final: KObject): Set<string> {
-  const finalMembers = membersOf(trackedPart(final));
+function present(
+  applied: FieldMembers,
+  final: KObject,
+  finalMembers: FieldMembers = membersOf(trackedPart(final)),
+): Set<string> {
   return new Set([...applied.keys()].filter((k) => finalMembers.has(k)));
 }
 

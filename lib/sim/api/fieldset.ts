@@ -6,7 +6,7 @@
  * merge patch uses, so both patch flavours agree on what a list item is.
  */
 import { MERGE_KEYS, MERGED_PRIMITIVE_LISTS } from './strategic.ts';
-import { clone, isPlainObject, sameJson } from './types.ts';
+import { canonicalJson, clone, isPlainObject, sameJson } from './types.ts';
 
 /** A path of FieldsV1 elements, e.g. `['f:spec', 'f:containers', 'k:{"name":"c"}', 'f:image']`. */
 export type FieldPath = readonly string[];
@@ -18,10 +18,9 @@ export interface FieldMember {
   leaf: boolean;
 }
 
-/** Members by path key (see `pathKey`). */
+/** Members by path key: the path as JSON, `["f:spec","f:replicas"]`. */
 export type FieldMembers = Map<string, FieldMember>;
 
-const pathKey = (path: FieldPath): string => JSON.stringify(path);
 export const keyPath = (key: string): FieldPath => JSON.parse(key) as string[];
 
 /** Metadata the server owns; never part of anyone's field set. */
@@ -89,44 +88,73 @@ export function writablePart(
   return rest;
 }
 
+/** Whether a member of the tracked part lies in `writablePart` (a filter, instead of a second walk). */
+export function writableMember(
+  member: FieldMember,
+  hasStatus: boolean,
+  subresource: string | undefined,
+): boolean {
+  const status = member.path[0] === 'f:status';
+  if (subresource === 'status') return status;
+  return !hasStatus || !status;
+}
+
 /** The members of a (tracked part of an) object. Null values set nothing. */
 export function membersOf(obj: Record<string, unknown>): FieldMembers {
   const out: FieldMembers = new Map();
-  walkObject(obj, [], out);
+  walkObject(obj, [], '[', out);
   return out;
 }
 
-function walkObject(obj: Record<string, unknown>, path: FieldPath, out: FieldMembers): void {
-  for (const [field, value] of Object.entries(obj)) {
+/**
+ * `open` is the path's key without its closing bracket, so a child's key is its parent's plus one
+ * element: building keys costs one short string per member, not one JSON.stringify of the whole path.
+ */
+function walkObject(obj: Record<string, unknown>, path: FieldPath, open: string, out: FieldMembers): void {
+  for (const field of Object.keys(obj)) {
+    const value = obj[field];
     if (value === null || value === undefined) continue;
-    walkValue(field, value, [...path, `f:${field}`], out);
+    const seg = `f:${field}`;
+    walkValue(field, value, [...path, seg], childOpen(open, seg), out);
   }
 }
 
-function walkValue(field: string, value: unknown, path: FieldPath, out: FieldMembers): void {
+function childOpen(open: string, seg: string): string {
+  return `${open.length > 1 ? `${open},` : open}${JSON.stringify(seg)}`;
+}
+
+function walkValue(field: string, value: unknown, path: FieldPath, open: string, out: FieldMembers): void {
   if (Array.isArray(value)) {
     const shape = listShape(field, value);
     if (shape.kind === 'keyed') {
       for (const item of value as Record<string, unknown>[]) {
-        const itemPath = [...path, `k:${JSON.stringify({ [shape.key]: item[shape.key] })}`];
-        out.set(pathKey(itemPath), { path: itemPath, value: item, leaf: false });
-        walkObject(item, itemPath, out);
+        const seg = `k:${JSON.stringify({ [shape.key]: item[shape.key] })}`;
+        const itemPath = [...path, seg];
+        const itemOpen = childOpen(open, seg);
+        out.set(`${itemOpen}]`, { path: itemPath, value: item, leaf: false });
+        walkObject(item, itemPath, itemOpen, out);
       }
     } else if (shape.kind === 'set') {
       for (const item of value) {
-        const itemPath = [...path, `v:${JSON.stringify(item)}`];
-        out.set(pathKey(itemPath), { path: itemPath, value: item, leaf: true });
+        const seg = `v:${JSON.stringify(item)}`;
+        const itemPath = [...path, seg];
+        out.set(`${childOpen(open, seg)}]`, { path: itemPath, value: item, leaf: true });
       }
     } else {
-      out.set(pathKey(path), { path, value, leaf: true });
+      out.set(`${open}]`, { path, value, leaf: true });
     }
     return;
   }
-  if (isPlainObject(value) && Object.keys(value).length > 0) {
-    walkObject(value, path, out);
+  if (isPlainObject(value) && hasKeys(value)) {
+    walkObject(value, path, open, out);
     return;
   }
-  out.set(pathKey(path), { path, value, leaf: true });
+  out.set(`${open}]`, { path, value, leaf: true });
+}
+
+function hasKeys(obj: object): boolean {
+  for (const _ in obj) if (Object.hasOwn(obj, _)) return true;
+  return false;
 }
 
 /** Encodes member path keys as FieldsV1: a tree of elements, `.` marking members with children. */
@@ -151,25 +179,29 @@ export function toFieldsV1(keys: Iterable<string>): Record<string, unknown> {
 }
 
 function sortTree(node: Record<string, unknown>): Record<string, unknown> {
-  const keys = Object.keys(node).sort((a, b) =>
-    a === '.' ? -1 : b === '.' ? 1 : a < b ? -1 : a > b ? 1 : 0,
-  );
-  return Object.fromEntries(keys.map((k) => [k, sortTree(node[k] as Record<string, unknown>)]));
+  // '.' sorts before every element ('f:', 'i:', 'k:', 'v:') in code-unit order, as the server writes it.
+  const keys = Object.keys(node).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = sortTree(node[k] as Record<string, unknown>);
+  return out;
 }
+
+const ELEMENT = /^[fkvi]:/;
 
 /** Decodes FieldsV1 into member path keys; anything malformed is skipped, never thrown. */
 export function fromFieldsV1(fields: unknown): Set<string> {
   const out = new Set<string>();
-  const walk = (node: Record<string, unknown>, path: string[]) => {
-    for (const [seg, child] of Object.entries(node)) {
+  const walk = (node: Record<string, unknown>, open: string) => {
+    for (const seg of Object.keys(node)) {
+      const child = node[seg];
       if (seg === '.' || !isPlainObject(child)) continue;
-      if (!/^[fkvi]:/.test(seg)) continue;
-      const childPath = [...path, seg];
-      if (Object.keys(child).length === 0 || '.' in child) out.add(pathKey(childPath));
-      walk(child, childPath);
+      if (!ELEMENT.test(seg)) continue;
+      const childOpenKey = childOpen(open, seg);
+      if (!hasKeys(child) || '.' in child) out.add(`${childOpenKey}]`);
+      walk(child, childOpenKey);
     }
   };
-  if (isPlainObject(fields)) walk(fields, []);
+  if (isPlainObject(fields)) walk(fields, '[');
   return out;
 }
 
@@ -198,8 +230,37 @@ function safeParse(text: string): unknown {
   }
 }
 
+/**
+ * Lookups of list items by key or by value, built once per list, for many reads of an object that
+ * does not change meanwhile (finding each of a thousand keyed items by scanning is quadratic).
+ */
+export type ItemIndex = WeakMap<unknown[], Map<string, Map<string | undefined, number>>>;
+
+/** The first index of an item by `what` (`v` for the item itself, `k:FIELD` for a key field). */
+function indexed(list: unknown[], index: ItemIndex, what: string, wanted: unknown): number | undefined {
+  let byWhat = index.get(list);
+  if (!byWhat) {
+    byWhat = new Map();
+    index.set(list, byWhat);
+  }
+  let firsts = byWhat.get(what);
+  if (!firsts) {
+    firsts = new Map();
+    const field = what.slice(2);
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (what !== 'v' && !isPlainObject(item)) continue;
+      // sameJson(a, b) is canonicalJson(a) === canonicalJson(b): the same key finds the same item.
+      const id = canonicalJson(what === 'v' ? item : (item as Record<string, unknown>)[field]);
+      if (!firsts.has(id)) firsts.set(id, i);
+    }
+    byWhat.set(what, firsts);
+  }
+  return firsts.get(canonicalJson(wanted));
+}
+
 /** Finds the child an element names: a field, a keyed item, a set value or an index. */
-function childIndex(parent: unknown, seg: string): string | number | undefined {
+function childIndex(parent: unknown, seg: string, index?: ItemIndex): string | number | undefined {
   const body = seg.slice(2);
   if (seg.startsWith('f:')) return isPlainObject(parent) && Object.hasOwn(parent, body) ? body : undefined;
   if (!Array.isArray(parent)) return undefined;
@@ -209,21 +270,27 @@ function childIndex(parent: unknown, seg: string): string | number | undefined {
   }
   const wanted = safeParse(body);
   if (seg.startsWith('v:')) {
+    if (index) return indexed(parent, index, 'v', wanted);
     const i = parent.findIndex((item) => sameJson(item, wanted));
     return i >= 0 ? i : undefined;
   }
   if (!isPlainObject(wanted)) return undefined;
+  const fields = Object.keys(wanted);
+  if (index && fields.length === 1) return indexed(parent, index, `k:${fields[0]}`, wanted[fields[0]!]);
   const i = parent.findIndex(
     (item) => isPlainObject(item) && Object.entries(wanted).every(([k, v]) => sameJson(item[k], v)),
   );
   return i >= 0 ? i : undefined;
 }
 
-/** The value at a path, or undefined when the object does not set it. */
-export function valueAt(obj: unknown, path: FieldPath): unknown {
+/**
+ * The value at a path, or undefined when the object does not set it. Many reads of one unchanging
+ * object share an `index` (`new WeakMap()`), so keyed items are found without scanning their lists.
+ */
+export function valueAt(obj: unknown, path: FieldPath, index?: ItemIndex): unknown {
   let cur: unknown = obj;
   for (const seg of path) {
-    const idx = childIndex(cur, seg);
+    const idx = childIndex(cur, seg, index);
     if (idx === undefined) return undefined;
     cur = (cur as Record<string | number, unknown>)[idx];
   }
@@ -270,17 +337,30 @@ export function mergeApplied(live: unknown, config: unknown, field = ''): unknow
   if (Array.isArray(config)) {
     const shape = listShape(field, config);
     const current = Array.isArray(live) ? live : [];
+    // Items are found by their canonical JSON (what sameJson compares), not by scanning the list.
     if (shape.kind === 'set') {
       const out = clone(current);
-      for (const v of config) if (!out.some((c) => sameJson(c, v))) out.push(clone(v));
+      const seen = new Set(out.map((c) => canonicalJson(c)));
+      for (const v of config) {
+        const id = canonicalJson(v);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        out.push(clone(v));
+      }
       return out;
     }
     if (shape.kind === 'keyed' && listShape(field, current).kind !== 'atomic') {
       const out = clone(current) as Record<string, unknown>[];
+      const at = new Map<string | undefined, number>();
+      out.forEach((c, i) => {
+        const id = canonicalJson(c[shape.key]);
+        if (!at.has(id)) at.set(id, i);
+      });
       for (const item of config as Record<string, unknown>[]) {
-        const i = out.findIndex((c) => sameJson(c[shape.key], item[shape.key]));
-        if (i >= 0) out[i] = mergeApplied(out[i], item) as Record<string, unknown>;
-        else out.push(mergeApplied(undefined, item) as Record<string, unknown>);
+        const id = canonicalJson(item[shape.key]);
+        const i = at.get(id);
+        if (i !== undefined) out[i] = mergeApplied(out[i], item) as Record<string, unknown>;
+        else at.set(id, out.push(mergeApplied(undefined, item) as Record<string, unknown>) - 1);
       }
       return out;
     }
