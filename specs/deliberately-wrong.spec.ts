@@ -65,7 +65,7 @@ Describe('A deliberately wrong spec', Label('meta'), SpecTimeout('2m'), () => {
       const drained = /to be Pending after leaving (cloud-worker-\w+)/.exec(message)?.[1];
       const movedTo = /a new instance \(uid [0-9a-f]{8}\) is on (cloud-worker-\w+)/.exec(message)?.[1];
       expect(message).to.match(
-        /^Gave up after [\d.]+m?s of 1s \(10s ×0\.1\): expected pod wrong-\w+\/cluster-single-instance-pdb-1 to be Pending after leaving cloud-worker-\w+, and that can no longer happen\.\n/,
+        /^Gave up after [\d.]+m?s of 3s \(10s ×0\.3\): expected pod wrong-\w+\/cluster-single-instance-pdb-1 to be Pending after leaving cloud-worker-\w+, and that can no longer happen\.\n/,
       );
       expect(drained, 'the drained node in the message').to.be.a('string');
       expect(movedTo, `the node the pod moved to, in:\n${message}`).to.be.a('string').and.not.equal(drained);
