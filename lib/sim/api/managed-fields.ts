@@ -4,7 +4,14 @@
  * those fields from everyone else; fields that disappear leave every set. A write that changes
  * nothing leaves the entries (and their times) alone, so it stays a no-op.
  */
-import { fromFieldsV1, membersOf, toFieldsV1, trackedPart, writablePart } from './fieldset.ts';
+import {
+  type FieldMember,
+  fromFieldsV1,
+  membersOf,
+  toFieldsV1,
+  trackedPart,
+  writableMember,
+} from './fieldset.ts';
 import { isPlainObject, type KObject, type ManagedFieldsEntry, sameJson } from './types.ts';
 
 /** The manager recorded for a write that names none (the HTTP front derives one from the User-Agent). */
@@ -95,13 +102,16 @@ export function recordUpdate(
   next: KObject,
   writer: Writer,
 ): ManagedFieldsEntry[] | undefined {
+  // An object that tracks no fields (created with none set) stays untracked by updates, as on
+  // kube-apiserver v1.36.3; only an apply, or a write carrying managedFields, starts tracking it.
+  const tracked = (o: KObject | undefined) => (o?.metadata.managedFields ?? []).length > 0;
+  if (old && !tracked(old) && !tracked(next)) return undefined;
   const owners = baseOwners(next.metadata.managedFields, old?.metadata.managedFields);
-  const writable = (o: KObject) =>
-    membersOf(writablePart(trackedPart(o), writer.hasStatus, writer.subresource));
-  const before = old ? writable(old) : new Map();
   const after = membersOf(trackedPart(next));
+  const before = old ? membersOf(trackedPart(old)) : new Map<string, FieldMember>();
   const changed: string[] = [];
-  for (const [key, member] of writable(next)) {
+  for (const [key, member] of after) {
+    if (!writableMember(member, writer.hasStatus, writer.subresource)) continue;
     const prev = before.get(key);
     if (!prev || prev.leaf !== member.leaf || (member.leaf && !sameJson(prev.value, member.value))) {
       changed.push(key);

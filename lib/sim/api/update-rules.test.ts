@@ -72,6 +72,30 @@ describe('what an update or a patch may not change', () => {
     expect(created.body.details.causes).to.have.length(1);
   });
 
+  // kube-apiserver v1.36.3 (differential patches/kubectl-label, and curl against a real control plane):
+  // an object created with no field set has no managedFields, and updates do not start tracking it.
+  it('leaves an object that tracks no fields untracked by later updates', async () => {
+    const created = await rest('POST', cms, { metadata: { name: 'bare' } });
+    expect(created.body.metadata).to.not.have.property('managedFields');
+    const patched = await rest(
+      'PATCH',
+      `${cms}/bare?fieldManager=kubectl-label`,
+      { metadata: { labels: { env: 'prod' } } },
+      merge,
+    );
+    expect(patched.body.metadata.labels).to.deep.equal({ env: 'prod' });
+    expect(patched.body.metadata).to.not.have.property('managedFields');
+    const tracked = await rest(
+      'PATCH',
+      `${cms}/cmx?fieldManager=kubectl-label`,
+      { metadata: { labels: { env: 'prod' } } },
+      merge,
+    );
+    expect(tracked.body.metadata.managedFields.map((m: { manager: string }) => m.manager)).to.include(
+      'kubectl-label',
+    );
+  });
+
   it('keeps the uid when an update leaves it out', async () => {
     const read = await rest('GET', `${cms}/cmx`);
     const { uid: _uid, ...metadata } = read.body.metadata;
