@@ -160,21 +160,17 @@ function hasKeys(obj: object): boolean {
 /** Encodes member path keys as FieldsV1: a tree of elements, `.` marking members with children. */
 export function toFieldsV1(keys: Iterable<string>): Record<string, unknown> {
   const root: Record<string, Record<string, unknown>> = {};
-  const members: FieldPath[] = [];
+  // Each member's node, to mark the ones with children once the whole tree is built.
+  const members: Record<string, unknown>[] = [];
   for (const key of keys) {
-    const path = keyPath(key);
-    members.push(path);
     let node: Record<string, unknown> = root;
-    for (const seg of path) {
+    for (const seg of keyPath(key)) {
       if (!isPlainObject(node[seg])) node[seg] = {};
       node = node[seg] as Record<string, unknown>;
     }
+    members.push(node);
   }
-  for (const path of members) {
-    let node: Record<string, unknown> = root;
-    for (const seg of path) node = node[seg] as Record<string, unknown>;
-    if (Object.keys(node).length > 0) node['.'] = {};
-  }
+  for (const node of members) if (hasKeys(node)) node['.'] = {};
   return sortTree(root);
 }
 
