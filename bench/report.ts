@@ -386,9 +386,10 @@ export function writeMarkdown(): void {
   const packageCost = existsSync(PACKAGE_COST_PATH)
     ? `\n${readFileSync(PACKAGE_COST_PATH, 'utf8').trim()}\n`
     : '';
-  // npm run truth:real and bench:real write their sections between <!-- real:ID --> markers; keep them too.
+  // Other commands (differential, large-writes, truth:real, bench:real, the load check) write their
+  // sections between <!-- ID --> and <!-- /ID --> markers; keep every such section.
   const current = existsSync(MARKDOWN_PATH) ? readFileSync(MARKDOWN_PATH, 'utf8') : '';
-  const real = [...current.matchAll(/<!-- real:([\w-]+) -->[\s\S]*?<!-- \/real:\1 -->/g)].map((m) => m[0]);
+  const real = [...current.matchAll(/<!-- ([\w:-]+) -->[\s\S]*?<!-- \/\1 -->/g)].map((m) => m[0]);
   writeFileSync(
     MARKDOWN_PATH,
     renderMarkdown(read<BenchResults>(RESULTS_PATH), read<TruthResults>(TRUTH_PATH), gaps) +
