@@ -156,7 +156,7 @@ describe('object lifecycle over HTTP', () => {
       expect(status.message).to.equal(
         `ConfigMap "${name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/more"}`,
       );
-      expect(status.details?.causes).to.have.length(2);
+      expect((status.details as { causes: unknown[] }).causes).to.have.length(2);
     });
   });
 
