@@ -7,6 +7,7 @@
  */
 import { currentCancelSignal, withCallScope } from '../client/index.ts';
 import {
+  DEADLINE_GRACE_MS,
   type Deadline,
   DeadlineExceededError,
   type Duration,
@@ -175,6 +176,9 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
     const timers: NodeJS.Timeout[] = [];
     const progress = wait.progress;
     let nextProgress = started + (progress?.afterMs ?? 0);
+    /** The grace after the deadline, once it began: the catch-up and the events read share it. */
+    let grace: Deadline | undefined;
+    let catchingUp = false;
 
     const cleanup = () => {
       done = true;
@@ -189,6 +193,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
     const finishPass = (value: R) => {
       if (done) return;
       cleanup();
+      grace?.end();
       resolve(value);
     };
 
@@ -235,8 +240,11 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
 
     /** The latest events, read within the grace after the deadline (and never after the user's abort). */
     const readEvents = async (want: boolean): Promise<{ events?: string[]; eventsError?: string }> => {
-      if (!want) return {};
-      const grace = graceDeadline(wait.budget, [wait.signal]);
+      if (!want) {
+        grace?.end();
+        return {};
+      }
+      grace ??= graceDeadline(wait.budget, [wait.signal]);
       try {
         const events = await raceSignal(
           withCallScope(grace, () => observation.events(wait.events)),
@@ -244,7 +252,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
         );
         return { events };
       } catch (err) {
-        const why = grace.signal.aborted ? reasonOf(grace.signal) : (err as Error)?.message;
+        const why = grace?.signal.aborted ? reasonOf(grace.signal) : (err as Error)?.message;
         return { eventsError: why ?? String(err) };
       } finally {
         grace.end();
@@ -294,6 +302,40 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
     const unsubscribe = observation.subscribe(onChange);
 
     const timeUp = () => {
+      if (done || catchingUp) return;
+      // A consistently that already failed, or never listed, has nothing to gain from catching up.
+      const canChange = mode === 'eventually' || last?.verdict.pass === true;
+      if (matcher && observation.synced && observation.catchUp && canChange)
+        void catchUp(observation.catchUp);
+      else verdictAtDeadline();
+    };
+
+    /**
+     * At the deadline the watch may still be delivering changes the server already had (a busy
+     * control plane): read the server's state within the grace, judge every change delivered up to
+     * it (each goes through onChange), or the state read if the watch lags too far; then decide.
+     */
+    const catchUp = async (read: NonNullable<Observation<S>['catchUp']>) => {
+      catchingUp = true;
+      grace = graceDeadline(wait.budget, [wait.signal]);
+      const g = grace;
+      // A quarter of the grace stays for reading the events a failure message shows.
+      const signal = AbortSignal.any([g.signal, AbortSignal.timeout((DEADLINE_GRACE_MS * 3) / 4)]);
+      let state: S | undefined;
+      try {
+        state = await raceSignal(
+          withCallScope(g, () => read.call(observation, signal)),
+          g.signal,
+        );
+      } catch {
+        // The server did not answer in time: decide on what the watch delivered, as before.
+      }
+      if (done) return;
+      if (state !== undefined) judge(state);
+      if (!done) verdictAtDeadline();
+    };
+
+    const verdictAtDeadline = () => {
       if (done) return;
       if (mode === 'consistently' && last?.verdict.pass && matcher) {
         const final = observation.synced ? observation.state() : undefined;

@@ -8,6 +8,7 @@ import { type ClassifiedError, type Connection, describeRecordedError } from '..
 import { formatDuration } from '../timeouts/index.ts';
 import {
   acquireCache,
+  entryOf,
   formatEntry,
   formatTrajectory,
   noun,
@@ -60,6 +61,13 @@ export interface Observation<S> {
   lastError(since: number): string | undefined;
   /** Latest related events, newest last. */
   events(limit: number): Promise<string[]>;
+  /**
+   * Catches up with the server at a deadline: reads the current state (under `signal`), then waits
+   * until the cache has delivered every change up to that read, each announced to subscribers as
+   * usual. Resolves to undefined once caught up, or to the state read when the watch could not
+   * catch up before `signal` aborted. Rejects when the read fails.
+   */
+  catchUp?(signal: AbortSignal): Promise<S | undefined>;
   close(): void;
 }
 
@@ -159,6 +167,14 @@ export function observeObject<T extends KubernetesObject>(
       const ns = namespace ?? 'default';
       return formatEvents(await conn.listEventsFor(ns, resource.kind, name), limit);
     },
+    async catchUp(signal) {
+      const read = await cache.read(name, signal);
+      if (await cache.whenCaughtUp(() => cache.hasSeen(name, read), signal)) return undefined;
+      // The watch lags behind the server: judge the object as read, after what the watch delivered.
+      const seen = state();
+      const entry = entryOf<T>(cache.currentSeq, read ? 'MODIFIED' : 'DELETED', 'poll', read);
+      return { ...seen, object: read, entry, history: [...seen.history, entry] };
+    },
     close: () => cache.release(),
   };
 }
@@ -218,6 +234,13 @@ export function observeSet<T extends KubernetesObject>(
         })),
       );
       return all.flatMap((x) => formatEvents(x.events, limit, `${x.name}: `)).slice(-limit);
+    },
+    async catchUp(signal) {
+      const read = await cache.readList(signal);
+      if (await cache.whenCaughtUp(() => cache.hasSeenList(read), signal)) return undefined;
+      const key = (o: T) => cache.keyOf(o);
+      const objects = [...read.items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+      return { namespace, selector, objects, changed: undefined };
     },
     close() {
       unsubscribe();

@@ -128,6 +128,88 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     return this.seq;
   }
 
+  /** The resourceVersion the cache is up to: of its last list, watch event or bookmark. */
+  get resourceVersionSeen(): string | undefined {
+    return this.resourceVersion;
+  }
+
+  /**
+   * Whether the cache's state of `key` is at least as new as `read`, an object (or its absence)
+   * just read from the server: every change up to the read has been delivered for that key.
+   */
+  hasSeen(key: string, read: T | undefined): boolean {
+    const entries = this.trajectories.get(key)?.entries ?? [];
+    const latest = entries[entries.length - 1];
+    if (!read) return !this.objects.has(key);
+    return latest !== undefined && isAtLeast(latest.resourceVersion, read.metadata?.resourceVersion);
+  }
+
+  /**
+   * Whether the cache has delivered every change a list read with resourceVersion `rv` reflects:
+   * its watch went past `rv`, or each object read is seen and each other object cached is newer.
+   */
+  hasSeenList(read: { resourceVersion: string | undefined; items: readonly T[] }): boolean {
+    if (isAtLeast(this.resourceVersion, read.resourceVersion)) return true;
+    const keys = new Set<string>();
+    for (const item of read.items) {
+      const key = this.keyOf(item);
+      keys.add(key);
+      if (!this.hasSeen(key, item)) return false;
+    }
+    for (const [key, obj] of this.objects) {
+      if (!keys.has(key) && !isNewer(obj.metadata?.resourceVersion, read.resourceVersion)) return false;
+    }
+    return true;
+  }
+
+  /** Reads one object from the server (undefined when it does not exist), under `signal`. */
+  async read(name: string, signal: AbortSignal): Promise<T | undefined> {
+    const r = this.resource;
+    const obj = await this.conn.find(
+      `get ${r.kind.toLowerCase()} ${this.namespace ? `${this.namespace}/` : ''}${name}`,
+      () =>
+        this.conn.objects.read({
+          apiVersion: apiVersionOf(r),
+          kind: r.kind,
+          metadata: { name, ...(this.namespace ? { namespace: this.namespace } : {}) },
+        }),
+      { namespace: this.namespace, signal, policy: { retries: 1, minDelayMs: 100, maxDelayMs: 500 } },
+    );
+    return obj === undefined ? undefined : (JSON.parse(JSON.stringify(obj)) as T);
+  }
+
+  /** Lists what this cache watches from the server, under `signal`: its resourceVersion and items. */
+  async readList(signal: AbortSignal): Promise<{ resourceVersion: string | undefined; items: T[] }> {
+    const list = await this.fetchList(signal, { retries: 1, minDelayMs: 100, maxDelayMs: 500 });
+    return { resourceVersion: list.metadata?.resourceVersion, items: list.items };
+  }
+
+  /**
+   * Resolves true once `caughtUp()` holds (checked now, after every change, and every 50 ms for
+   * bookmarks); false when `signal` aborts or the cache closes first.
+   */
+  whenCaughtUp(caughtUp: () => boolean, signal: AbortSignal): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let unsubscribe = () => {};
+      const interval = setInterval(() => check(), 50);
+      const end = (value: boolean) => {
+        clearInterval(interval);
+        unsubscribe();
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const onAbort = () => end(false);
+      const check = () => {
+        if (this.mode === 'closed' || this.finalError) end(false);
+        else if (caughtUp()) end(true);
+      };
+      if (signal.aborted) return end(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      unsubscribe = this.subscribe(check);
+      check();
+    });
+  }
+
   /** Takes a reference; the cache starts on the first one. */
   acquire(): this {
     if (this.mode === 'closed') throw new Error(`the watch cache for ${this.description} is closed`);
@@ -285,7 +367,14 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
     if (this.synced) this.startWatch();
   }
 
-  private async fetchList(): Promise<ListShape<T>> {
+  private async fetchList(
+    signal: AbortSignal = this.life.signal,
+    policy: { retries: number; minDelayMs: number; maxDelayMs: number } = {
+      retries: 2,
+      minDelayMs: 100,
+      maxDelayMs: 1000,
+    },
+  ): Promise<ListShape<T>> {
     const r = this.resource;
     return this.conn.call(
       `list ${this.description}`,
@@ -305,8 +394,8 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
       },
       {
         namespace: this.namespace,
-        signal: this.life.signal,
-        policy: { retries: 2, minDelayMs: 100, maxDelayMs: 1000 },
+        signal,
+        policy,
       },
     );
   }
@@ -534,6 +623,17 @@ export class WatchCache<T extends KubernetesObject = KubernetesObject> {
       this.schedulePoll();
     }, this.options.pollIntervalMs);
   }
+}
+
+/** Whether resourceVersion `a` is at or past `b`: compared as numbers (etcd's), else only equal ones count. */
+function isAtLeast(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return BigInt(a) >= BigInt(b);
+  return a === b;
+}
+
+function isNewer(a: string | undefined, b: string | undefined): boolean {
+  return isAtLeast(a, b) && a !== b;
 }
 
 /**

@@ -23,6 +23,7 @@ export class FlakyProxy {
   private readonly sockets = new Set<Socket>();
   private failures: InjectedFailure[] = [];
   private refusing = false;
+  private watchDelayMs = 0;
   /** Requests seen, by kind. */
   readonly seen = { watch: 0, list: 0, get: 0, other: 0, failed: 0 };
 
@@ -59,6 +60,14 @@ export class FlakyProxy {
     for (const res of this.watches) res.socket?.destroy();
     this.watches.clear();
     return n;
+  }
+
+  /**
+   * Delays every watch event by `ms` on its way to the client (in order), as a busy control plane's
+   * watch lags behind its reads; 0 forwards at once. Applies to watches opened from now on.
+   */
+  delayWatchEvents(ms: number): void {
+    this.watchDelayMs = ms;
   }
 
   /** While on, connections are reset at once. */
@@ -125,7 +134,17 @@ export class FlakyProxy {
         res.writeHead(up.statusCode ?? 502, up.headers);
         res.flushHeaders();
         res.on('close', () => up.destroy());
-        up.pipe(res);
+        const delay = kind === 'watch' ? this.watchDelayMs : 0;
+        if (delay === 0) {
+          up.pipe(res);
+          return;
+        }
+        up.on('data', (chunk: Buffer) => {
+          setTimeout(() => {
+            if (!res.destroyed) res.write(chunk);
+          }, delay);
+        });
+        up.on('end', () => setTimeout(() => res.end(), delay));
       },
     );
     upstream.on('error', () => res.destroy());
