@@ -27,6 +27,8 @@ export function restClient(cluster: Cluster) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { code: res.status, body: text ? JSON.parse(text) : undefined };
+    // kube-apiserver answers some paths in plain text (the mux's '404 page not found'): keep those as text.
+    const json = res.headers.get('content-type')?.includes('json');
+    return { code: res.status, body: !text ? undefined : json ? JSON.parse(text) : text };
   };
 }
