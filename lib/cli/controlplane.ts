@@ -4,9 +4,9 @@
  * SIGINT or SIGTERM. The library loads it only when this command runs.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ControlPlaneOptions, ControlPlanePreset } from '../controlplane/index.ts';
-import { type Io, UsageError } from './sim.ts';
+import { parseCommandArgs, UsageError } from './args.ts';
+import type { Io } from './sim.ts';
 
 export const CONTROLPLANE_USAGE = `Usage: kubexpect controlplane --kubeconfig FILE [options]
 
@@ -39,25 +39,8 @@ const OPTIONS = {
 
 /** Parses `controlplane` arguments; undefined means help was asked for. Throws UsageError on mistakes. */
 export function parseControlPlaneArgs(args: string[]): ControlPlaneCommand | undefined {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    const e = err as { code?: string; message: string };
-    const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-      throw new UsageError(`unknown option ${flag ?? e.message}`);
-    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UsageError(flag ? `option ${flag} needs a value` : e.message);
-    }
-    throw new UsageError(e.message);
-  }
-  const v = parsed.values;
-  if (v.help) return undefined;
-  if (parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-  }
-  if (!v.kubeconfig) throw new UsageError('--kubeconfig FILE is required (where to write the kubeconfig)');
+  const v = parseCommandArgs(args, OPTIONS);
+  if (!v) return undefined;
   const kubeconfig = resolve(v.kubeconfig);
   const options: ControlPlaneOptions = { kubeconfigPath: kubeconfig };
   if (v.preset !== undefined) {

@@ -3,7 +3,8 @@
  * exit code 2, never a stack trace.
  */
 import { CONTROLPLANE_USAGE, parseControlPlaneArgs, runControlPlane } from './controlplane.ts';
-import { parseSimArgs, runSim, SIM_USAGE, type Io, UsageError } from './sim.ts';
+import { UsageError } from './args.ts';
+import { type Io, parseSimArgs, runSim, SIM_USAGE } from './sim.ts';
 
 const USAGE = `Usage: kubexpect <command> [options]
 

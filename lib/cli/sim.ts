@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readEnv } from '../config/env.ts';
+import { parseCommandArgs, UsageError } from './args.ts';
 import { type ClusterOptions, type FaultCode, type FaultOptions, startCluster } from '../sim/index.ts';
 
 export const SIM_USAGE = `Usage: kubexpect sim --kubeconfig FILE [options]
@@ -31,11 +31,6 @@ Options:
                                  would show it to every user of the machine.
   -h, --help                     show this help
 `;
-
-/** A command-line mistake: the message says what to fix; the caller prints usage advice. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export interface SimCommand {
   kubeconfig: string;
@@ -118,25 +113,8 @@ function tokenFrom(
 
 /** Parses `sim` arguments; undefined means help was asked for. Throws UsageError on mistakes. */
 export function parseSimArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SimCommand | undefined {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    const e = err as { code?: string; message: string };
-    const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-      throw new UsageError(`unknown option ${flag ?? e.message}`);
-    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UsageError(flag ? `option ${flag} needs a value` : e.message);
-    }
-    throw new UsageError(e.message);
-  }
-  const v = parsed.values;
-  if (v.help) return undefined;
-  if (parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-  }
-  if (!v.kubeconfig) throw new UsageError('--kubeconfig FILE is required (where to write the kubeconfig)');
+  const v = parseCommandArgs(args, OPTIONS);
+  if (!v) return undefined;
   // kubectl reads credentials from a kubeconfig only for TLS servers, so a token would lock it out.
   const cluster: ClusterOptions = { token: tokenFrom(v, env) ?? false };
   if (v.port !== undefined) cluster.port = wholeNumber('port', v.port, 0, 65535);
