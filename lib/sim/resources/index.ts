@@ -37,6 +37,7 @@ import { pods } from './pods.ts';
 import { podtemplates } from './podtemplates.ts';
 import { priorityclasses } from './priorityclasses.ts';
 import { replicasets } from './replicasets.ts';
+import { replicationcontrollers } from './replicationcontrollers.ts';
 import { scaleSubresource } from './replicated.ts';
 import { resourcequotas } from './resourcequotas.ts';
 import { rolebindings } from './rolebindings.ts';
@@ -60,6 +61,7 @@ export const BUILT_IN_RESOURCES: ResourceType[] = [
   nodes,
   pods,
   podtemplates,
+  replicationcontrollers,
   configmaps,
   events,
   persistentvolumeclaims,
