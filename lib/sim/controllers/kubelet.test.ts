@@ -76,6 +76,38 @@ describe('simulated kubelet (kind preset)', () => {
     expect(phases.indexOf('Pending')).to.be.lessThan(phases.indexOf('Running'));
   });
 
+  it('moves only through states a kubelet writes: a pod is Running in the same write that shows its last container running', async () => {
+    const watch = await recordPod(cluster, namespace, 'two');
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'two' },
+        spec: {
+          containers: [
+            { name: 'web', image: 'example.com/phases-web:1' },
+            { name: 'sidecar', image: 'example.com/phases-sidecar:1' },
+          ],
+        },
+      },
+    });
+    await readyPod('two');
+    watch.stop();
+    const rows = watch.rows.map((r) => {
+      const states = (r.pod.status?.containerStatuses ?? []).map((c) => Object.keys(c.state ?? {})[0]);
+      return { phase: r.pod.status?.phase, states };
+    });
+    // getPhase: Pending while any container still waits, Running once none does.
+    for (const { phase, states } of rows) {
+      if (states.length === 2 && states.every((s) => s === 'running'))
+        expect(phase, JSON.stringify(rows)).to.equal('Running');
+      if (states.includes('waiting')) expect(phase, JSON.stringify(rows)).to.equal('Pending');
+    }
+    expect(rows.some((r) => r.phase === 'Pending' && r.states.includes('running'))).to.equal(
+      true,
+      'a pod with one container up and one still waiting is Pending, as a kubelet writes it',
+    );
+  });
+
   it('reports container status, addresses from the node and the QoS class', async () => {
     await core.createNamespacedPod({
       namespace,
@@ -101,7 +133,10 @@ describe('simulated kubelet (kind preset)', () => {
   });
 
   it('records Scheduled, Pulling, Pulled, Created and Started in that order', async () => {
-    await core.createNamespacedPod({ namespace, body: podBody('web') });
+    // An image no earlier test pulled: whichever node the pod lands on must pull it.
+    const body = podBody('web');
+    body.spec!.containers[0]!.image = 'example.com/events-web:1.27';
+    await core.createNamespacedPod({ namespace, body });
     const pod = await readyPod('web');
     const list = await core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.name=web' });
     const events = list.items.sort((a, b) => +a.firstTimestamp! - +b.firstTimestamp!);
@@ -113,9 +148,9 @@ describe('simulated kubelet (kind preset)', () => {
       'Started',
     ]);
     const byReason = Object.fromEntries(events.map((e) => [e.reason, e]));
-    expect(byReason.Pulling!.message).to.equal('Pulling image "nginx:1.27"');
+    expect(byReason.Pulling!.message).to.equal('Pulling image "example.com/events-web:1.27"');
     expect(byReason.Pulled!.message).to.match(
-      /^Successfully pulled image "nginx:1\.27" in [0-9.]+m?s \([0-9.]+m?s including waiting\)\. Image size: \d+ bytes\.$/,
+      /^Successfully pulled image "example\.com\/events-web:1\.27" in [0-9.]+m?s \([0-9.]+m?s including waiting\)\. Image size: \d+ bytes\.$/,
     );
     expect(byReason.Created!.message).to.equal('Created container: web');
     expect(byReason.Started!.message).to.equal('Started container web');

@@ -378,6 +378,9 @@ export function kubelet(options: KubeletOptions): Controller {
               runtime.events.record(q, 'Normal', 'Started', `Started container ${c.spec.name}`, source(run));
               c.state = { running: { startedAt: timestamp(api.now()) } };
               c.started = true;
+              // The kubelet's phase: Running once no main container is still waiting (getPhase), in the
+              // same status write that shows the last one running — never Pending with all of them up.
+              if (run.main.includes(c) && run.main.every((m) => !m.state.waiting)) run.phase = 'Running';
               writeStatus(run);
               then();
             });
