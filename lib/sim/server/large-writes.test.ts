@@ -80,7 +80,8 @@ describe('large valid writes', () => {
     }
     // Interleaving: health checks were answered between the writes' passes, not only after them.
     expect(during.length, `health answers during ${Math.round(end - start)} ms of writes`).to.be.at.least(3);
-    // Before the write path was made linear this was 15-24 s per write on a loaded 2-core machine.
-    expect(longest, 'longest wait for a health answer (ms)').to.be.below(5_000);
+    // Before the write path was made linear this was 15-53 s per write on a 2-core machine at a load of
+    // 28; now about 1-2.5 s there. The bound leaves room for five CPU burners beside the suite.
+    expect(longest, 'longest wait for a health answer (ms)').to.be.below(15_000);
   });
 });
