@@ -9,6 +9,7 @@ import {
   canStorageClassMoveAcrossNodes,
   detectStorage,
   drainNode,
+  eventuallyPods,
   formatStorageVerdict,
   uncordon,
 } from 'kubexpect';
@@ -18,6 +19,7 @@ import {
   eventuallyCluster,
   instancePods,
   pvcIdentities,
+  selectors,
 } from 'kubexpect/cnpg';
 import {
   By,
@@ -66,9 +68,11 @@ OnEachCluster(
         DeferCleanup(() => uncordon(conn, first!));
         await drainNode(conn, first!, DRAIN_OPTIONS);
       });
-      await By('waiting for the cluster to be ready with every instance re-cloned', () =>
-        eventuallyCluster(conn, namespace, cluster, { timeout: 'drainNode' }).toBeReady(),
-      );
+      await By('waiting for the cluster to be ready with every instance re-cloned', async () => {
+        await eventuallyCluster(conn, namespace, cluster, { timeout: 'drainNode' }).toBeReady();
+        // The Cluster's status can say ready a moment before the last re-cloned pod is: wait for the pods too.
+        await eventuallyPods(conn, namespace, { labelSelector: selectors.instances(cluster) }).toAllBeReady();
+      });
       const after = await instancePods(conn, namespace, cluster);
       expect(after.map((p) => p.metadata?.name)).to.deep.equal(before.map((p) => p.metadata?.name));
       expect(after.map((p) => p.spec?.nodeName)).to.deep.equal([second, second, second]);
