@@ -303,7 +303,12 @@ describe('cordon, uncordon and drainNode', () => {
     await conn.core.deleteNamespacedPod({ namespace: NS, name: 'web-0', gracePeriodSeconds: 0 });
     await makePod(conn, { name: 'web-0', node: 'worker2', owner: owned('StatefulSet', 'web') });
     const result = await drained;
-    expect(result.evicted.map((e) => [e.name, e.outcome])).to.deep.equal([['web-0', 'replaced']]);
+    // Drained, not a timeout waiting for the name to go: whether the wait saw the name absent for a
+    // moment (gone) or only the new uid (replaced) depends on how the watch events were batched.
+    expect(result.evicted).to.have.length(1);
+    expect(result.evicted[0]!.name).to.equal('web-0');
+    expect(result.evicted[0]!.outcome).to.be.oneOf(['replaced', 'gone']);
+    expect((await conn.getPod(NS, 'web-0')).spec?.nodeName).to.equal('worker2');
   });
 
   it('throws a typed timeout error for evicted pods that never go away', async () => {
