@@ -4,13 +4,18 @@
  * on another node under the same name. Where volumes can follow their pod the instances simply
  * move, so the spec does not apply there and says why (CNPG skips it with CanMovePVCAcrossNodes).
  */
+import type { V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import {
   canStorageClassMoveAcrossNodes,
   detectStorage,
   drainNode,
   eventuallyPods,
+  fail,
   formatStorageVerdict,
+  type MatcherDefinition,
+  pass,
+  type SetState,
   uncordon,
 } from 'kubexpect';
 import {
@@ -70,8 +75,28 @@ OnEachCluster(
       });
       await By('waiting for the cluster to be ready with every instance re-cloned', async () => {
         await eventuallyCluster(conn, namespace, cluster, { timeout: 'drainNode' }).toBeReady();
-        // The Cluster's status can say ready a moment before the last re-cloned pod is: wait for the pods too.
-        await eventuallyPods(conn, namespace, { labelSelector: selectors.instances(cluster) }).toAllBeReady();
+        // The Cluster's status can say ready a moment before the last re-cloned pod exists and is
+        // Ready: wait for the three instance pods too, Ready on the node they were moved to.
+        const reCloned: MatcherDefinition<SetState<V1Pod>, V1Pod[]> = {
+          name: 'toBeReCloned',
+          expectation: `to be three Ready instances on ${second}`,
+          test({ objects }) {
+            const ready = objects.filter(
+              (p) =>
+                p.spec?.nodeName === second &&
+                p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+            );
+            const names = objects
+              .map((p) => `${p.metadata?.name}@${p.spec?.nodeName ?? 'unscheduled'}`)
+              .join(', ');
+            return ready.length === 3 && objects.length === 3
+              ? pass([...objects], `all three Ready on ${second}`)
+              : fail(`${ready.length} of 3 Ready on ${second}; instances: ${names || 'none'}`);
+          },
+        };
+        await eventuallyPods(conn, namespace, { labelSelector: selectors.instances(cluster) }).toMatch(
+          reCloned,
+        );
       });
       const after = await instancePods(conn, namespace, cluster);
       expect(after.map((p) => p.metadata?.name)).to.deep.equal(before.map((p) => p.metadata?.name));
