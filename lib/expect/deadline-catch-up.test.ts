@@ -5,8 +5,15 @@
  */
 import { expect } from 'chai';
 import { type Connection, connect } from '../client/index.ts';
-import { consistentlyPod, eventuallyPod } from '../matchers/index.ts';
-import { createPod, failureOf, gist, setPodStatus, useSim } from '../matchers/testing/sim-fixture.ts';
+import { consistentlyPod, eventuallyEvents, eventuallyPod, podRef } from '../matchers/index.ts';
+import {
+  createPod,
+  deletePod,
+  failureOf,
+  gist,
+  setPodStatus,
+  useSim,
+} from '../matchers/testing/sim-fixture.ts';
 import { FlakyProxy } from '../observe/testing/flaky-proxy.ts';
 import { DEADLINE_GRACE_MS } from '../timeouts/index.ts';
 
@@ -27,10 +34,10 @@ describe('deadline catch-up: a watch that lags behind the server', () => {
     return conn;
   }
 
-  /** Resolves once the wait's cache listed and opened its watch: later writes reach it only by the watch. */
-  async function watching(): Promise<void> {
+  /** Resolves once the wait's caches listed and opened their watches: later writes reach them only by the watch. */
+  async function watching(watches = 1): Promise<void> {
     const end = Date.now() + 10_000;
-    while (proxy.openWatches === 0) {
+    while (proxy.openWatches < watches) {
       if (Date.now() > end) throw new Error('the wait never opened its watch');
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -86,5 +93,66 @@ describe('deadline catch-up: a watch that lags behind the server', () => {
     expect(gist(message)).to.match(
       /^Failed after T of 1\.5s: expected pod catch-up\/late-4 to be Pending throughout, but it was not\.\n {2}violation: Failed unscheduled, uid \w{8}$/,
     );
+  });
+
+  it('catches up both the pod and its claims for toReuseClaims', async () => {
+    await f.conn.core.createNamespacedPersistentVolumeClaim({
+      namespace: f.ns,
+      body: {
+        metadata: { name: 'data-late-5' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+    const podOn = (nodeName: string) =>
+      f.conn.core.createNamespacedPod({
+        namespace: f.ns,
+        body: {
+          metadata: { name: 'late-5' },
+          spec: {
+            nodeName,
+            containers: [{ name: 'c', image: 'postgres', volumeMounts: [{ name: 'd', mountPath: '/d' }] }],
+            volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data-late-5' } }],
+          },
+        },
+      });
+    const before = await podOn('w1');
+    const c = await lagging(60_000);
+    const started = Date.now();
+    const waiting = eventuallyPod(c, f.ns, 'late-5', { timeout: '1500ms' }).toReuseClaims({
+      baseline: before,
+    });
+    await watching(2); // pods and claims
+    await deletePod(f, 'late-5');
+    await podOn('w2');
+    const pod = await waiting;
+    expect(pod.spec?.nodeName).to.equal('w2');
+    expect(pod.metadata?.uid).to.not.equal(before.metadata?.uid);
+    expect(Date.now() - started).to.be.below(1500 + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
+  });
+
+  it('catches up events for toBeEmitted', async () => {
+    const c = await lagging(60_000);
+    const waiting = eventuallyEvents(
+      c,
+      f.ns,
+      { involvedObject: podRef(f.ns, 'late-6'), reason: 'FailedScheduling' },
+      { timeout: '1500ms' },
+    ).toBeEmitted();
+    await watching();
+    const now = new Date();
+    await f.conn.core.createNamespacedEvent({
+      namespace: f.ns,
+      body: {
+        metadata: { name: 'late-6.1' },
+        involvedObject: { kind: 'Pod', name: 'late-6', namespace: f.ns },
+        reason: 'FailedScheduling',
+        message: '0/3 nodes are available',
+        type: 'Warning',
+        firstTimestamp: now,
+        lastTimestamp: now,
+      },
+    });
+    const events = await waiting;
+    expect(events.map((e) => e.reason)).to.deep.equal(['FailedScheduling']);
   });
 });

@@ -305,8 +305,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
       if (done || catchingUp) return;
       // A consistently that already failed, or never listed, has nothing to gain from catching up.
       const canChange = mode === 'eventually' || last?.verdict.pass === true;
-      if (matcher && observation.synced && observation.catchUp && canChange)
-        void catchUp(observation.catchUp);
+      if (matcher && observation.synced && canChange) void catchUp();
       else verdictAtDeadline();
     };
 
@@ -315,7 +314,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
      * control plane): read the server's state within the grace, judge every change delivered up to
      * it (each goes through onChange), or the state read if the watch lags too far; then decide.
      */
-    const catchUp = async (read: NonNullable<Observation<S>['catchUp']>) => {
+    const catchUp = async () => {
       catchingUp = true;
       grace = graceDeadline(wait.budget, [wait.signal]);
       const g = grace;
@@ -324,7 +323,7 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
       let state: S | undefined;
       try {
         state = await raceSignal(
-          withCallScope(g, () => read.call(observation, signal)),
+          withCallScope(g, () => observation.catchUp(signal)),
           g.signal,
         );
       } catch {

@@ -67,7 +67,7 @@ export interface Observation<S> {
    * usual. Resolves to undefined once caught up, or to the state read when the watch could not
    * catch up before `signal` aborted. Rejects when the read fails.
    */
-  catchUp?(signal: AbortSignal): Promise<S | undefined>;
+  catchUp(signal: AbortSignal): Promise<S | undefined>;
   close(): void;
 }
 

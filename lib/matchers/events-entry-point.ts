@@ -164,6 +164,7 @@ export class EventsExpectation extends SetExpectation<CoreV1Event, EventsExpecta
         const all = await conn.listEventsFor(namespace, involved.kind, involved.name);
         return all.slice(-limit).map(eventLine);
       },
+      catchUp: (signal) => inner.catchUp(signal),
       close: () => inner.close(),
     };
   }

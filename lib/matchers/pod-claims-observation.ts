@@ -29,10 +29,9 @@ export function observePodWithClaims(
 ): Observation<PodWithClaims> {
   const pod = observeObject<V1Pod>(conn, PODS, namespace, name);
   const claims = observeSet<V1PersistentVolumeClaim>(conn, PVCS, namespace, {});
-  const state = (): PodWithClaims => ({
-    pod: pod.state(),
-    claims: new Map(claims.state().objects.map((c) => [c.metadata?.name ?? '', c])),
-  });
+  const byName = (objects: readonly V1PersistentVolumeClaim[]) =>
+    new Map(objects.map((c) => [c.metadata?.name ?? '', c]));
+  const state = (): PodWithClaims => ({ pod: pod.state(), claims: byName(claims.state().objects) });
   return {
     subject: pod.subject,
     get synced() {
@@ -64,6 +63,13 @@ export function observePodWithClaims(
     trajectory: (origin) => pod.trajectory(origin),
     lastError: (since) => pod.lastError(since) ?? claims.lastError(since),
     events: (limit) => pod.events(limit),
+    async catchUp(signal) {
+      // Both caches catch up with the server; where one could not, its state as read stands in.
+      const [p, c] = await Promise.all([pod.catchUp(signal), claims.catchUp(signal)]);
+      if (p === undefined && c === undefined) return undefined;
+      const objects = (c ?? claims.state()).objects;
+      return { pod: p ?? pod.state(), claims: byName(objects) };
+    },
     close() {
       pod.close();
       claims.close();
