@@ -11,7 +11,7 @@
  * class is the default.
  */
 import type { V1DaemonSet, V1Node, V1PersistentVolume, V1StorageClass } from '@kubernetes/client-node';
-import { type Preset, type PresetNode, cloudPreset, kindPreset } from '../sim/index.ts';
+import { type Preset, type PresetNode, cloudPreset, kindPreset, presetNodeIdentity } from '../sim/index.ts';
 
 export type ControlPlanePreset = 'kind' | 'cloud';
 export const CONTROLPLANE_PRESETS: readonly ControlPlanePreset[] = ['kind', 'cloud'];
@@ -33,26 +33,8 @@ export function presetOf(name: ControlPlanePreset): Preset {
   return name === 'cloud' ? cloudPreset() : kindPreset();
 }
 
-const DEFAULT_CAPACITY = { cpu: '8', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' };
-
 export function nodeObject(node: PresetNode, index: number): V1Node {
-  const labels: Record<string, string> = {
-    'beta.kubernetes.io/arch': 'amd64',
-    'beta.kubernetes.io/os': 'linux',
-    'kubernetes.io/arch': 'amd64',
-    'kubernetes.io/hostname': node.name,
-    'kubernetes.io/os': 'linux',
-    ...(node.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
-    ...(node.zone ? { 'topology.kubernetes.io/zone': node.zone } : {}),
-    ...node.labels,
-  };
-  const taints = [
-    ...(node.controlPlane ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []),
-    ...(node.taints ?? []),
-  ];
-  const capacity = { ...DEFAULT_CAPACITY, ...node.capacity };
-  const cidr = `10.${244 + Math.floor(index / 256)}.${index % 256}.0/24`;
-  const host = index + 2;
+  const { labels, taints, capacity, podCIDR, internalIP } = presetNodeIdentity(node, index);
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -62,8 +44,8 @@ export function nodeObject(node: PresetNode, index: number): V1Node {
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'kwok.x-k8s.io/node': 'fake' },
     },
     spec: {
-      podCIDR: cidr,
-      podCIDRs: [cidr],
+      podCIDR,
+      podCIDRs: [podCIDR],
       providerID: `kwok://${node.name}`,
       ...(taints.length > 0 ? { taints } : {}),
       ...(node.unschedulable ? { unschedulable: true } : {}),
@@ -72,7 +54,7 @@ export function nodeObject(node: PresetNode, index: number): V1Node {
       capacity,
       allocatable: { ...capacity },
       addresses: [
-        { type: 'InternalIP', address: `172.18.${Math.floor(host / 256)}.${host % 256}` },
+        { type: 'InternalIP', address: internalIP },
         { type: 'Hostname', address: node.name },
       ],
     },

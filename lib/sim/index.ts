@@ -54,7 +54,12 @@ export { garbageCollector } from './controllers/garbage-collector.ts';
 export { namespaceLifecycle } from './controllers/namespace-lifecycle.ts';
 export { jobController } from './controllers/job.ts';
 export { daemonSetController } from './controllers/daemonset.ts';
-export { presetControllers, resolvePreset } from './presets/index.ts';
+export {
+  type PresetNodeIdentity,
+  presetControllers,
+  presetNodeIdentity,
+  resolvePreset,
+} from './presets/index.ts';
 export {
   CNPG_ANNOTATION,
   CNPG_LABEL,

@@ -7,6 +7,8 @@ import type { Api } from '../api/api.ts';
 import type { KObject } from '../api/types.ts';
 import type { SimRuntime } from '../controllers/runtime.ts';
 import { presetObjects } from './objects.ts';
+
+export { type PresetNodeIdentity, presetNodeIdentity } from './objects.ts';
 import type { Preset } from './types.ts';
 
 export { type CloudPresetOptions, cloudPreset, type StorageMobility } from './cloud.ts';

@@ -14,7 +14,19 @@ export interface PresetObject {
 
 const DEFAULT_CAPACITY = { cpu: '8', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' };
 
-function nodeObject(node: PresetNode, index: number, now: string, images: string[]): KObject {
+/** How a preset's node is labelled, tainted, sized and addressed: one answer for every cluster built from a preset. */
+export interface PresetNodeIdentity {
+  labels: Record<string, string>;
+  taints: NonNullable<PresetNode['taints']>;
+  capacity: Record<string, string>;
+  /** One /24 per node from 10.244.0.0/16 onwards, as kind allocates. */
+  podCIDR: string;
+  /** One address per node from 172.18.0.2, as kind allocates. */
+  internalIP: string;
+}
+
+/** The identity of the `index`-th node of a preset (the embedded cluster's and the real control plane's nodes alike). */
+export function presetNodeIdentity(node: PresetNode, index: number): PresetNodeIdentity {
   const labels: Record<string, string> = {
     'beta.kubernetes.io/arch': 'amd64',
     'beta.kubernetes.io/os': 'linux',
@@ -25,11 +37,24 @@ function nodeObject(node: PresetNode, index: number, now: string, images: string
     ...(node.zone ? { 'topology.kubernetes.io/zone': node.zone } : {}),
     ...node.labels,
   };
-  const taints = [
-    ...(node.controlPlane ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []),
+  const taints: PresetNodeIdentity['taints'] = [
+    ...(node.controlPlane
+      ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const }]
+      : []),
     ...(node.taints ?? []),
   ];
-  const capacity = { ...DEFAULT_CAPACITY, ...node.capacity };
+  const host = index + 2;
+  return {
+    labels,
+    taints,
+    capacity: { ...DEFAULT_CAPACITY, ...node.capacity },
+    podCIDR: `10.${244 + Math.floor(index / 256)}.${index % 256}.0/24`,
+    internalIP: `172.18.${Math.floor(host / 256)}.${host % 256}`,
+  };
+}
+
+function nodeObject(node: PresetNode, index: number, now: string, images: string[]): KObject {
+  const { labels, taints, capacity, podCIDR: cidr, internalIP } = presetNodeIdentity(node, index);
   const condition = (type: string, status: string, reason: string, message: string) => ({
     type,
     status,
@@ -38,9 +63,6 @@ function nodeObject(node: PresetNode, index: number, now: string, images: string
     reason,
     message,
   });
-  // One /24 per node from 10.244.0.0/16 onwards, one address per node from 172.18.0.2, as kind allocates.
-  const cidr = `10.${244 + Math.floor(index / 256)}.${index % 256}.0/24`;
-  const host = index + 2;
   const spec: Record<string, unknown> = {
     podCIDR: cidr,
     podCIDRs: [cidr],
@@ -75,7 +97,7 @@ function nodeObject(node: PresetNode, index: number, now: string, images: string
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
       addresses: [
-        { type: 'InternalIP', address: `172.18.${Math.floor(host / 256)}.${host % 256}` },
+        { type: 'InternalIP', address: internalIP },
         { type: 'Hostname', address: node.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
