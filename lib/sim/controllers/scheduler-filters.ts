@@ -13,7 +13,9 @@ import {
   nodeStatus,
   podSpec,
 } from './kube-types.ts';
-import { VOLUME_REASON, volumePreFilter, volumeReasons } from './scheduler-volumes.ts';
+import { type Snapshot, VOLUME_REASON, volumePreFilter, volumeReasons } from './scheduler-volumes.ts';
+
+export type { Snapshot } from './scheduler-volumes.ts';
 import {
   isUnschedulable,
   matchesLabelSelector,
@@ -36,17 +38,6 @@ export const REASON = {
   spreadMissingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
   spread: "node(s) didn't match pod topology spread constraints",
 } as const;
-
-/** What the filters read: nodes, the pods each node holds (bound or assumed) and storage objects. */
-export interface Snapshot {
-  nodes: KObject[];
-  /** Pods counted on each node: bound and not finished, plus pods assumed there while volumes bind. */
-  podsOn(node: string): KObject[];
-  pvc(namespace: string, name: string): KObject | undefined;
-  pv(name: string): KObject | undefined;
-  pvs(): KObject[];
-  storageClass(name: string): KObject | undefined;
-}
 
 export interface NodeRejection {
   node: string;

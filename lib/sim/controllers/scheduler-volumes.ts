@@ -6,7 +6,17 @@
 import type { KObject } from '../api/types.ts';
 import { claimNames } from './kube-types.ts';
 import { matchesNodeSelector, parseQuantity } from './node-matching.ts';
-import type { Snapshot } from './scheduler-filters.ts';
+
+/** What the filters read: nodes, the pods each node holds (bound or assumed) and storage objects. */
+export interface Snapshot {
+  nodes: KObject[];
+  /** Pods counted on each node: bound and not finished, plus pods assumed there while volumes bind. */
+  podsOn(node: string): KObject[];
+  pvc(namespace: string, name: string): KObject | undefined;
+  pv(name: string): KObject | undefined;
+  pvs(): KObject[];
+  storageClass(name: string): KObject | undefined;
+}
 
 export const VOLUME_REASON = {
   volumeConflict: 'node(s) had volume node affinity conflict',

@@ -13,15 +13,7 @@
 import { parse } from '@marcbachmann/cel-js';
 import type { FieldError, FieldErrorType } from '../api/errors.ts';
 import { isPlainObject } from '../api/types.ts';
-import type { Schema } from './crd-schema.ts';
-
-export interface ValidationRule {
-  rule: string;
-  message?: string;
-  messageExpression?: string;
-  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
-  fieldPath?: string;
-}
+import type { Schema, ValidationRule } from './crd-schema.ts';
 
 type Program = (context: Record<string, unknown>) => unknown;
 

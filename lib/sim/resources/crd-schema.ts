@@ -6,8 +6,16 @@
  * apiVersion, kind and metadata are left to the generic checks.
  */
 import type { FieldError } from '../api/errors.ts';
-import type { ValidationRule } from './crd-cel.ts';
 import { isPlainObject } from '../api/types.ts';
+
+/** One entry of `x-kubernetes-validations`: a CEL rule and how its failure is reported. */
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
+  fieldPath?: string;
+}
 
 export interface Schema {
   type?: string;
