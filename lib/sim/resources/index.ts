@@ -22,7 +22,6 @@ import { jobs } from './jobs.ts';
 import { installKubernetesService } from './kubernetes-service.ts';
 import { leases } from './leases.ts';
 import { limitranges } from './limitranges.ts';
-import { mutatingwebhookconfigurations } from './mutatingwebhookconfigurations.ts';
 import { installNamespaceDeletion } from './namespace-deletion.ts';
 import { namespaces } from './namespaces.ts';
 import { networkpolicies } from './networkpolicies.ts';
@@ -53,7 +52,7 @@ import { serviceaccounts } from './serviceaccounts.ts';
 import { services } from './services.ts';
 import { statefulsets } from './statefulsets.ts';
 import { storageclasses } from './storageclasses.ts';
-import { validatingwebhookconfigurations } from './validatingwebhookconfigurations.ts';
+import { mutatingwebhookconfigurations, validatingwebhookconfigurations } from './webhooks.ts';
 import { volumeattachments } from './volumeattachments.ts';
 
 export const BUILT_IN_RESOURCES: ResourceType[] = [

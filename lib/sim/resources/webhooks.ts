@@ -1,5 +1,11 @@
-/** What the two webhook configuration kinds share: the admissionregistration/v1 defaults of each webhook. */
+/**
+ * The two webhook configuration kinds of admissionregistration.k8s.io/v1, stored and listed as the
+ * real server does (the simulator never calls the webhooks), with the defaults of each webhook.
+ */
+import type { ResourceType } from '../api/resource.ts';
 import { isPlainObject, type KObject } from '../api/types.ts';
+import { age, builtIn } from './define.ts';
+import { arr, obj, str } from './shape.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -20,3 +26,33 @@ export function defaultWebhooks(o: KObject, mutating: boolean): void {
     if (isPlainObject(service)) service.port ??= 443;
   }
 }
+
+function webhookConfigurations(kind: 'Mutating' | 'Validating'): ResourceType {
+  const mutating = kind === 'Mutating';
+  const singular = `${kind.toLowerCase()}webhookconfiguration`;
+  return builtIn(
+    {
+      group: 'admissionregistration.k8s.io',
+      version: 'v1',
+      kind: `${kind}WebhookConfiguration`,
+      plural: `${singular}s`,
+      singular,
+      namespaced: false,
+      categories: ['api-extensions'],
+      prepareForCreate: (o) => defaultWebhooks(o, mutating),
+      prepareForUpdate: (o) => defaultWebhooks(o, mutating),
+      columns: [
+        {
+          name: 'Webhooks',
+          type: 'integer',
+          cell: (o) => ((o.webhooks as unknown[] | undefined) ?? []).length,
+        },
+        { name: 'Age', type: 'string', cell: age },
+      ],
+    },
+    { webhooks: arr(obj({ name: str, clientConfig: obj(), rules: arr(obj()) })) },
+  );
+}
+
+export const mutatingwebhookconfigurations = webhookConfigurations('Mutating');
+export const validatingwebhookconfigurations = webhookConfigurations('Validating');
