@@ -445,6 +445,7 @@ export class Api {
     if (this.store.get(resourceKey(rt), meta.namespace, meta.name!))
       throw alreadyExists(this.gr(rt), meta.name!);
     for (const admit of this.admissions) admit('create', rt, obj);
+    rt.defaultStored?.(obj);
     if (ctx.dryRun) return obj;
     return this.store.insert(resourceKey(rt), obj);
   }
@@ -560,6 +561,7 @@ export class Api {
     this.recordManagedFields(rt, old, next, ctx);
     this.validate(rt, next, old, ctx.decoded);
     for (const admit of this.admissions) admit('update', rt, next, old);
+    rt.defaultStored?.(next);
     if (ctx.dryRun) return next;
     if (sameJson(next, old)) return old; // a no-op write keeps its resourceVersion
     const key = resourceKey(rt);

@@ -82,6 +82,12 @@ export interface ResourceType {
   /** Validation; any error makes the write a 422 Invalid. */
   validate?(obj: KObject, old: KObject | undefined): FieldError[];
   /**
+   * What a write changes after validation, as the real server's defaulting does again when it
+   * decodes what it stored (a batch/v1 Job without labels takes its template's, generated ones
+   * included). Not recorded in managedFields, as on the real server.
+   */
+  defaultStored?(obj: KObject): void;
+  /**
    * Grace period in seconds for a delete of this object, given what the request asked for; a positive
    * answer makes the delete graceful (deletionTimestamp set; a kubelet removes it later). Default 0.
    */
@@ -98,11 +104,6 @@ export interface ResourceType {
   generationIgnores?: string[];
   /** Server-side printing columns; Name is always first and added by the printer. */
   columns?: TableColumn[];
-  /**
-   * The paths of fields the kind's schema does not declare (`spec.foo`), for fieldValidation. Custom
-   * kinds answer from their CRD schema; built-in kinds are checked against the real OpenAPI documents.
-   */
-  unknownFields?(obj: KObject): string[];
   /**
    * The paths of fields the kind's schema does not declare (`spec.foo`), for fieldValidation. Custom
    * kinds answer from their CRD schema; built-in kinds are checked against the real OpenAPI documents.

@@ -261,7 +261,10 @@ export function daemonSetController(options: DaemonSetControllerOptions): Contro
             labels: {
               ...template.metadata?.labels,
               'controller-revision-hash': revisionOf(ds),
-              'pod-template-generation': String(ds.metadata.generation ?? 1),
+              // The template generation the API server keeps in this annotation (it grows only when the template changes).
+              'pod-template-generation':
+                ds.metadata.annotations?.['deprecated.daemonset.template.generation'] ??
+                String(ds.metadata.generation ?? 1),
             },
             ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
             spec,

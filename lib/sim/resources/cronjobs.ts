@@ -4,7 +4,7 @@ import { isPlainObject, type KObject } from '../api/types.ts';
 import { parseCronSchedule } from './cron-schedule.ts';
 import { age, builtIn, humanDuration } from './define.ts';
 import { labelSelectorText, valueAt } from './format.ts';
-import { defaultTemplate } from './replicated.ts';
+import { defaultJobTemplate } from './jobs.ts';
 import { arr, bool, obj, str, type Shape } from './shape.ts';
 
 interface CronJobShape {
@@ -36,7 +36,7 @@ function defaults(o: KObject): void {
   const jobTemplate = spec.jobTemplate as Record<string, unknown>;
   if (!isPlainObject(jobTemplate.metadata)) jobTemplate.metadata = {};
   if (!isPlainObject(jobTemplate.spec)) jobTemplate.spec = {};
-  defaultTemplate(jobTemplate.spec as Record<string, unknown>);
+  defaultJobTemplate(jobTemplate.spec as Record<string, unknown>);
   o.spec = spec;
 }
 

@@ -4,6 +4,7 @@ import { fromLabelSelectorSpec, type LabelSelectorSpec, matchesLabels } from '..
 import type { KObject } from '../api/types.ts';
 import { age, builtIn } from './define.ts';
 import { labelSelectorText, labelsText, sameJson, templateContainers, templateImages } from './format.ts';
+import { defaultTemplate } from './replicated.ts';
 import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 interface DaemonSetShape {
@@ -31,7 +32,15 @@ function defaults(obj: KObject): void {
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
   spec.revisionHistoryLimit ??= 10;
+  defaultTemplate(spec);
   obj.spec = spec;
+}
+
+/** The annotation the DaemonSet strategy keeps: 1 on create, one more on each change of the template. */
+const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
+function setTemplateGeneration(obj: KObject, generation: number): void {
+  obj.metadata.annotations = { ...obj.metadata.annotations, [TEMPLATE_GENERATION]: String(generation) };
 }
 
 /** The fields this kind's hooks and printers read, with their JSON types. */
@@ -66,9 +75,15 @@ export const daemonsets: ResourceType = builtIn(
     shortNames: ['ds'],
     categories: ['all'],
     hasStatus: true,
-    prepareForUpdate: (obj) => defaults(obj),
+    prepareForUpdate(obj, old) {
+      defaults(obj);
+      const previous = Number.parseInt(old.metadata.annotations?.[TEMPLATE_GENERATION] ?? '', 10) || 0;
+      const changed = !sameJson(ds(obj).spec?.template, ds(old).spec?.template);
+      setTemplateGeneration(obj, changed ? previous + 1 : previous || 1);
+    },
     prepareForCreate(obj) {
       defaults(obj);
+      setTemplateGeneration(obj, 1);
       obj.status = {
         currentNumberScheduled: 0,
         numberMisscheduled: 0,

@@ -4,6 +4,7 @@ import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, humanDuration } from './define.ts';
 import { labelSelectorText, sameJson, templateContainers, templateImages } from './format.ts';
+import { defaultTemplate } from './replicated.ts';
 import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 interface JobShape {
@@ -58,11 +59,34 @@ function duration(o: KObject, now: Date): string {
 }
 
 /**
+ * The pod defaults of a Job's (or a CronJob's job's) template. kube-apiserver leaves the template's
+ * restartPolicy unset, so validation asks for OnFailure or Never instead of refusing Always.
+ */
+export function defaultJobTemplate(holder: Record<string, unknown>): void {
+  const template = holder.template as { spec?: { restartPolicy?: string } } | undefined;
+  const unset = template?.spec?.restartPolicy === undefined;
+  defaultTemplate(holder);
+  if (unset) delete (holder.template as { spec: { restartPolicy?: string } }).spec.restartPolicy;
+}
+
+/**
+ * batch/v1's label copy, after validation (measured: a Job created without labels stores its
+ * template's, the generated job-name ones included, and a too-long name is reported only for the
+ * template's labels).
+ */
+function copyTemplateLabels(obj: KObject): void {
+  const labels = job(obj).spec?.template?.metadata?.labels;
+  if (labels && Object.keys(obj.metadata.labels ?? {}).length === 0) obj.metadata.labels = { ...labels };
+}
+
+/**
  * API defaults, on every write as the real defaulters run on every decode, and the generated
  * selector that ties pods to this job by uid (kept on updates that leave it out).
  */
-function defaults(obj: KObject): void {
+function defaults(obj: KObject, creating = false): void {
   const spec = (obj.spec ?? {}) as Record<string, unknown> & NonNullable<JobShape['spec']>;
+  defaultJobTemplate(spec);
+  if (creating) spec.manualSelector ??= false;
   spec.parallelism ??= 1;
   if (spec.completions === undefined && spec.parallelism === 1) spec.completions = 1;
   spec.backoffLimit ??= 6;
@@ -118,10 +142,11 @@ export const jobs: ResourceType = builtIn(
     categories: ['all'],
     hasStatus: true,
     prepareForCreate(obj) {
-      defaults(obj);
+      defaults(obj, true);
       obj.status = {};
     },
     prepareForUpdate: (obj) => defaults(obj),
+    defaultStored: copyTemplateLabels,
     validate(obj, old) {
       const j = job(obj);
       const errors: FieldError[] = [];
