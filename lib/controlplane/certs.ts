@@ -39,6 +39,18 @@ export function rsaKeyPair(): KeyPair {
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
+/**
+ * A random 16-byte serial number as node-forge takes it (hex of the DER INTEGER's bytes, written
+ * as given). Its first byte is 0x40-0x7f: positive, and minimally encoded. A leading 0x00 before a
+ * byte under 0x80 is a non-minimal INTEGER, which Go's x509 refuses ("malformed serial number"):
+ * that failed one kube-apiserver start in about thirty.
+ */
+export function serialNumberHex(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
+  return bytes.toString('hex');
+}
+
 function certificate(
   subject: forge.pki.CertificateField[],
   publicKeyPem: string,
@@ -47,8 +59,7 @@ function certificate(
 ): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
-  // A positive 16-byte serial: the leading nibble is cleared so it never reads as negative.
-  cert.serialNumber = `0${randomBytes(16).toString('hex').slice(1)}`;
+  cert.serialNumber = serialNumberHex();
   // Backdated an hour: a clock a little behind on another process must not find it not yet valid.
   cert.validity.notBefore = new Date(Date.now() - 3600_000);
   cert.validity.notAfter = new Date(Date.now() + YEAR_MS);
