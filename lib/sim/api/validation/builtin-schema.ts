@@ -32,7 +32,11 @@ export interface SchemaFindings {
   unknown: string[][];
   /** Enum violations, as validation reports them. */
   invalid: FieldError[];
+  /** The resource.Quantity values met, for the decoder to canonicalise; `resourceList` when a map's value. */
+  quantities: { path: string[]; resourceList: boolean }[];
 }
+
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
 interface KindSchema {
   doc: OpenApiDocument;
@@ -68,7 +72,7 @@ export function checkBuiltIn(
 ): SchemaFindings | undefined {
   const entry = kindSchema(group, version, kind);
   if (!entry) return undefined;
-  const findings: SchemaFindings = { unknown: [], invalid: [] };
+  const findings: SchemaFindings = { unknown: [], invalid: [], quantities: [] };
   check(entry, obj, entry.rootSchema, [], findings);
   return findings;
 }
@@ -99,12 +103,17 @@ function check(
   resolved: Resolved | undefined,
   path: string[],
   findings: SchemaFindings,
+  inMap = false,
 ): void {
   if (value === null || value === undefined || !resolved) return;
   const schema = resolved.schema;
   const types = typesOf(schema);
   if (types.length > 0 && !types.some((t) => jsonTypeFits(value, t))) {
     findings.typeError ??= typeErrorText(entry, [...path], value);
+    return;
+  }
+  if (resolved.name === QUANTITY) {
+    findings.quantities.push({ path: [...path], resourceList: inMap });
     return;
   }
   if (schema.enum && !schema.enum.some((e) => e === value)) {
@@ -137,7 +146,7 @@ function check(
     const sub = props?.[key];
     path.push(key);
     if (sub) check(entry, v, resolveCached(entry.doc, sub), path, findings);
-    else if (values) check(entry, v, values, path, findings);
+    else if (values) check(entry, v, values, path, findings, true);
     else if (closed) findings.unknown.push([...path]);
     path.pop();
   }

@@ -7,6 +7,7 @@
  * (apiserver pkg/endpoints/handlers/rest.go fieldValidation; apimachinery ValidateFieldValidation).
  */
 import { badRequest, type FieldError, invalid } from '../errors.ts';
+import { normaliseQuantity, QuantityError } from '../quantity.ts';
 import type { ResourceType } from '../resource.ts';
 import { isPlainObject, type KObject } from '../types.ts';
 import { checkBuiltIn, unknownFieldPaths } from './builtin-schema.ts';
@@ -67,6 +68,32 @@ function removeAt(obj: unknown, segments: string[]): void {
   if (isPlainObject(cur)) delete cur[segments[segments.length - 1]!];
 }
 
+/**
+ * Quantities as the decoder leaves them: parsed (a malformed one is the decoder's 400) and written back
+ * in the form the server encodes (`0.5` → `500m`, `1024Mi` → `1Gi`; a ResourceList's values rounded
+ * up to milli, as core/v1's SetDefaults_ResourceList does).
+ */
+function canonicaliseQuantities(
+  rt: ResourceType,
+  obj: unknown,
+  quantities: { path: string[]; resourceList: boolean }[],
+): void {
+  for (const { path: segments, resourceList } of quantities) {
+    let parent: unknown = obj;
+    for (const s of segments.slice(0, -1)) parent = (parent as Record<string, unknown>)[s];
+    const key = segments[segments.length - 1]!;
+    const holder = parent as Record<string, unknown>;
+    const value = holder[key];
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    try {
+      holder[key] = normaliseQuantity(value, resourceList);
+    } catch (err) {
+      if (err instanceof QuantityError) throw cannotHandle(rt, err.message);
+      throw err;
+    }
+  }
+}
+
 function cannotHandle(rt: ResourceType, why: string) {
   return badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: ${why}`);
 }
@@ -85,6 +112,7 @@ export function decodeWrite(rt: ResourceType, obj: KObject, options: DecodeOptio
     const findings = checkBuiltIn(rt.group, rt.version, rt.kind, obj);
     if (!findings) return [];
     if (findings.typeError) throw cannotHandle(rt, findings.typeError);
+    canonicaliseQuantities(rt, obj, findings.quantities);
     if (findings.unknown.length > 0) {
       const order = documentOrder(obj);
       const sorted = [...findings.unknown].sort(
