@@ -5,7 +5,7 @@
  * implied by their members. Lists are keyed or sets by the same field-name table the strategic
  * merge patch uses, so both patch flavours agree on what a list item is.
  */
-import { MERGE_KEYS, MERGED_PRIMITIVE_LISTS } from './strategic.ts';
+import { MERGED_PRIMITIVE_LISTS, mergeKeyOf } from './strategic.ts';
 import { canonicalJson, clone, isPlainObject, sameJson } from './types.ts';
 
 /** A path of FieldsV1 elements, e.g. `['f:spec', 'f:containers', 'k:{"name":"c"}', 'f:image']`. */
@@ -37,23 +37,43 @@ const SERVER_METADATA = [
   'selfLink',
 ];
 
-type ListShape = { kind: 'keyed'; key: string } | { kind: 'set' } | { kind: 'atomic' };
+type ListShape = { kind: 'keyed'; keys: readonly string[] } | { kind: 'set' } | { kind: 'atomic' };
+
+/**
+ * The key fields of an associative list (its x-kubernetes-list-map-keys) where they are more than
+ * the patch merge key: ports are keyed by port and protocol together.
+ */
+const LIST_MAP_KEYS: Readonly<Record<string, readonly string[]>> = {
+  containerPort: ['containerPort', 'protocol'],
+  port: ['port', 'protocol'],
+};
+/** Defaults of key fields an item may leave out, as the server fills them in before keying. */
+const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
+
+/** An item's key, `{"port":80,"protocol":"TCP"}`, fields in name order as the server writes them. */
+function itemKey(item: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = item[k] ?? KEY_DEFAULTS[k];
+  return out;
+}
 
 /** How a list merges: by a key (every item an object with a distinct scalar key), as a set, or whole. */
-function listShape(field: string, list: readonly unknown[]): ListShape {
+function listShape(field: string, list: readonly unknown[], ...others: (readonly unknown[])[]): ListShape {
   if (list.length === 0) return { kind: 'atomic' };
-  const key = MERGE_KEYS[field];
-  if (key) {
+  const mergeKey = mergeKeyOf(field, list, ...others);
+  if (mergeKey) {
+    const keys = LIST_MAP_KEYS[mergeKey] ?? [mergeKey];
     const seen = new Set<string>();
     for (const item of list) {
       if (!isPlainObject(item)) return { kind: 'atomic' };
-      const k = item[key];
-      if (k === undefined || k === null || typeof k === 'object') return { kind: 'atomic' };
-      const id = JSON.stringify(k);
+      const key = itemKey(item, keys);
+      if (Object.values(key).some((k) => k === undefined || k === null || typeof k === 'object'))
+        return { kind: 'atomic' };
+      const id = canonicalJson(key);
       if (seen.has(id)) return { kind: 'atomic' };
       seen.add(id);
     }
-    return { kind: 'keyed', key };
+    return { kind: 'keyed', keys };
   }
   if (MERGED_PRIMITIVE_LISTS.has(field) && list.every((v) => v === null || typeof v !== 'object')) {
     return { kind: 'set' };
@@ -128,7 +148,7 @@ function walkValue(field: string, value: unknown, path: FieldPath, open: string,
     const shape = listShape(field, value);
     if (shape.kind === 'keyed') {
       for (const item of value as Record<string, unknown>[]) {
-        const seg = `k:${JSON.stringify({ [shape.key]: item[shape.key] })}`;
+        const seg = `k:${JSON.stringify(itemKey(item, shape.keys))}`;
         const itemPath = [...path, seg];
         const itemOpen = childOpen(open, seg);
         out.set(`${itemOpen}]`, { path: itemPath, value: item, leaf: false });
@@ -274,7 +294,9 @@ function childIndex(parent: unknown, seg: string, index?: ItemIndex): string | n
   const fields = Object.keys(wanted);
   if (index && fields.length === 1) return indexed(parent, index, `k:${fields[0]}`, wanted[fields[0]!]);
   const i = parent.findIndex(
-    (item) => isPlainObject(item) && Object.entries(wanted).every(([k, v]) => sameJson(item[k], v)),
+    (item) =>
+      isPlainObject(item) &&
+      Object.entries(wanted).every(([k, v]) => sameJson(item[k] ?? KEY_DEFAULTS[k], v)),
   );
   return i >= 0 ? i : undefined;
 }
@@ -331,8 +353,8 @@ export function mergeApplied(live: unknown, config: unknown, field = ''): unknow
     return out;
   }
   if (Array.isArray(config)) {
-    const shape = listShape(field, config);
     const current = Array.isArray(live) ? live : [];
+    const shape = listShape(field, config, current);
     // Items are found by their canonical JSON (what sameJson compares), not by scanning the list.
     if (shape.kind === 'set') {
       const out = clone(current);
@@ -345,15 +367,15 @@ export function mergeApplied(live: unknown, config: unknown, field = ''): unknow
       }
       return out;
     }
-    if (shape.kind === 'keyed' && listShape(field, current).kind !== 'atomic') {
+    if (shape.kind === 'keyed' && listShape(field, current, config).kind !== 'atomic') {
       const out = clone(current) as Record<string, unknown>[];
       const at = new Map<string | undefined, number>();
       out.forEach((c, i) => {
-        const id = canonicalJson(c[shape.key]);
+        const id = canonicalJson(itemKey(c, shape.keys));
         if (!at.has(id)) at.set(id, i);
       });
       for (const item of config as Record<string, unknown>[]) {
-        const id = canonicalJson(item[shape.key]);
+        const id = canonicalJson(itemKey(item, shape.keys));
         const i = at.get(id);
         if (i !== undefined) out[i] = mergeApplied(out[i], item) as Record<string, unknown>;
         else at.set(id, out.push(mergeApplied(undefined, item) as Record<string, unknown>) - 1);

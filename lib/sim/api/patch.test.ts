@@ -161,6 +161,19 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
       expect(containersOf(out)).to.deep.equal(['app=app:1', 'sidecar=sidecar:2']);
     });
 
+    it('merges Service ports by port (container ports merge by containerPort)', async () => {
+      const name = fresh('svc');
+      await core.createNamespacedService({
+        namespace: 'default',
+        body: { metadata: { name }, spec: { ports: [{ name: 'http', port: 80 }] } },
+      });
+      const out = await core.patchNamespacedService(
+        { name, namespace: 'default', body: { spec: { ports: [{ name: 'https', port: 443 }] } } },
+        withContentType(k8s.PatchStrategy.StrategicMergePatch),
+      );
+      expect(out.spec?.ports?.map((p) => `${p.name}:${p.port}`)).to.have.members(['http:80', 'https:443']);
+    });
+
     // kube-apiserver v1.36.3 (strategicpatch normalizeElementOrder, differential
     // patches/strategic-patch-finalizers-merge): without $setElementOrder, an item new to the server
     // goes before the server-only items.
@@ -394,6 +407,29 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
         true,
       )) as k8s.V1DaemonSet;
       expect(containersOf(out)).to.deep.equal(['app=app:9', 'sidecar=sidecar:1']);
+    });
+
+    it('merges the Service ports of two managers by port and protocol, each owning its own item', async () => {
+      const name = fresh('svc');
+      const service = (ports: k8s.V1ServicePort[], selector?: Record<string, string>) =>
+        ({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name, namespace: 'default' },
+          spec: { ...(selector ? { selector } : {}), ports },
+        }) as k8s.KubernetesObject;
+      await apply(service([{ name: 'http', port: 80 }], { app: 'web' }), 'alice');
+      const out = (await apply(service([{ name: 'https', port: 443 }]), 'bob')) as k8s.V1Service;
+      expect(out.spec?.ports?.map((p) => `${p.name}:${p.port}/${p.protocol}`)).to.deep.equal([
+        'http:80/TCP',
+        'https:443/TCP',
+      ]);
+      const bob = out.metadata?.managedFields?.find((m) => m.manager === 'bob');
+      expect(bob?.fieldsV1).to.deep.equal({
+        'f:spec': {
+          'f:ports': { 'k:{"port":443,"protocol":"TCP"}': { '.': {}, 'f:name': {}, 'f:port': {} } },
+        },
+      });
     });
 
     it('refuses to change a field another manager owns with the real 409 Conflict', async () => {

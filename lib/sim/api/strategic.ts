@@ -26,6 +26,16 @@ export const MERGE_KEYS: Readonly<Record<string, string>> = {
   addresses: 'type',
 };
 
+/**
+ * The patch merge key of a list: by its field name, except `ports`, which a container keys by
+ * containerPort and a Service by port (told apart by the items, live and patched).
+ */
+export function mergeKeyOf(field: string, ...lists: readonly (readonly unknown[])[]): string | undefined {
+  if (field !== 'ports') return MERGE_KEYS[field];
+  const has = (key: string) => lists.some((l) => l.some((item) => isPlainObject(item) && key in item));
+  return !has('containerPort') && has('port') ? 'port' : 'containerPort';
+}
+
 /** Primitive lists with patchStrategy merge (values are unioned, not replaced). */
 export const MERGED_PRIMITIVE_LISTS: ReadonlySet<string> = new Set(['finalizers']);
 
@@ -76,7 +86,7 @@ function mergeMap(target: Record<string, unknown>, patch: Record<string, unknown
 }
 
 function mergeList(field: string, current: unknown[], patch: unknown[], order: unknown): unknown[] {
-  const mergeKey = MERGE_KEYS[field];
+  const mergeKey = mergeKeyOf(field, current, patch);
   if (!mergeKey) {
     if (MERGED_PRIMITIVE_LISTS.has(field)) {
       const out = [...current];
