@@ -441,6 +441,7 @@ export class Api {
     if (rt.ephemeral) return obj;
     this.recordManagedFields(rt, undefined, obj, ctx);
     this.validate(rt, obj, undefined, decoded);
+    if (rt.warnings) ctx.warnings?.push(...rt.warnings(obj, undefined));
     if (rt.namespaced && meta.namespace) this.checkNamespace(rt, meta.namespace, meta.name!);
     if (this.store.get(resourceKey(rt), meta.namespace, meta.name!))
       throw alreadyExists(this.gr(rt), meta.name!);
@@ -560,6 +561,7 @@ export class Api {
       meta.generation = (old.metadata.generation ?? 1) + 1;
     this.recordManagedFields(rt, old, next, ctx);
     this.validate(rt, next, old, ctx.decoded);
+    if (rt.warnings && !ctx.subresource) ctx.warnings?.push(...rt.warnings(next, old));
     for (const admit of this.admissions) admit('update', rt, next, old);
     rt.defaultStored?.(next);
     if (ctx.dryRun) return next;
@@ -634,6 +636,7 @@ export class Api {
           apiVersion: apiVersionOf(rt),
           time: timestamp(this.now()),
           hasStatus: !!rt.hasStatus,
+          atomic: atomicOf(rt),
         });
     if (entries) next.metadata.managedFields = entries;
     else delete next.metadata.managedFields;

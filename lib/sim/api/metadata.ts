@@ -45,6 +45,9 @@ function nameMessages(name: string, rule: NameRule): string[] {
   return out;
 }
 
+/** IsDNS1123Label's messages (container, port and volume names). */
+export const dns1123LabelMessages = (name: string): string[] => nameMessages(name, 'label');
+
 function qualifiedNameErrors(key: string, field: string): FieldError[] {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : '';

@@ -81,6 +81,8 @@ export interface ResourceType {
   nameRule?: NameRule;
   /** Validation; any error makes the write a 422 Invalid. */
   validate?(obj: KObject, old: KObject | undefined): FieldError[];
+  /** Warnings a valid write of the main resource gets (the strategy's WarningsOnCreate / WarningsOnUpdate). */
+  warnings?(obj: KObject, old: KObject | undefined): string[];
   /**
    * What a write changes after validation, as the real server's defaulting does again when it
    * decodes what it stored (a batch/v1 Job without labels takes its template's, generated ones

@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { forbidden, StatusError } from '../api/errors.ts';
 import { resourceKey } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
+import { randomNameSuffix } from '../random.ts';
+import { automountsToken, mountServiceAccountToken } from '../resources/pod-defaults.ts';
 import type { Controller, SimRuntime } from './runtime.ts';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -48,7 +50,16 @@ export function serviceAccountController(): Controller {
         const spec = obj.spec as { serviceAccountName?: string } | undefined;
         const account = spec?.serviceAccountName ?? DEFAULT_SERVICE_ACCOUNT;
         const namespace = obj.metadata.namespace!;
-        if (api.find(serviceAccounts, namespace, account)) return;
+        const found = api.find(serviceAccounts, namespace, account);
+        if (found) {
+          // The same plugin then mounts the account's API credentials (a kube-api-access- volume).
+          if (obj.spec && automountsToken(obj.spec as Record<string, unknown>, found)) {
+            mountServiceAccountToken(obj.spec as Record<string, unknown>, () =>
+              randomNameSuffix(runtime.random),
+            );
+          }
+          return;
+        }
         throw forbidden(
           { group: '', resource: 'pods' },
           obj.metadata.name ?? '',

@@ -46,7 +46,15 @@ export function defaultContainer(c: Obj): void {
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
   defaultProbe(c.startupProbe);
-  // Requests default to the limits given (SetDefaults_ResourceList via the pod defaulter).
+  // A struct, not a pointer, in Go: encoded as {} when empty, in pods and templates alike.
+  if (!isPlainObject(c.resources)) c.resources = {};
+}
+
+/**
+ * Requests default to the limits given, in pods only: SetDefaults_Pod does it, not the container's
+ * defaults, so pod templates (Deployments, Jobs…) keep just the limits they were given.
+ */
+function defaultRequestsFromLimits(c: Obj): void {
   if (isPlainObject(c.resources) && isPlainObject(c.resources.limits)) {
     const requests = isPlainObject(c.resources.requests) ? c.resources.requests : {};
     for (const [name, value] of Object.entries(c.resources.limits)) requests[name] ??= value;
@@ -74,6 +82,8 @@ export function defaultPodSpec(spec: Obj): void {
 export function defaultPod(obj: KObject): void {
   const spec = (isPlainObject(obj.spec) ? obj.spec : {}) as Obj;
   defaultPodSpec(spec);
+  for (const c of objects(spec.containers)) defaultRequestsFromLimits(c);
+  for (const c of objects(spec.initContainers)) defaultRequestsFromLimits(c);
   spec.enableServiceLinks ??= true;
   obj.spec = spec;
 }
@@ -96,4 +106,58 @@ export function admitPodDefaults(obj: KObject): void {
       tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   spec.tolerations = tolerations;
+}
+
+/** Where the ServiceAccount admission mounts the API credentials in every container. */
+export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+const TOKEN_VOLUME_PREFIX = 'kube-api-access-';
+
+/** Whether the pod gets the token volume: the pod's choice wins, then the account's, default yes. */
+export function automountsToken(spec: Obj, account: Obj | undefined): boolean {
+  if (typeof spec.automountServiceAccountToken === 'boolean') return spec.automountServiceAccountToken;
+  if (typeof account?.automountServiceAccountToken === 'boolean') return account.automountServiceAccountToken;
+  return true;
+}
+
+/**
+ * The ServiceAccount admission's projected volume `kube-api-access-<suffix>` (a bound token, the
+ * cluster CA and the namespace) and its read-only mount in every init and regular container that has
+ * nothing mounted at the path yet (plugin/pkg/admission/serviceaccount mountServiceAccountToken).
+ * `suffix` draws the 5 random characters; an existing kube-api-access- volume is reused.
+ */
+export function mountServiceAccountToken(spec: Obj, suffix: () => string): void {
+  const volumes = objects(spec.volumes);
+  const existing = volumes.find((v) => typeof v.name === 'string' && v.name.startsWith(TOKEN_VOLUME_PREFIX));
+  let name = existing?.name as string | undefined;
+  while (name === undefined || (!existing && volumes.some((v) => v.name === name))) {
+    name = `${TOKEN_VOLUME_PREFIX}${suffix()}`;
+  }
+  let needed = false;
+  for (const list of ['initContainers', 'containers'] as const) {
+    for (const c of objects(spec[list])) {
+      const mounts = objects(c.volumeMounts);
+      if (mounts.some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
+      c.volumeMounts = [...mounts, { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }];
+      needed = true;
+    }
+  }
+  if (existing || !needed) return;
+  spec.volumes = [
+    ...volumes,
+    {
+      name,
+      projected: {
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          {
+            downwardAPI: {
+              items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+            },
+          },
+        ],
+        defaultMode: 420,
+      },
+    },
+  ];
 }

@@ -3,7 +3,9 @@ import type { ResourceType } from '../api/resource.ts';
 import type { KObject } from '../api/types.ts';
 import { age, builtIn, fieldAt } from './define.ts';
 import { admitPodDefaults, defaultPod } from './pod-defaults.ts';
+import { podQosClass } from './pod-qos.ts';
 import { validatePodUpdate } from './pod-update.ts';
+import { podSpecWarnings, validatePodSpec } from './pod-validation.ts';
 import { arr, int, map, obj, str, type Shape } from './shape.ts';
 
 interface ContainerStatus {
@@ -93,30 +95,15 @@ export const pods: ResourceType = builtIn(
     prepareForCreate(obj) {
       defaultPod(obj);
       admitPodDefaults(obj);
-      obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+      obj.status = { phase: 'Pending', qosClass: podQosClass(obj.spec) };
     },
     prepareForUpdate: (obj) => defaultPod(obj),
     validate(obj, old) {
-      const p = pod(obj);
-      const errors: FieldError[] = [];
-      const containers = p.spec?.containers;
-      if (!Array.isArray(containers) || containers.length === 0) {
-        errors.push({ type: 'FieldValueRequired', field: 'spec.containers' });
-      } else {
-        containers.forEach((c, i) => {
-          const name = (c as { name?: unknown }).name;
-          const image = (c as { image?: unknown }).image;
-          if (typeof name !== 'string' || !name) {
-            errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].name` });
-          }
-          if (typeof image !== 'string' || !image) {
-            errors.push({ type: 'FieldValueRequired' as const, field: `spec.containers[${i}].image` });
-          }
-        });
-      }
+      const errors: FieldError[] = validatePodSpec(obj.spec);
       if (old) errors.push(...validatePodUpdate(obj, old));
       return errors;
     },
+    warnings: (obj) => podSpecWarnings(obj.spec),
     gracePeriodSeconds(obj, requested) {
       const p = pod(obj);
       // Unscheduled and finished pods go at once, as the real pod strategy decides.
