@@ -636,7 +636,6 @@ export class Api {
           apiVersion: apiVersionOf(rt),
           time: timestamp(this.now()),
           hasStatus: !!rt.hasStatus,
-          atomic: atomicOf(rt),
         });
     if (entries) next.metadata.managedFields = entries;
     else delete next.metadata.managedFields;
