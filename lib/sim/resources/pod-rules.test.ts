@@ -215,6 +215,55 @@ describe('service accounts and container configuration in a preset cluster', () 
     );
   });
 
+  it('mounts the ServiceAccount token volume in every container unless automount is off', async () => {
+    const created = await call(
+      'POST',
+      PODS,
+      pod('token', { initContainers: [{ name: 'init', image: 'busybox' }] }),
+    );
+    expect(created.code).to.equal(201);
+    const spec = created.body.spec;
+    expect(spec.volumes).to.have.length(1);
+    const volume = spec.volumes[0];
+    expect(volume.name).to.match(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(volume.projected).to.deep.equal({
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        {
+          downwardAPI: {
+            items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+          },
+        },
+      ],
+      defaultMode: 420,
+    });
+    const mount = {
+      name: volume.name,
+      readOnly: true,
+      mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+    };
+    expect(spec.initContainers[0].volumeMounts).to.deep.equal([mount]);
+    expect(spec.containers[0].volumeMounts).to.deep.equal([mount]);
+
+    const off = await call('POST', PODS, pod('no-token', { automountServiceAccountToken: false }));
+    expect(off.body.spec.volumes).to.equal(undefined);
+    expect(off.body.spec.containers[0].volumeMounts).to.equal(undefined);
+
+    await call('POST', '/api/v1/namespaces/default/serviceaccounts', {
+      metadata: { name: 'quiet' },
+      automountServiceAccountToken: false,
+    });
+    const quiet = await call('POST', PODS, pod('quiet-account', { serviceAccountName: 'quiet' }));
+    expect(quiet.body.spec.volumes).to.equal(undefined);
+    const overridden = await call(
+      'POST',
+      PODS,
+      pod('pod-wins', { serviceAccountName: 'quiet', automountServiceAccountToken: true }),
+    );
+    expect(overridden.body.spec.volumes).to.have.length(1);
+  });
+
   it('keeps a container waiting with CreateContainerConfigError while its ConfigMap is missing', async () => {
     await call(
       'POST',

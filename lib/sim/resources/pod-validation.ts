@@ -16,6 +16,22 @@ const objects = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(
 
 const PORT_RANGE = 'must be between 1 and 65535, inclusive';
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+/** helper.IsStandardResourceName's list (hugepages- names aside). */
+const STANDARD_RESOURCES = new Set([
+  ...STANDARD_CONTAINER_RESOURCES,
+  ...['cpu', 'memory', 'ephemeral-storage'].flatMap((r) => [`requests.${r}`, `limits.${r}`]),
+  'pods',
+  'services',
+  'replicationcontrollers',
+  'resourcequotas',
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'storage',
+  'requests.storage',
+  'services.nodeports',
+  'services.loadbalancers',
+]);
 
 function supported(field: string, value: unknown, values: string[]): FieldError {
   return {
@@ -101,15 +117,13 @@ function validateResources(resources: unknown, path: string): FieldError[] {
   const limits = quantitiesOf(resources.limits);
   const requests = quantitiesOf(resources.requests);
   const zero = parseQuantity('0');
+  // ValidateResourceName, then validateContainerResourceName: a bare name must be a standard one.
   const checkName = (name: string, field: string) => {
-    if (!name.includes('/') && !STANDARD_CONTAINER_RESOURCES.has(name) && !name.startsWith('hugepages-')) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field,
-        value: name,
-        detail: 'must be a standard resource for containers',
-      });
-    }
+    if (name.includes('/') || name.startsWith('hugepages-')) return;
+    const invalidName = (detail: string) =>
+      errors.push({ type: 'FieldValueInvalid', field, value: name, detail });
+    if (!STANDARD_RESOURCES.has(name)) invalidName('must be a standard resource type or fully qualified');
+    if (!STANDARD_CONTAINER_RESOURCES.has(name)) invalidName('must be a standard resource for containers');
   };
   for (const [name, q] of limits) {
     const field = `${path}.limits[${name}]`;
