@@ -7,7 +7,7 @@ import { get } from 'node:http';
 import { expect } from 'chai';
 import { type Cluster, startCluster } from '../index.ts';
 import { authHeader } from '../testing/rest.ts';
-import { jsonDepth, yamlDepth } from './body.ts';
+import { duplicateJsonFields, jsonDepth, yamlDepth } from './body.ts';
 
 /** Polls /healthz every 20 ms while `work` runs; answers the slowest health answer seen, in ms. */
 async function slowestHealthCheckDuring(cluster: Cluster, work: Promise<unknown>): Promise<number> {
@@ -114,6 +114,34 @@ describe('request bodies are parsed with bounds', () => {
     const { code, body } = await post(lines.join('\n'), 'application/yaml');
     expect(code).to.equal(413);
     expect(body.message).to.contain('more than 50000 values');
+  });
+
+  it('finds keys a JSON object names twice, with the paths the strict decoder prints', () => {
+    expect(duplicateJsonFields('{"spec":{"a":1,"b":"x,\\"{","a":2}}')).to.deep.equal(['spec.a']);
+    expect(duplicateJsonFields('{"s":{"c":[{"n":1},{"n":1,"n":2}]},"k":{"\\u0061":1,"a":2}}')).to.deep.equal([
+      's.c[1].n',
+      'k.a',
+    ]);
+    expect(duplicateJsonFields('{"a":{"x":1},"b":{"x":1}}')).to.deep.equal([]);
+  });
+
+  it('refuses a duplicate field under Strict and warns under Warn, keeping the last value', async () => {
+    const text = '{"metadata":{"name":"twice"},"data":{"a":"1","a":"2"}}';
+    const send = (validation: string) =>
+      fetch(`${cluster.url}/api/v1/namespaces/default/configmaps?fieldValidation=${validation}`, {
+        method: 'POST',
+        headers: { ...authHeader(cluster), 'content-type': 'application/json' },
+        body: text,
+      });
+    const strict = await send('Strict');
+    expect(strict.status).to.equal(400);
+    expect(((await strict.json()) as { message: string }).message).to.equal(
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "data.a"',
+    );
+    const warned = await send('Warn');
+    expect(warned.status).to.equal(201);
+    expect(warned.headers.get('warning')).to.equal('299 - "duplicate field \\"data.a\\""');
+    expect(((await warned.json()) as { data: unknown }).data).to.deep.equal({ a: '2' });
   });
 
   it('answers 413 from the declared length of a body over 3 MiB, before reading it', async () => {

@@ -209,6 +209,66 @@ export function yamlDepth(text: string, stopAt = DECODER_MAX_DEPTH + 1): Depth {
   return max;
 }
 
+/** The duplicate keys parseBody found in a JSON body, by the parsed value (see duplicateFieldsOf). */
+const duplicates = new WeakMap<object, string[]>();
+
+/**
+ * The fields a JSON body names twice in one object, as the strict decoder reports them
+ * (`spec.restartPolicy`, `spec.containers[0].name`): JSON.parse keeps the last silently, where the
+ * real server refuses them under fieldValidation=Strict and warns under Warn. One pass over text
+ * JSON.parse has already accepted.
+ */
+export function duplicateJsonFields(text: string): string[] {
+  type Frame =
+    | { kind: 'object'; path: string; keys: Set<string>; key: string; expectKey: boolean }
+    | { kind: 'array'; path: string; index: number };
+  const stack: Frame[] = [];
+  const found: string[] = [];
+  const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+  const childPath = () => {
+    const top = stack[stack.length - 1];
+    if (!top) return '';
+    return top.kind === 'array' ? `${top.path}[${top.index}]` : join(top.path, top.key);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      const top = stack[stack.length - 1];
+      if (top?.kind === 'object' && top.expectKey) {
+        const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+        top.expectKey = false;
+        top.key = key;
+        if (top.keys.has(key)) found.push(join(top.path, key));
+        else top.keys.add(key);
+      }
+    } else if (c === 0x7b /* { */) {
+      stack.push({ kind: 'object', path: childPath(), keys: new Set(), key: '', expectKey: true });
+    } else if (c === 0x5b /* [ */) {
+      stack.push({ kind: 'array', path: childPath(), index: 0 });
+    } else if (c === 0x7d || c === 0x5d) stack.pop();
+    else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1];
+      if (top?.kind === 'array') top.index++;
+      else if (top) top.expectKey = true;
+    }
+  }
+  return found;
+}
+
+/** The duplicate fields of a body parseBody read from JSON text (none for other bodies). */
+export function duplicateFieldsOf(body: unknown): string[] {
+  return (body !== null && typeof body === 'object' && duplicates.get(body)) || [];
+}
+
 /** What the real server says for a body its decoder cannot read (handlers/rest.go transformDecodeError). */
 function unrecognized(kind: string, why: string, raw: Buffer): StatusError {
   const head = raw.subarray(0, 30);
@@ -284,7 +344,12 @@ export async function parseBody(
     checkDepth(shape, kind, raw, false);
     // Counted before parsing: building a huge object is itself what holds the event loop.
     if ((shape.values ?? 0) > MAX_BODY_VALUES) throw tooManyValues();
-    return notTooMany(JSON.parse(text));
+    const value = notTooMany(JSON.parse(text));
+    if (value !== null && typeof value === 'object') {
+      const repeated = duplicateJsonFields(text);
+      if (repeated.length > 0) duplicates.set(value, repeated);
+    }
+    return value;
   } catch (err) {
     if (err instanceof StatusError) throw err;
     const detail = (err as Error).message.split('\n')[0];

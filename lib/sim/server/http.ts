@@ -19,7 +19,7 @@ import { forbiddenForce, patchObject, patchTypeOf } from '../api/patch.ts';
 import { parseFieldValidation } from '../api/validation/field-validation.ts';
 import type { ResourceType } from '../api/resource.ts';
 import type { KObject, WatchEvent } from '../api/types.ts';
-import { MAX_BODY_BYTES, parseApplyBody, parseBody, readBody } from './body.ts';
+import { duplicateFieldsOf, MAX_BODY_BYTES, parseApplyBody, parseBody, readBody } from './body.ts';
 import { encodeProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { deleteOptionsFrom } from './delete-options.ts';
 import { checkWriteOptions } from './write-options.ts';
@@ -448,7 +448,13 @@ export class HttpFront {
       if (name !== undefined) throw methodNotAllowed();
       const warnings: string[] = [];
       const fieldValidation = parseFieldValidation(query.get('fieldValidation'), 'CreateOptions');
-      const created = api.create(rt, namespace, body, { fieldManager, dryRun, fieldValidation, warnings });
+      const created = api.create(rt, namespace, body, {
+        fieldManager,
+        dryRun,
+        fieldValidation,
+        warnings,
+        duplicateFields: duplicateFieldsOf(body),
+      });
       this.warn(res, warnings);
       this.send(res, 201, created);
       return;
@@ -481,6 +487,7 @@ export class HttpFront {
         subresource: subresource as 'status' | undefined,
         fieldValidation: parseFieldValidation(query.get('fieldValidation'), 'UpdateOptions'),
         warnings,
+        duplicateFields: duplicateFieldsOf(body),
       });
       this.warn(res, warnings);
       this.send(res, 200, updated);

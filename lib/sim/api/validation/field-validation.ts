@@ -44,6 +44,8 @@ export interface DecodeOptions {
   fieldValidation?: FieldValidation;
   /** Collects the texts of Warning headers (unknown fields under Warn). */
   warnings?: string[];
+  /** Fields the request body named twice in one object (`spec.restartPolicy`), as its parser found them. */
+  duplicateFields?: string[];
 }
 
 /** Paths in the order they appear in the object, as the streaming decoder meets them. */
@@ -124,8 +126,12 @@ export function decodeWrite(rt: ResourceType, obj: KObject, options: DecodeOptio
     }
     errors = findings.invalid;
   }
-  if (unknown.length > 0 && mode !== 'Ignore') {
-    const texts = unknown.map((f) => `unknown field "${f}"`);
+  const repeated = options.duplicateFields ?? [];
+  if ((unknown.length > 0 || repeated.length > 0) && mode !== 'Ignore') {
+    const texts = [
+      ...unknown.map((f) => `unknown field "${f}"`),
+      ...repeated.map((f) => `duplicate field "${f}"`),
+    ];
     if (mode === 'Strict') throw cannotHandle(rt, `strict decoding error: ${texts.join(', ')}`);
     options.warnings?.push(...texts);
   }
