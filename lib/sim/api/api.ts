@@ -26,7 +26,7 @@ import {
   tooLargeResourceVersion,
   validateListOptions,
 } from './list-options.ts';
-import { DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
+import { atomicOf, DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
 import { validateObjectMeta } from './metadata.ts';
 import { type DecodeOptions, decodeWrite } from './validation/field-validation.ts';
 import { forbiddenForce, type PatchType, patchObject } from './patch.ts';
@@ -636,6 +636,7 @@ export class Api {
           apiVersion: apiVersionOf(rt),
           time: timestamp(this.now()),
           hasStatus: !!rt.hasStatus,
+          atomic: atomicOf(rt),
         });
     if (entries) next.metadata.managedFields = entries;
     else delete next.metadata.managedFields;

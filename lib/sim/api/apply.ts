@@ -29,7 +29,8 @@ import {
   withoutNulls,
 } from './fieldset.ts';
 import { checkAppliedFields } from './validation/apply-fields.ts';
-import { entriesOf, type FieldOwner, isEntryOf, ownersOf } from './managed-fields.ts';
+import type { AtomicTest } from './validation/builtin-schema.ts';
+import { atomicOf, entriesOf, type FieldOwner, isEntryOf, ownersOf } from './managed-fields.ts';
 import { apiVersionOf, type ResourceType } from './resource.ts';
 import { clone, isPlainObject, type KObject, type ManagedFieldsEntry, sameJson, timestamp } from './types.ts';
 
@@ -64,16 +65,20 @@ export function serverSideApply(
   const config = applyConfiguration(rt, body, name, namespace);
   checkAppliedFields(rt, config, namespace, name);
   const subresource = ctx.subresource;
-  const applied = membersOf(withoutNulls(writablePart(trackedPart(config), !!rt.hasStatus, subresource)));
+  const atomic = atomicOf(rt);
+  const applied = membersOf(
+    withoutNulls(writablePart(trackedPart(config), !!rt.hasStatus, subresource)),
+    atomic,
+  );
   const writer = { manager, subresource, apiVersion: apiVersionOf(rt), time: timestamp(api.now()) };
   const live = api.find(rt, namespace, name);
 
   if (!live) {
     if (subresource) api.get(rt, namespace, name); // a status apply needs the object: 404
-    const obj = mergeApplied({}, config) as KObject;
+    const obj = mergeApplied({}, config, atomic) as KObject;
     obj.metadata = { ...obj.metadata, name };
     const managedFields = (final: KObject) =>
-      entriesOf([{ ...writer, operation: 'Apply', members: present(applied, final) }]);
+      entriesOf([{ ...writer, operation: 'Apply', members: present(applied, final, atomic) }]);
     const object = api.create(rt, namespace, obj, {
       fieldManager: manager,
       dryRun: ctx.dryRun,
@@ -93,7 +98,7 @@ export function serverSideApply(
   if (conflicts.length > 0 && !ctx.force) {
     // `kubectl apply --server-side` takes over what `kubectl apply` set without conflicts, as the
     // real server does for the kubectl manager (its last-applied annotation says what that was).
-    const allowed = manager === KUBECTL_MANAGER ? lastAppliedMembers(live) : undefined;
+    const allowed = manager === KUBECTL_MANAGER ? lastAppliedMembers(live, atomic) : undefined;
     const blocking = allowed ? conflicts.filter((c) => !allowed.has(c.key)) : conflicts;
     if (blocking.length > 0) throw applyConflict(blocking);
   }
@@ -107,7 +112,7 @@ export function serverSideApply(
   }
   const metadata = { ...config.metadata };
   for (const f of SERVER_METADATA) delete metadata[f];
-  const merged = mergeApplied(next, { ...config, metadata }) as KObject;
+  const merged = mergeApplied(next, { ...config, metadata }, atomic) as KObject;
   // And it keeps that annotation in step, so a later client-side apply does not undo this one.
   const annotations = merged.metadata.annotations;
   if (manager === KUBECTL_MANAGER && typeof annotations?.[LAST_APPLIED] === 'string') {
@@ -115,8 +120,8 @@ export function serverSideApply(
   }
 
   const managedFields = (final: KObject): ManagedFieldsEntry[] | undefined => {
-    const finalMembers = membersOf(trackedPart(final));
-    const members = present(applied, final, finalMembers);
+    const finalMembers = membersOf(trackedPart(final), atomic);
+    const members = present(applied, final, atomic, finalMembers);
     const unchanged =
       conflicts.length === 0 &&
       mine !== undefined &&
@@ -187,12 +192,12 @@ function applyConfiguration(
 }
 
 /** The fields a client-side `kubectl apply` last set, from its annotation; undefined without one. */
-function lastAppliedMembers(live: KObject): Set<string> | undefined {
+function lastAppliedMembers(live: KObject, atomic: AtomicTest | undefined): Set<string> | undefined {
   const text = live.metadata.annotations?.[LAST_APPLIED];
   if (typeof text !== 'string' || text === '') return undefined;
   try {
     const last: unknown = JSON.parse(text);
-    return isPlainObject(last) ? new Set(membersOf(trackedPart(last)).keys()) : undefined;
+    return isPlainObject(last) ? new Set(membersOf(trackedPart(last), atomic).keys()) : undefined;
   } catch {
     return undefined;
   }
@@ -233,7 +238,8 @@ function conflictsWith(
 function present(
   applied: FieldMembers,
   final: KObject,
-  finalMembers: FieldMembers = membersOf(trackedPart(final)),
+  atomic: AtomicTest | undefined,
+  finalMembers: FieldMembers = membersOf(trackedPart(final), atomic),
 ): Set<string> {
   return new Set([...applied.keys()].filter((k) => finalMembers.has(k)));
 }

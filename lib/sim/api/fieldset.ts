@@ -7,6 +7,7 @@
  */
 import { MERGED_PRIMITIVE_LISTS, mergeKeyOf } from './strategic.ts';
 import { canonicalJson, clone, isPlainObject, sameJson } from './types.ts';
+import type { AtomicTest } from './validation/builtin-schema.ts';
 
 /** A path of FieldsV1 elements, e.g. `['f:spec', 'f:containers', 'k:{"name":"c"}', 'f:image']`. */
 export type FieldPath = readonly string[];
@@ -119,10 +120,13 @@ export function writableMember(
   return !hasStatus || !status;
 }
 
-/** The members of a (tracked part of an) object. Null values set nothing. */
-export function membersOf(obj: Record<string, unknown>): FieldMembers {
+/**
+ * The members of a (tracked part of an) object. Null values set nothing. `atomic` names the objects
+ * the kind's schema makes one member each (see atomicObjects).
+ */
+export function membersOf(obj: Record<string, unknown>, atomic?: AtomicTest): FieldMembers {
   const out: FieldMembers = new Map();
-  walkObject(obj, [], '[', out);
+  walkObject(obj, [], '[', out, atomic);
   return out;
 }
 
@@ -130,12 +134,18 @@ export function membersOf(obj: Record<string, unknown>): FieldMembers {
  * `open` is the path's key without its closing bracket, so a child's key is its parent's plus one
  * element: building keys costs one short string per member, not one JSON.stringify of the whole path.
  */
-function walkObject(obj: Record<string, unknown>, path: FieldPath, open: string, out: FieldMembers): void {
+function walkObject(
+  obj: Record<string, unknown>,
+  path: FieldPath,
+  open: string,
+  out: FieldMembers,
+  atomic: AtomicTest | undefined,
+): void {
   for (const field of Object.keys(obj)) {
     const value = obj[field];
     if (value === null || value === undefined) continue;
     const seg = `f:${field}`;
-    walkValue(field, value, [...path, seg], childOpen(open, seg), out);
+    walkValue(field, value, [...path, seg], childOpen(open, seg), out, atomic);
   }
 }
 
@@ -143,7 +153,14 @@ function childOpen(open: string, seg: string): string {
   return `${open.length > 1 ? `${open},` : open}${JSON.stringify(seg)}`;
 }
 
-function walkValue(field: string, value: unknown, path: FieldPath, open: string, out: FieldMembers): void {
+function walkValue(
+  field: string,
+  value: unknown,
+  path: FieldPath,
+  open: string,
+  out: FieldMembers,
+  atomic: AtomicTest | undefined,
+): void {
   if (Array.isArray(value)) {
     const shape = listShape(field, value);
     if (shape.kind === 'keyed') {
@@ -151,8 +168,9 @@ function walkValue(field: string, value: unknown, path: FieldPath, open: string,
         const seg = `k:${JSON.stringify(itemKey(item, shape.keys))}`;
         const itemPath = [...path, seg];
         const itemOpen = childOpen(open, seg);
-        out.set(`${itemOpen}]`, { path: itemPath, value: item, leaf: false });
-        walkObject(item, itemPath, itemOpen, out);
+        const whole = atomic?.(itemPath) ?? false;
+        out.set(`${itemOpen}]`, { path: itemPath, value: item, leaf: whole });
+        if (!whole) walkObject(item, itemPath, itemOpen, out, atomic);
       }
     } else if (shape.kind === 'set') {
       for (const item of value) {
@@ -165,8 +183,8 @@ function walkValue(field: string, value: unknown, path: FieldPath, open: string,
     }
     return;
   }
-  if (isPlainObject(value) && hasKeys(value)) {
-    walkObject(value, path, open, out);
+  if (isPlainObject(value) && hasKeys(value) && !atomic?.(path)) {
+    walkObject(value, path, open, out, atomic);
     return;
   }
   out.set(`${open}]`, { path, value, leaf: true });
@@ -340,15 +358,23 @@ export function removeAt(obj: Record<string, unknown>, path: FieldPath): void {
 }
 
 /**
- * Merges an applied configuration into a live object: objects field by field, keyed lists item
- * by item, set lists as unions, anything else replaced. A null in the configuration removes.
+ * Merges an applied configuration into a live object: objects field by field (atomic ones, as
+ * `atomic` tells them, replaced whole), keyed lists item by item, set lists as unions, anything
+ * else replaced. A null in the configuration removes.
  */
-export function mergeApplied(live: unknown, config: unknown, field = ''): unknown {
+export function mergeApplied(
+  live: unknown,
+  config: unknown,
+  atomic?: AtomicTest,
+  field = '',
+  path: FieldPath = [],
+): unknown {
   if (isPlainObject(config)) {
+    if (path.length > 0 && atomic?.(path)) return withoutNulls(clone(config));
     const out: Record<string, unknown> = isPlainObject(live) ? { ...live } : {};
     for (const [k, v] of Object.entries(config)) {
       if (v === null) delete out[k];
-      else out[k] = mergeApplied(out[k], v, k);
+      else out[k] = mergeApplied(out[k], v, atomic, k, [...path, `f:${k}`]);
     }
     return out;
   }
@@ -375,10 +401,13 @@ export function mergeApplied(live: unknown, config: unknown, field = ''): unknow
         if (!at.has(id)) at.set(id, i);
       });
       for (const item of config as Record<string, unknown>[]) {
-        const id = canonicalJson(itemKey(item, shape.keys));
+        const key = itemKey(item, shape.keys);
+        const id = canonicalJson(key);
+        const itemPath = [...path, `k:${JSON.stringify(key)}`];
         const i = at.get(id);
-        if (i !== undefined) out[i] = mergeApplied(out[i], item) as Record<string, unknown>;
-        else at.set(id, out.push(mergeApplied(undefined, item) as Record<string, unknown>) - 1);
+        const merged = mergeApplied(i === undefined ? undefined : out[i], item, atomic, '', itemPath);
+        if (i !== undefined) out[i] = merged as Record<string, unknown>;
+        else at.set(id, out.push(merged as Record<string, unknown>) - 1);
       }
       return out;
     }

@@ -12,7 +12,22 @@ import {
   trackedPart,
   writableMember,
 } from './fieldset.ts';
+import type { ResourceType } from './resource.ts';
 import { isPlainObject, type KObject, type ManagedFieldsEntry, sameJson } from './types.ts';
+import { type AtomicTest, atomicObjects } from './validation/builtin-schema.ts';
+
+const atomicTests = new WeakMap<ResourceType, AtomicTest | null>();
+
+/** The objects a kind's schema (built-in or its CRD's) makes one member each; undefined without a schema. */
+export function atomicOf(rt: ResourceType): AtomicTest | undefined {
+  let test = atomicTests.get(rt);
+  if (test === undefined) {
+    const schema = rt.custom ? (rt.schema as Parameters<typeof atomicObjects>[3]) : undefined;
+    test = (rt.custom && !schema ? undefined : atomicObjects(rt.group, rt.version, rt.kind, schema)) ?? null;
+    atomicTests.set(rt, test);
+  }
+  return test ?? undefined;
+}
 
 /** The manager recorded for a write that names none (the HTTP front derives one from the User-Agent). */
 export const DEFAULT_FIELD_MANAGER = 'unknown';
@@ -34,6 +49,8 @@ export interface Writer {
   time: string;
   /** Whether the kind has a status subresource (see `writablePart`). */
   hasStatus: boolean;
+  /** The kind's atomic objects (see atomicOf). */
+  atomic?: AtomicTest;
 }
 
 /** Decodes stored or sent entries; malformed entries are dropped, never thrown. */
@@ -107,8 +124,8 @@ export function recordUpdate(
   const tracked = (o: KObject | undefined) => (o?.metadata.managedFields ?? []).length > 0;
   if (old && !tracked(old) && !tracked(next)) return undefined;
   const owners = baseOwners(next.metadata.managedFields, old?.metadata.managedFields);
-  const after = membersOf(trackedPart(next));
-  const before = old ? membersOf(trackedPart(old)) : new Map<string, FieldMember>();
+  const after = membersOf(trackedPart(next), writer.atomic);
+  const before = old ? membersOf(trackedPart(old), writer.atomic) : new Map<string, FieldMember>();
   const changed: string[] = [];
   for (const [key, member] of after) {
     if (!writableMember(member, writer.hasStatus, writer.subresource)) continue;
@@ -121,7 +138,7 @@ export function recordUpdate(
     for (const o of owners) for (const key of changed) o.members.delete(key);
     let mine = owners.find((o) => isEntryOf(o, writer.manager, 'Update', writer.subresource));
     if (!mine) {
-      const { hasStatus: _h, ...who } = writer;
+      const { hasStatus: _h, atomic: _a, ...who } = writer;
       mine = { ...who, operation: 'Update', members: new Set() };
       owners.push(mine);
     }

@@ -432,6 +432,26 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
       });
     });
 
+    it('owns an atomic map whole: a forced apply of a Service selector replaces it', async () => {
+      const name = fresh('svc');
+      const service = (selector: Record<string, string>) =>
+        ({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name, namespace: 'default' },
+          spec: { selector, ports: [{ port: 80 }] },
+        }) as k8s.KubernetesObject;
+      const first = (await apply(service({ app: 'web', tier: 'a' }), 'alice')) as k8s.V1Service;
+      const alice = first.metadata?.managedFields?.find((m) => m.manager === 'alice');
+      expect(
+        (alice?.fieldsV1 as { 'f:spec': Record<string, unknown> })['f:spec']['f:selector'],
+      ).to.deep.equal({});
+      const out = (await apply(service({ app: 'api' }), 'bob', true)) as k8s.V1Service;
+      // Field by field, tier would have stayed with alice; the selector is ServiceSpec's atomic map.
+      expect(out.spec?.selector).to.deep.equal({ app: 'api' });
+      expect(out.metadata?.managedFields?.map((m) => m.manager)).to.have.members(['alice', 'bob']);
+    });
+
     it('refuses to change a field another manager owns with the real 409 Conflict', async () => {
       const name = fresh('applied');
       await apply(cm(name, { a: '1' }), 'alice');

@@ -344,3 +344,55 @@ function typeErrorText(entry: KindSchema, segments: string[], value: unknown): s
   if (!struct) return `json: cannot unmarshal ${kind} into Go value of type ${target}`;
   return `json: cannot unmarshal ${kind} into Go struct field ${struct}.${fields.map((f) => f.segment).join('.')} of type ${target}`;
 }
+
+/** Whether server-side apply owns the object at a path whole (see atomicObjects). */
+export type AtomicTest = (path: readonly string[]) => boolean;
+
+/**
+ * Server-side apply's atomic objects of a kind: the fields (or their types) the schema marks
+ * `x-kubernetes-map-type: atomic` — a Service's or a pod's selector, a LabelSelector, an
+ * OwnerReference — which one manager owns whole, as one member (`f:selector: {}`), and which an
+ * apply replaces rather than merges. A field's own marker wins over its type's (a PV's claimRef is
+ * `granular` though ObjectReference is atomic). `path` is a FieldsV1 path (`f:spec`, `k:{…}`);
+ * answers are remembered per schema location (list items share one), so the memory stays bounded
+ * by the schema whatever keys the objects hold. Undefined when no schema is known for the kind.
+ */
+export function atomicObjects(
+  group: string,
+  version: string,
+  kind: string,
+  customSchema?: OpenApiSchema,
+): AtomicTest | undefined {
+  const entry = customSchema ? undefined : kindSchema(group, version, kind);
+  const doc = entry?.doc;
+  const root = entry ? entry.rootSchema : customSchema ? { schema: customSchema } : undefined;
+  if (!root) return undefined;
+  const follow = (schema: OpenApiSchema | undefined) => (doc ? resolve(doc, schema) : schema && { schema });
+  const known = new Map<string, boolean>();
+  return (path) => {
+    let pathKey = '';
+    for (const seg of path) pathKey += seg.startsWith('f:') ? `${seg}\u0000` : '*\u0000';
+    const cached = known.get(pathKey);
+    if (cached !== undefined) return cached;
+    let cur: Resolved | undefined = root;
+    let mapType: unknown;
+    for (const seg of path) {
+      const s: OpenApiSchema | undefined = cur?.schema;
+      let next: OpenApiSchema | undefined;
+      if (seg.startsWith('f:')) {
+        const name = seg.slice(2);
+        next =
+          s?.properties?.[name] ??
+          (typeof s?.additionalProperties === 'object' ? s.additionalProperties : undefined);
+      } else {
+        next = s?.items;
+      }
+      cur = follow(next);
+      mapType = next?.['x-kubernetes-map-type'] ?? cur?.schema['x-kubernetes-map-type'];
+      if (!cur) break;
+    }
+    const atomic = cur !== undefined && mapType === 'atomic';
+    known.set(pathKey, atomic);
+    return atomic;
+  };
+}
