@@ -10,6 +10,7 @@ import {
   parseQuantity,
   QUANTITY_FORMAT_WRONG,
   QuantityError,
+  quantityValue,
   roundUpToMilli,
 } from './quantity.ts';
 
@@ -102,6 +103,13 @@ describe('resource.Quantity', () => {
     for (const bad of ['1ki', '1ee3', '1mi', '1e', '--1']) {
       expect(() => parseQuantity(bad), bad).to.throw(QuantityError, "unable to parse quantity's suffix");
     }
+  });
+
+  it('gives the value in base units for scheduling arithmetic', () => {
+    expect(quantityValue(parseQuantity('500m'))).to.equal(0.5);
+    expect(quantityValue(parseQuantity('1.5Gi'))).to.equal(1.5 * 2 ** 30);
+    expect(quantityValue(parseQuantity('100M'))).to.equal(1e8);
+    expect(quantityValue(parseQuantity('12e6'))).to.equal(12e6);
   });
 
   it('compares values, not texts', () => {

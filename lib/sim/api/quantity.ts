@@ -269,6 +269,12 @@ export function roundUpToMilli(q: Quantity): Quantity {
   return { mantissa: q.mantissa < 0n ? -rounded : rounded, exponent: -3, format: q.format };
 }
 
+/** The value as a float, for scheduling and quota arithmetic (exact for integers up to 2^53). */
+export function quantityValue(q: Quantity): number {
+  const m = Number(q.mantissa);
+  return q.exponent < 0 ? m / 10 ** -q.exponent : m * 10 ** q.exponent;
+}
+
 /** The text the server sends back for a quantity (MarshalJSON). */
 export function formatQuantity(q: Quantity): string {
   return q.text ?? canonicalQuantity(q);

@@ -3,6 +3,7 @@
  * taints against tolerations, node selector terms (labels and metadata.name fields), label
  * selectors and resource quantities, as component-helpers implements them.
  */
+import { parseQuantity as parseExactQuantity, QuantityError, quantityValue } from '../api/quantity.ts';
 import type { KObject } from '../api/types.ts';
 import {
   type LabelSelector,
@@ -111,36 +112,14 @@ export function isUnschedulable(node: KObject): boolean {
   return !!nodeSpec(node).unschedulable;
 }
 
-const BINARY: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const DECIMAL: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-
 /** A resource.Quantity as a number of base units (cores, bytes, pods); NaN when malformed. */
 export function parseQuantity(q: string | number | undefined): number {
   if (q === undefined) return 0;
   if (typeof q === 'number') return q;
-  const m = /^([+-]?[0-9.]+)(?:[eE]([+-]?[0-9]+))?([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return Number.NaN;
-  const base = Number.parseFloat(m[1]!) * (m[2] ? 10 ** Number.parseInt(m[2], 10) : 1);
-  const suffix = m[3]!;
-  if (suffix in BINARY) return base * BINARY[suffix]!;
-  if (suffix in DECIMAL) return base * DECIMAL[suffix]!;
-  return Number.NaN;
+  try {
+    return quantityValue(parseExactQuantity(q));
+  } catch (err) {
+    if (err instanceof QuantityError) return Number.NaN;
+    throw err;
+  }
 }
