@@ -47,6 +47,24 @@ describe('CloudNativePG Cluster admission: the CRD on the API server', () => {
     );
   });
 
+  it('skips the CEL rules after a blocking schema error and says so, as apiextensions-apiserver does', async () => {
+    const answer = await call('POST', CLUSTERS, cluster('sometimes', { primaryUpdateStrategy: 'sometimes' }));
+    expect(answer.code).to.equal(422);
+    expect(answer.body.message).to.equal(
+      'Cluster.postgresql.cnpg.io "sometimes" is invalid: [spec.primaryUpdateStrategy: Unsupported value: "sometimes": supported values: "unsupervised", "supervised", <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation]',
+    );
+    // The scale subresource's replicas path is checked too (kubectl scale reads it).
+    const wrongType = await call('POST', CLUSTERS, cluster('three', { instances: 'three' }));
+    expect(wrongType.body.details.causes.map((c: { field: string }) => c.field)).to.deep.equal([
+      'spec.instances',
+      '.spec.instances',
+      '<nil>',
+    ]);
+    expect(wrongType.body.message).to.include(
+      '.spec.instances: Invalid value: 0: .spec.instances accessor error: three is of the type string, expected int64',
+    );
+  });
+
   it('applies a transition rule on update only (serviceAccountName is immutable)', async () => {
     const created = await call('POST', CLUSTERS, cluster('sa', { serviceAccountName: 'one' }));
     expect(created.code).to.equal(201);

@@ -199,8 +199,10 @@ describe('CustomResourceDefinitions', () => {
       spec: { size: 'big' },
     });
     expect(wrong.code).to.equal(422);
+    // The scale subresource reads spec.size as its replicas too, and says so (as kube-apiserver does
+    // for CloudNativePG's spec.instances: differential crds/cnpg-wrong-type).
     expect(wrong.body.message).to.equal(
-      'Widget.example.com "v" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
+      'Widget.example.com "v" is invalid: [spec.size: Invalid value: "string": spec.size in body must be of type integer: "string", .spec.size: Invalid value: 0: .spec.size accessor error: big is of the type string, expected int64]',
     );
   });
   it('serves every served version from the same objects, across a storage version change', async () => {

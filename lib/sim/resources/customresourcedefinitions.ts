@@ -270,6 +270,71 @@ function customStorageKey(spec: CrdSpec): string {
   return resourceKey({ group: spec.group, version: '*', plural: spec.names.plural });
 }
 
+/** Schema errors that stop the x-kubernetes-validations rules from running. */
+const BLOCKING = new Set<FieldError['type']>([
+  'FieldValueNotSupported',
+  'FieldValueRequired',
+  'FieldValueTooLong',
+  'FieldValueTypeInvalid',
+]);
+
+const RULES_NOT_CHECKED: FieldError = {
+  type: 'FieldValueInvalid',
+  field: '<nil>',
+  value: null,
+  detail:
+    'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
+
+/** Whether a schema holds any x-kubernetes-validations rule, at any depth. */
+function hasRules(schema: unknown): boolean {
+  if (!isPlainObject(schema)) return Array.isArray(schema) && schema.some(hasRules);
+  const rules = schema['x-kubernetes-validations'];
+  if (Array.isArray(rules) && rules.length > 0) return true;
+  return Object.values(schema).some((v) => typeof v === 'object' && v !== null && hasRules(v));
+}
+
+/** Go's %T of a decoded JSON value. */
+function goTypeOf(value: unknown): string {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int64' : 'float64';
+  return Array.isArray(value) ? '[]interface {}' : 'map[string]interface {}';
+}
+
+/** The scale subresource's check of specReplicasPath on every write (an int64 from 0 to 2^31-1). */
+function scaleSpecErrors(obj: KObject, scale: ScalePaths | undefined): FieldError[] {
+  if (!scale) return [];
+  const path = scale.specReplicasPath;
+  const value = readPath(obj, path);
+  if (value === undefined || value === null) return [];
+  const field = path;
+  if (goTypeOf(value) !== 'int64') {
+    const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return [
+      {
+        type: 'FieldValueInvalid',
+        field,
+        value: 0,
+        detail: `${path.startsWith('.') ? path : `.${path}`} accessor error: ${shown} is of the type ${goTypeOf(value)}, expected int64`,
+      },
+    ];
+  }
+  const n = value as number;
+  if (n < 0)
+    return [{ type: 'FieldValueInvalid', field, value: n, detail: 'should be a non-negative integer' }];
+  if (n > 2 ** 31 - 1)
+    return [
+      {
+        type: 'FieldValueInvalid',
+        field,
+        value: n,
+        detail: `should be less than or equal to ${2 ** 31 - 1}`,
+      },
+    ];
+  return [];
+}
+
 /** The resource types a CRD serves, one per served version; all share the same stored objects. */
 function customResourceTypes(crd: KObject): ResourceType[] {
   const spec = crdSpec(crd);
@@ -301,9 +366,11 @@ function customResourceTypes(crd: KObject): ResourceType[] {
         },
         validate: (obj, old) => {
           const schema = v.schema?.openAPIV3Schema as Schema | undefined;
-          const errors = validateSchema(obj, schema);
-          // The rules run on values of the declared types; a type error is reported alone.
-          return errors.length > 0 ? errors : celErrors(obj, old, schema);
+          const errors = [...validateSchema(obj, schema), ...scaleSpecErrors(obj, v.subresources?.scale)];
+          if (!hasRules(schema)) return errors;
+          // The rules run only on an object without blocking errors (apiextensions' hasBlockingErr).
+          if (errors.some((e) => BLOCKING.has(e.type))) return [...errors, RULES_NOT_CHECKED];
+          return [...errors, ...celErrors(obj, old, schema)];
         },
         unknownFields: (obj) => unknownFields(obj, v.schema?.openAPIV3Schema as Schema | undefined),
         columns: columnsOf(v),

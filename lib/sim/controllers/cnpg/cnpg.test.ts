@@ -199,7 +199,7 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       );
       expect(err.code).to.equal(422);
       expect(err.status.message).to.equal(
-        'Cluster.postgresql.cnpg.io "onoff" is invalid: spec.nodeMaintenanceWindow.inProgress: Invalid value: "string": spec.nodeMaintenanceWindow.inProgress in body must be of type boolean: "string"',
+        'Cluster.postgresql.cnpg.io "onoff" is invalid: [spec.nodeMaintenanceWindow.inProgress: Invalid value: "string": spec.nodeMaintenanceWindow.inProgress in body must be of type boolean: "string", <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation]',
       );
     });
 
@@ -214,7 +214,7 @@ describe('cnpgController on a bare API server (the test plays scheduler, kubelet
       );
       expect(err.code).to.equal(422);
       expect(err.status.message).to.equal(
-        'Cluster.postgresql.cnpg.io "types" is invalid: [spec.affinity.nodeSelector.drain: Invalid value: "boolean": spec.affinity.nodeSelector.drain in body must be of type string: "boolean", spec.affinity.tolerations: Invalid value: "string": spec.affinity.tolerations in body must be of type array: "string"]',
+        'Cluster.postgresql.cnpg.io "types" is invalid: [spec.affinity.nodeSelector.drain: Invalid value: "boolean": spec.affinity.nodeSelector.drain in body must be of type string: "boolean", spec.affinity.tolerations: Invalid value: "string": spec.affinity.tolerations in body must be of type array: "string", <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation]',
       );
     });
 
