@@ -3,7 +3,9 @@
  * configuration sets, as paths of FieldsV1 elements (`f:name`, `k:{"name":"c"}`, `v:"x"`).
  * A member is a leaf (scalar, atomic list, empty object) or a list item; objects in between are
  * implied by their members. Lists are keyed or sets by the same field-name table the strategic
- * merge patch uses, so both patch flavours agree on what a list item is.
+ * merge patch uses, so both patch flavours agree on what a list item is (ports add protocol to
+ * their key, as their x-kubernetes-list-map-keys do); objects the kind's schema marks atomic are
+ * one member each.
  */
 import { MERGED_PRIMITIVE_LISTS, mergeKeyOf } from './strategic.ts';
 import { canonicalJson, clone, isPlainObject, sameJson } from './types.ts';
