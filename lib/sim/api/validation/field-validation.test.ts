@@ -135,6 +135,33 @@ describe('field validation of built-in kinds', () => {
     );
   });
 
+  it('decodes the quantities of an applied configuration, on create and on update', async () => {
+    const apply = async (cpu: string) => {
+      const res = await fetch(
+        `${cluster.url}/api/v1/namespaces/default/resourcequotas/ssa-quota?fieldManager=kubectl`,
+        {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/apply-patch+yaml', ...authHeader(cluster) },
+          body: JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            metadata: { name: 'ssa-quota' },
+            spec: { hard: { 'requests.cpu': cpu } },
+          }),
+        },
+      );
+      // biome-ignore lint/suspicious/noExplicitAny: read field by field
+      return { code: res.status, body: (await res.json()) as any };
+    };
+    expect((await apply('0.5')).body.spec.hard).to.deep.equal({ 'requests.cpu': '500m' });
+    expect((await apply('1.5')).body.spec.hard).to.deep.equal({ 'requests.cpu': '1500m' });
+    const bad = await apply('lots');
+    expect(bad.code).to.equal(500);
+    expect(bad.body.message).to.equal(
+      "failed to convert new object (/ssa-quota; /v1, Kind=ResourceQuota) to proper version: unable to convert unstructured object to /v1, Kind=ResourceQuota: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+    );
+  });
+
   it('serves the v2 schemas too, for kubectl explain --output=plaintext-openapiv2', async () => {
     const run = await kubectl.run(['explain', 'pods.spec.restartPolicy', '--output=plaintext-openapiv2']);
     expect(run.stderr).to.equal('');

@@ -10,7 +10,7 @@ import { badRequest, type FieldError, invalid } from '../errors.ts';
 import { normaliseQuantity, QuantityError } from '../quantity.ts';
 import type { ResourceType } from '../resource.ts';
 import { isPlainObject, type KObject } from '../types.ts';
-import { checkBuiltIn, unknownFieldPaths } from './builtin-schema.ts';
+import { checkBuiltIn, type SchemaFindings, unknownFieldPaths } from './builtin-schema.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -71,28 +71,19 @@ function removeAt(obj: unknown, segments: string[]): void {
 }
 
 /**
- * Quantities as the decoder leaves them: parsed (a malformed one is the decoder's 400) and written back
- * in the form the server encodes (`0.5` → `500m`, `1024Mi` → `1Gi`; a ResourceList's values rounded
- * up to milli, as core/v1's SetDefaults_ResourceList does).
+ * Quantities as the decoder leaves them: parsed and written back in the form the server encodes
+ * (`0.5` → `500m`, `1024Mi` → `1Gi`; a ResourceList's values rounded up to milli, as core/v1's
+ * SetDefaults_ResourceList does). Throws QuantityError, which each caller words as its path does.
  */
-function canonicaliseQuantities(
-  rt: ResourceType,
-  obj: unknown,
-  quantities: { path: string[]; resourceList: boolean }[],
-): void {
+export function canonicaliseQuantities(obj: unknown, quantities: SchemaFindings['quantities']): void {
   for (const { path: segments, resourceList } of quantities) {
     let parent: unknown = obj;
     for (const s of segments.slice(0, -1)) parent = (parent as Record<string, unknown>)[s];
     const key = segments[segments.length - 1]!;
     const holder = parent as Record<string, unknown>;
     const value = holder[key];
-    if (typeof value !== 'string' && typeof value !== 'number') continue;
-    try {
+    if (typeof value === 'string' || typeof value === 'number')
       holder[key] = normaliseQuantity(value, resourceList);
-    } catch (err) {
-      if (err instanceof QuantityError) throw cannotHandle(rt, err.message);
-      throw err;
-    }
   }
 }
 
@@ -114,7 +105,13 @@ export function decodeWrite(rt: ResourceType, obj: KObject, options: DecodeOptio
     const findings = checkBuiltIn(rt.group, rt.version, rt.kind, obj);
     if (!findings) return [];
     if (findings.typeError) throw cannotHandle(rt, findings.typeError);
-    canonicaliseQuantities(rt, obj, findings.quantities);
+    try {
+      canonicaliseQuantities(obj, findings.quantities);
+    } catch (err) {
+      // A malformed quantity is the decoder's 400.
+      if (err instanceof QuantityError) throw cannotHandle(rt, err.message);
+      throw err;
+    }
     if (findings.unknown.length > 0) {
       const order = documentOrder(obj);
       const sorted = [...findings.unknown].sort(
