@@ -76,7 +76,7 @@ export function podQosClass(spec: unknown): QosClass {
   try {
     return classOf(containers.map((c) => (isPlainObject(c.resources) ? c.resources : {})));
   } catch (err) {
-    if (err instanceof RangeError) return 'Burstable'; // requests and limits cannot be equal then
+    if (err instanceof RangeError) return 'Burstable'; // values no real pod holds: not summed exactly
     throw err;
   }
 }
