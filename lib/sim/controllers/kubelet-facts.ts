@@ -3,8 +3,8 @@
  * image digests and sizes, QoS classes, Go-formatted durations in event messages.
  */
 import { createHash } from 'node:crypto';
+import { podQosClass, type QosClass } from '../resources/pod-qos.ts';
 import type { Container, PodSpec } from './kube-types.ts';
-import { parseQuantity } from './node-matching.ts';
 
 /** `nginx` → `docker.io/library/nginx:latest`, as containerd reports the image it ran. */
 export function normalizedImage(image: string): string {
@@ -62,25 +62,9 @@ export function goDuration(ms: number): string {
   return `${out}${seconds}s`;
 }
 
-/** Guaranteed, Burstable or BestEffort, from requests and limits as the API server computes it. */
-export function qosClassOf(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  let any = false;
-  let guaranteed = true;
-  for (const c of containers) {
-    const requests = c.resources?.requests ?? {};
-    const limits = c.resources?.limits ?? {};
-    for (const r of ['cpu', 'memory']) {
-      const req = requests[r] ?? limits[r];
-      const lim = limits[r];
-      if (req !== undefined && parseQuantity(req) !== 0) any = true;
-      if (lim !== undefined && parseQuantity(lim) !== 0) any = true;
-      if (lim === undefined || req === undefined || parseQuantity(req) !== parseQuantity(lim))
-        guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
+/** Guaranteed, Burstable or BestEffort, as the API server computed it on create (GetPodQOS). */
+export function qosClassOf(spec: PodSpec): QosClass {
+  return podQosClass(spec);
 }
 
 /** The n-th address (from 2) of an IPv4 /24-or-wider CIDR such as 10.244.1.0/24. */
