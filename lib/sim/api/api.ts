@@ -26,7 +26,7 @@ import {
   tooLargeResourceVersion,
   validateListOptions,
 } from './list-options.ts';
-import { atomicOf, DEFAULT_FIELD_MANAGER, recordUpdate } from './managed-fields.ts';
+import { atomicOf, DEFAULT_FIELD_MANAGER, recordUpdate, zeroOf } from './managed-fields.ts';
 import { validateObjectMeta } from './metadata.ts';
 import { type DecodeOptions, decodeWrite } from './validation/field-validation.ts';
 import { forbiddenForce, type PatchType, patchObject } from './patch.ts';
@@ -637,6 +637,7 @@ export class Api {
           time: timestamp(this.now()),
           hasStatus: !!rt.hasStatus,
           atomic: atomicOf(rt),
+          zero: zeroOf(rt),
         });
     if (entries) next.metadata.managedFields = entries;
     else delete next.metadata.managedFields;

@@ -126,28 +126,33 @@ export function writableMember(
  * The members of a (tracked part of an) object. Null values set nothing. `atomic` names the objects
  * the kind's schema makes one member each (see atomicObjects).
  */
-export function membersOf(obj: Record<string, unknown>, atomic?: AtomicTest): FieldMembers {
-  const out: FieldMembers = new Map();
-  walkObject(obj, [], '[', out, atomic);
-  return out;
+export function membersOf(
+  obj: Record<string, unknown>,
+  atomic?: AtomicTest,
+  nodes?: Map<string, FieldPath>,
+): FieldMembers {
+  const walk: Walk = { out: new Map(), atomic, nodes };
+  walkObject(obj, [], '[', walk);
+  return walk.out;
+}
+
+interface Walk {
+  out: FieldMembers;
+  atomic: AtomicTest | undefined;
+  /** When given, collects the objects and lists with members below them (not members themselves), by key. */
+  nodes: Map<string, FieldPath> | undefined;
 }
 
 /**
  * `open` is the path's key without its closing bracket, so a child's key is its parent's plus one
  * element: building keys costs one short string per member, not one JSON.stringify of the whole path.
  */
-function walkObject(
-  obj: Record<string, unknown>,
-  path: FieldPath,
-  open: string,
-  out: FieldMembers,
-  atomic: AtomicTest | undefined,
-): void {
+function walkObject(obj: Record<string, unknown>, path: FieldPath, open: string, walk: Walk): void {
   for (const field of Object.keys(obj)) {
     const value = obj[field];
     if (value === null || value === undefined) continue;
     const seg = `f:${field}`;
-    walkValue(field, value, [...path, seg], childOpen(open, seg), out, atomic);
+    walkValue(field, value, [...path, seg], childOpen(open, seg), walk);
   }
 }
 
@@ -155,16 +160,11 @@ function childOpen(open: string, seg: string): string {
   return `${open.length > 1 ? `${open},` : open}${JSON.stringify(seg)}`;
 }
 
-function walkValue(
-  field: string,
-  value: unknown,
-  path: FieldPath,
-  open: string,
-  out: FieldMembers,
-  atomic: AtomicTest | undefined,
-): void {
+function walkValue(field: string, value: unknown, path: FieldPath, open: string, walk: Walk): void {
+  const { out, atomic } = walk;
   if (Array.isArray(value)) {
     const shape = listShape(field, value);
+    if (shape.kind !== 'atomic') walk.nodes?.set(`${open}]`, path);
     if (shape.kind === 'keyed') {
       for (const item of value as Record<string, unknown>[]) {
         const seg = `k:${JSON.stringify(itemKey(item, shape.keys))}`;
@@ -172,7 +172,7 @@ function walkValue(
         const itemOpen = childOpen(open, seg);
         const whole = atomic?.(itemPath) ?? false;
         out.set(`${itemOpen}]`, { path: itemPath, value: item, leaf: whole });
-        if (!whole) walkObject(item, itemPath, itemOpen, out, atomic);
+        if (!whole) walkObject(item, itemPath, itemOpen, walk);
       }
     } else if (shape.kind === 'set') {
       for (const item of value) {
@@ -186,7 +186,8 @@ function walkValue(
     return;
   }
   if (isPlainObject(value) && hasKeys(value) && !atomic?.(path)) {
-    walkObject(value, path, open, out, atomic);
+    walk.nodes?.set(`${open}]`, path);
+    walkObject(value, path, open, walk);
     return;
   }
   out.set(`${open}]`, { path, value, leaf: true });

@@ -6,6 +6,7 @@
  */
 import {
   type FieldMember,
+  type FieldPath,
   fromFieldsV1,
   membersOf,
   toFieldsV1,
@@ -14,11 +15,21 @@ import {
 } from './fieldset.ts';
 import type { ResourceType } from './resource.ts';
 import { isPlainObject, type KObject, type ManagedFieldsEntry, sameJson } from './types.ts';
-import { type AtomicTest, atomicObjects } from './validation/builtin-schema.ts';
+import { type AtomicTest, atomicObjects, zeroValued } from './validation/builtin-schema.ts';
 
 const atomicTests = new WeakMap<ResourceType, AtomicTest | null>();
+const zeroTests = new WeakMap<ResourceType, (path: FieldPath) => boolean>();
 
 /** The objects a kind's schema (built-in or its CRD's) makes one member each; undefined without a schema. */
+export function zeroOf(rt: ResourceType): (path: FieldPath) => boolean {
+  let test = zeroTests.get(rt);
+  if (!test) {
+    test = zeroValued(rt.group, rt.version, rt.kind, !!rt.custom);
+    zeroTests.set(rt, test);
+  }
+  return test;
+}
+
 export function atomicOf(rt: ResourceType): AtomicTest | undefined {
   let test = atomicTests.get(rt);
   if (test === undefined) {
@@ -51,6 +62,8 @@ export interface Writer {
   hasStatus: boolean;
   /** The kind's atomic objects (see atomicOf). */
   atomic?: AtomicTest;
+  /** The objects and lists always in the kind's objects (see zeroValued); the others are owned when added. */
+  zero?: (path: FieldPath) => boolean;
 }
 
 /** Decodes stored or sent entries; malformed entries are dropped, never thrown. */
@@ -124,8 +137,12 @@ export function recordUpdate(
   const tracked = (o: KObject | undefined) => (o?.metadata.managedFields ?? []).length > 0;
   if (old && !tracked(old) && !tracked(next)) return undefined;
   const owners = baseOwners(next.metadata.managedFields, old?.metadata.managedFields);
-  const after = membersOf(trackedPart(next), writer.atomic);
-  const before = old ? membersOf(trackedPart(old), writer.atomic) : new Map<string, FieldMember>();
+  const nodes = writer.zero ? new Map<string, FieldPath>() : undefined;
+  const nodesBefore = writer.zero ? new Map<string, FieldPath>() : undefined;
+  const after = membersOf(trackedPart(next), writer.atomic, nodes);
+  const before = old
+    ? membersOf(trackedPart(old), writer.atomic, nodesBefore)
+    : new Map<string, FieldMember>();
   const changed: string[] = [];
   for (const [key, member] of after) {
     if (!writableMember(member, writer.hasStatus, writer.subresource)) continue;
@@ -134,11 +151,19 @@ export function recordUpdate(
       changed.push(key);
     }
   }
+  // An object or list the write adds is owned itself (`.` in FieldsV1), unless the kind's Go types
+  // always hold it (structured-merge-diff compares with what was there, or with an empty object).
+  for (const [key, path] of nodes ?? []) {
+    if (nodesBefore!.has(key) || before.has(key) || writer.zero!(path)) continue;
+    if (!writableMember({ path, value: undefined, leaf: false }, writer.hasStatus, writer.subresource))
+      continue;
+    changed.push(key);
+  }
   if (changed.length > 0) {
     for (const o of owners) for (const key of changed) o.members.delete(key);
     let mine = owners.find((o) => isEntryOf(o, writer.manager, 'Update', writer.subresource));
     if (!mine) {
-      const { hasStatus: _h, atomic: _a, ...who } = writer;
+      const { hasStatus: _h, atomic: _a, zero: _z, ...who } = writer;
       mine = { ...who, operation: 'Update', members: new Set() };
       owners.push(mine);
     }
@@ -146,6 +171,7 @@ export function recordUpdate(
     mine.time = writer.time;
     mine.apiVersion = writer.apiVersion;
   }
-  for (const o of owners) for (const key of [...o.members]) if (!after.has(key)) o.members.delete(key);
+  for (const o of owners)
+    for (const key of [...o.members]) if (!after.has(key) && !nodes?.has(key)) o.members.delete(key);
   return entriesOf(owners);
 }

@@ -396,3 +396,43 @@ export function atomicObjects(
     return atomic;
   };
 }
+
+/**
+ * Whether a node is always in the kind's object as the server's Go types serialise an empty one:
+ * non-pointer structs (the documents give them `default: {}`) and fields without omitempty (listed
+ * as `required`), under parents that are themselves always there; nothing inside a list item. An
+ * Update's managedFields mark any other object or list that the write adds as owned itself (`.`).
+ * A custom resource is unstructured on the server: only its metadata is always there.
+ */
+export function zeroValued(
+  group: string,
+  version: string,
+  kind: string,
+  custom: boolean,
+): (path: readonly string[]) => boolean {
+  const entry = custom ? undefined : kindSchema(group, version, kind);
+  if (!entry?.rootSchema) return (path) => path.length === 1 && path[0] === 'f:metadata';
+  const doc = entry.doc;
+  const root = entry.rootSchema;
+  const known = new Map<string, boolean>();
+  return (path) => {
+    const pathKey = path.join('\u0000');
+    const cached = known.get(pathKey);
+    if (cached !== undefined) return cached;
+    let cur: Resolved | undefined = root;
+    let present = true;
+    for (const seg of path) {
+      const name = seg.startsWith('f:') ? seg.slice(2) : undefined;
+      const prop = name === undefined ? undefined : cur?.schema.properties?.[name];
+      if (!prop) {
+        present = false;
+        break;
+      }
+      present = prop.default !== undefined || (cur?.schema.required ?? []).includes(name!);
+      if (!present) break;
+      cur = resolve(doc, prop);
+    }
+    known.set(pathKey, present);
+    return present;
+  };
+}
