@@ -440,6 +440,7 @@ export class Api {
     rt.prepareForCreate?.(obj, this.context());
     if (rt.ephemeral) return obj;
     this.recordManagedFields(rt, undefined, obj, ctx);
+    rt.admitOnCreate?.(obj);
     this.validate(rt, obj, undefined, decoded);
     if (rt.warnings) ctx.warnings?.push(...rt.warnings(obj, undefined));
     if (rt.namespaced && meta.namespace) this.checkNamespace(rt, meta.namespace, meta.name!);

@@ -73,6 +73,12 @@ export interface ResourceType {
   fields?: Record<string, (obj: KObject) => string | undefined>;
   /** Defaulting on create (after metadata is set, before validation). */
   prepareForCreate?(obj: KObject, ctx: StrategyContext): void;
+  /**
+   * The kind's mutating admission on create (a pod's ServiceAccount, Priority and default
+   * tolerations): after managedFields are recorded, which the real server does before admission,
+   * and before validation.
+   */
+  admitOnCreate?(obj: KObject): void;
   /** Normalisation on update (after status/spec are reset per the status rules, before validation). */
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void;
   /** A Warning every request to this resource gets (a deprecated API's, as the real server sends it). */

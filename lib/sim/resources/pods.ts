@@ -94,9 +94,9 @@ export const pods: ResourceType = builtIn(
     },
     prepareForCreate(obj) {
       defaultPod(obj);
-      admitPodDefaults(obj);
       obj.status = { phase: 'Pending', qosClass: podQosClass(obj.spec) };
     },
+    admitOnCreate: admitPodDefaults,
     prepareForUpdate: (obj) => defaultPod(obj),
     validate(obj, old) {
       const errors: FieldError[] = validatePodSpec(obj.spec);
