@@ -17,9 +17,8 @@ export KUBEXPECT_CONTROLPLANE_BIN
 export KUBEXPECT_TEST_TARGET=controlplane
 "$KUBEXPECT_CONTROLPLANE_BIN/kube-apiserver" --version >&2
 
-# scripts/mocharc.real.json lists the files and retries a failed test once: a few failure-message
-# tests wait only 200-300 ms, and a real API server's first list (consistent reads wait for etcd's
-# progress notification) can take longer than that on a machine with a load of 30.
+# scripts/mocharc.real.json lists the files; nothing is retried (a retry hid one real start-up
+# failure in thirty, a malformed certificate serial; BENCHMARKS.md has the runs without retries).
 # "$@" passes extra mocha arguments, e.g. npm run test:real -- --grep toBePending
 npx mocha --config scripts/mocharc.real.json "$@"
 npm run differential # simulator vs real: writes reports/differential.md, prints the agreement line
