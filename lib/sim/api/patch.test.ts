@@ -443,8 +443,9 @@ describe('PATCH over HTTP with @kubernetes/client-node', () => {
         }) as k8s.KubernetesObject;
       const first = (await apply(service({ app: 'web', tier: 'a' }), 'alice')) as k8s.V1Service;
       const alice = first.metadata?.managedFields?.find((m) => m.manager === 'alice');
+      expect(alice, 'alice owns fields').to.not.equal(undefined);
       expect(
-        (alice?.fieldsV1 as { 'f:spec': Record<string, unknown> })['f:spec']['f:selector'],
+        (alice!.fieldsV1 as { 'f:spec': Record<string, unknown> })['f:spec']['f:selector'],
       ).to.deep.equal({});
       const out = (await apply(service({ app: 'api' }), 'bob', true)) as k8s.V1Service;
       // Field by field, tier would have stayed with alice; the selector is ServiceSpec's atomic map.

@@ -116,7 +116,7 @@ export function validatePodUpdate(obj: KObject, old: KObject): FieldError[] {
       errors.push({
         type: 'FieldValueForbidden',
         field: `spec.schedulingGates[${i}]`,
-        detail: "only deletion is allowed, but found new scheduling gate '" + String(g.name) + "'",
+        detail: `only deletion is allowed, but found new scheduling gate '${String(g.name)}'`,
       });
     }
   }

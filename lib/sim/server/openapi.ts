@@ -239,7 +239,7 @@ function send(
 function prefersProtobuf(accept: string | undefined): boolean {
   const types = (accept ?? '').split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
   const proto = types.findIndex((t) => t === OPENAPI_V2_PROTOBUF || t === OPENAPI_V2_PROTOBUF_DEPRECATED);
-  const json = types.findIndex((t) => t === 'application/json');
+  const json = types.indexOf('application/json');
   return proto >= 0 && (json < 0 || proto < json);
 }
 
