@@ -125,8 +125,9 @@ function validateResources(resources: unknown, path: string): FieldError[] {
     if (!STANDARD_RESOURCES.has(name)) invalidName('must be a standard resource type or fully qualified');
     if (!STANDARD_CONTAINER_RESOURCES.has(name)) invalidName('must be a standard resource for containers');
   };
-  for (const [name, q] of limits) {
-    const field = `${path}.limits[${name}]`;
+  /** A name's checks and the sign of its value, for `limits` or `requests`. */
+  const checkEntry = (list: 'limits' | 'requests', name: string, q: Quantity) => {
+    const field = `${path}.${list}[${name}]`;
     checkName(name, field);
     if (compareQuantities(q, zero) < 0) {
       errors.push({
@@ -136,18 +137,10 @@ function validateResources(resources: unknown, path: string): FieldError[] {
         detail: 'must be greater than or equal to 0',
       });
     }
-  }
+  };
+  for (const [name, q] of limits) checkEntry('limits', name, q);
   for (const [name, q] of requests) {
-    const field = `${path}.requests[${name}]`;
-    checkName(name, field);
-    if (compareQuantities(q, zero) < 0) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field,
-        value: formatQuantity(q),
-        detail: 'must be greater than or equal to 0',
-      });
-    }
+    checkEntry('requests', name, q);
     const limit = limits.get(name);
     if (limit) {
       const order = compareQuantities(q, limit);
