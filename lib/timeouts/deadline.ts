@@ -38,6 +38,36 @@ export interface Deadline {
   end(reason?: string): void;
 }
 
+/**
+ * Every deadline linked to one outside signal (a user's `signal`, a drain's deadline shared by its
+ * per-pod waits) is told through a single abort listener on it: Node warns of a leak past ten
+ * listeners on one signal, and a drain of many pods, or many waits on one signal, would pass that.
+ */
+const relays = new WeakMap<AbortSignal, Set<() => void>>();
+
+/** Calls `onAbort` when `signal` aborts; returns the unlink. */
+function linkTo(signal: AbortSignal, onAbort: () => void): () => void {
+  let subscribers = relays.get(signal);
+  if (!subscribers) {
+    const set = new Set<() => void>();
+    subscribers = set;
+    relays.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        relays.delete(signal);
+        for (const f of [...set]) f();
+      },
+      { once: true },
+    );
+  }
+  const mine = subscribers;
+  mine.add(onAbort);
+  return () => {
+    mine.delete(onAbort);
+  };
+}
+
 /** Starts a deadline of `budget` from now, linked to `links` (undefined entries are skipped). */
 export function startDeadline(
   budget: ResolvedTimeout,
@@ -62,9 +92,7 @@ export function startDeadline(
       controller.abort(link.reason);
       break;
     }
-    const onAbort = () => controller.abort(link.reason);
-    link.addEventListener('abort', onAbort, { once: true });
-    unlinks.push(() => link.removeEventListener('abort', onAbort));
+    unlinks.push(linkTo(link, () => controller.abort(link.reason)));
   }
   controller.signal.addEventListener('abort', dispose, { once: true });
   return {
