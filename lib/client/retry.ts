@@ -77,7 +77,9 @@ async function attempt<T>(
   outer: AbortSignal | undefined,
   timeoutMs: number | undefined,
 ): Promise<T> {
-  if (timeoutMs === undefined && outer) return raced(fn, outer);
+  // A signal of the request's own even then: fetch adds an abort listener to the signal it gets, and
+  // many requests share one deadline (a drain's evictions), where Node warns past ten listeners.
+  if (timeoutMs === undefined && outer) return raced(fn, AbortSignal.any([outer]));
   const ms = timeoutMs ?? REQUEST_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(
