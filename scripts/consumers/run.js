@@ -189,17 +189,28 @@ async function startSim(dir) {
     {
       cwd: dir,
       stdio: 'ignore',
+      // Its own process group: npx does not pass SIGTERM on to the node process it starts, which
+      // outlived the run before; the group is stopped whole.
+      detached: true,
     },
   );
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', stop);
   const deadline = Date.now() + 120_000;
   while (!existsSync(kubeconfig)) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGTERM');
+      stop();
       throw new Error(`npx kubexpect sim wrote no kubeconfig (exit code ${child.exitCode})`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { child, kubeconfig };
+  return { child, kubeconfig, stop };
 }
 
 const only = process.argv.slice(2);
@@ -300,7 +311,7 @@ for (const project of PROJECTS.filter((p) => only.length === 0 || only.includes(
       fail(`${project.name}: ${check.title} (${took}): ${problems.join('; ')}`, output);
     else console.log(`consumers: ${project.name}: ${check.title}: ok (${took})`);
   }
-  sim?.child.kill('SIGTERM');
+  sim?.stop();
 }
 
 if (process.env.KUBEXPECT_CONSUMERS_KEEP) console.log(`consumers: kept ${work}`);
