@@ -308,13 +308,12 @@ function scaleSpecErrors(obj: KObject, scale: ScalePaths | undefined): FieldErro
   const path = scale.specReplicasPath;
   const value = readPath(obj, path);
   if (value === undefined || value === null) return [];
-  const field = path;
   if (goTypeOf(value) !== 'int64') {
     const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
     return [
       {
         type: 'FieldValueInvalid',
-        field,
+        field: path,
         value: 0,
         detail: `${path.startsWith('.') ? path : `.${path}`} accessor error: ${shown} is of the type ${goTypeOf(value)}, expected int64`,
       },
@@ -322,12 +321,12 @@ function scaleSpecErrors(obj: KObject, scale: ScalePaths | undefined): FieldErro
   }
   const n = value as number;
   if (n < 0)
-    return [{ type: 'FieldValueInvalid', field, value: n, detail: 'should be a non-negative integer' }];
+    return [{ type: 'FieldValueInvalid', field: path, value: n, detail: 'should be a non-negative integer' }];
   if (n > 2 ** 31 - 1)
     return [
       {
         type: 'FieldValueInvalid',
-        field,
+        field: path,
         value: n,
         detail: `should be less than or equal to ${2 ** 31 - 1}`,
       },
@@ -343,6 +342,9 @@ function customResourceTypes(crd: KObject): ResourceType[] {
     .filter((v) => v.served)
     .map((v) => {
       const apiVersion = `${spec.group}/${v.name}`;
+      const schema = v.schema?.openAPIV3Schema as Schema | undefined;
+      // Looked for once per version, not on every write: CloudNativePG's schema is hundreds of KB.
+      const withRules = hasRules(schema);
       const rt: ResourceType = {
         group: spec.group,
         version: v.name,
@@ -359,20 +361,19 @@ function customResourceTypes(crd: KObject): ResourceType[] {
         schema: v.schema?.openAPIV3Schema,
         // Pruning, defaulting and schema validation, as the real server applies them on every write.
         prepareForCreate: (obj) => {
-          pruneAndDefault(obj, v.schema?.openAPIV3Schema as Schema | undefined);
+          pruneAndDefault(obj, schema);
         },
         prepareForUpdate: (obj) => {
-          pruneAndDefault(obj, v.schema?.openAPIV3Schema as Schema | undefined);
+          pruneAndDefault(obj, schema);
         },
         validate: (obj, old) => {
-          const schema = v.schema?.openAPIV3Schema as Schema | undefined;
           const errors = [...validateSchema(obj, schema), ...scaleSpecErrors(obj, v.subresources?.scale)];
-          if (!hasRules(schema)) return errors;
+          if (!withRules) return errors;
           // The rules run only on an object without blocking errors (apiextensions' hasBlockingErr).
           if (errors.some((e) => BLOCKING.has(e.type))) return [...errors, RULES_NOT_CHECKED];
           return [...errors, ...celErrors(obj, old, schema)];
         },
-        unknownFields: (obj) => unknownFields(obj, v.schema?.openAPIV3Schema as Schema | undefined),
+        unknownFields: (obj) => unknownFields(obj, schema),
         columns: columnsOf(v),
         storageKey,
         convert: (stored) => (stored.apiVersion === apiVersion ? stored : { ...stored, apiVersion }),
