@@ -349,13 +349,30 @@ function typeErrorText(entry: KindSchema, segments: string[], value: unknown): s
 export type AtomicTest = (path: readonly string[]) => boolean;
 
 /**
+ * A test of FieldsV1 paths remembered per schema location: the items of a list (`k:…`, `v:…`,
+ * `i:…`) share one answer, so the memory stays bounded by the schema whatever keys objects hold.
+ */
+function bySchemaLocation(test: (path: readonly string[]) => boolean): (path: readonly string[]) => boolean {
+  const known = new Map<string, boolean>();
+  return (path) => {
+    let location = '';
+    for (const seg of path) location += seg.startsWith('f:') ? `${seg}\u0000` : '*\u0000';
+    let answer = known.get(location);
+    if (answer === undefined) {
+      answer = test(path);
+      known.set(location, answer);
+    }
+    return answer;
+  };
+}
+
+/**
  * Server-side apply's atomic objects of a kind: the fields (or their types) the schema marks
  * `x-kubernetes-map-type: atomic` — a Service's or a pod's selector, a LabelSelector, an
  * OwnerReference — which one manager owns whole, as one member (`f:selector: {}`), and which an
  * apply replaces rather than merges. A field's own marker wins over its type's (a PV's claimRef is
- * `granular` though ObjectReference is atomic). `path` is a FieldsV1 path (`f:spec`, `k:{…}`);
- * answers are remembered per schema location (list items share one), so the memory stays bounded
- * by the schema whatever keys the objects hold. Undefined when no schema is known for the kind.
+ * `granular` though ObjectReference is atomic). `path` is a FieldsV1 path (`f:spec`, `k:{…}`).
+ * Undefined when no schema is known for the kind.
  */
 export function atomicObjects(
   group: string,
@@ -368,12 +385,7 @@ export function atomicObjects(
   const root = entry ? entry.rootSchema : customSchema ? { schema: customSchema } : undefined;
   if (!root) return undefined;
   const follow = (schema: OpenApiSchema | undefined) => (doc ? resolve(doc, schema) : schema && { schema });
-  const known = new Map<string, boolean>();
-  return (path) => {
-    let pathKey = '';
-    for (const seg of path) pathKey += seg.startsWith('f:') ? `${seg}\u0000` : '*\u0000';
-    const cached = known.get(pathKey);
-    if (cached !== undefined) return cached;
+  return bySchemaLocation((path) => {
     let cur: Resolved | undefined = root;
     let mapType: unknown;
     for (const seg of path) {
@@ -391,10 +403,8 @@ export function atomicObjects(
       mapType = next?.['x-kubernetes-map-type'] ?? cur?.schema['x-kubernetes-map-type'];
       if (!cur) break;
     }
-    const atomic = cur !== undefined && mapType === 'atomic';
-    known.set(pathKey, atomic);
-    return atomic;
-  };
+    return cur !== undefined && mapType === 'atomic';
+  });
 }
 
 /**
@@ -414,11 +424,7 @@ export function zeroValued(
   if (!entry?.rootSchema) return (path) => path.length === 1 && path[0] === 'f:metadata';
   const doc = entry.doc;
   const root = entry.rootSchema;
-  const known = new Map<string, boolean>();
-  return (path) => {
-    const pathKey = path.join('\u0000');
-    const cached = known.get(pathKey);
-    if (cached !== undefined) return cached;
+  return bySchemaLocation((path) => {
     let cur: Resolved | undefined = root;
     let present = true;
     for (const seg of path) {
@@ -432,7 +438,6 @@ export function zeroValued(
       if (!present) break;
       cur = resolve(doc, prop);
     }
-    known.set(pathKey, present);
     return present;
-  };
+  });
 }
