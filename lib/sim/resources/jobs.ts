@@ -63,10 +63,7 @@ function duration(o: KObject, now: Date): string {
  * restartPolicy unset, so validation asks for OnFailure or Never instead of refusing Always.
  */
 export function defaultJobTemplate(holder: Record<string, unknown>): void {
-  const template = holder.template as { spec?: { restartPolicy?: string } } | undefined;
-  const unset = template?.spec?.restartPolicy === undefined;
-  defaultTemplate(holder);
-  if (unset) delete (holder.template as { spec: { restartPolicy?: string } }).spec.restartPolicy;
+  defaultTemplate(holder, { restartPolicy: false });
 }
 
 /**

@@ -62,10 +62,13 @@ function defaultRequestsFromLimits(c: Obj): void {
   }
 }
 
-/** SetDefaults_PodSpec: what every pod spec (and pod template) gets on decode. */
-export function defaultPodSpec(spec: Obj): void {
+/**
+ * SetDefaults_PodSpec: what every pod spec (and pod template) gets on decode. A Job's template
+ * keeps an unset restartPolicy (`restartPolicy: false`), as measured on kube-apiserver.
+ */
+export function defaultPodSpec(spec: Obj, { restartPolicy = true }: { restartPolicy?: boolean } = {}): void {
   spec.dnsPolicy ??= 'ClusterFirst';
-  spec.restartPolicy ??= 'Always';
+  if (restartPolicy) spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.schedulerName ??= 'default-scheduler';
   if (!isPlainObject(spec.securityContext)) spec.securityContext = {};

@@ -57,13 +57,16 @@ export function replicatedShape(
  * The defaults the real decoder gives a pod template (SetDefaults_PodSpec, SetDefaults_Container,
  * an empty metadata), on every write of the workload that holds it.
  */
-export function defaultTemplate(holder: Record<string, unknown>): void {
+export function defaultTemplate(
+  holder: Record<string, unknown>,
+  options?: Parameters<typeof defaultPodSpec>[1],
+): void {
   if (!isPlainObject(holder.template)) holder.template = {};
   const template = holder.template as Record<string, unknown>;
   if (!isPlainObject(template.metadata)) template.metadata = {};
   if (!isPlainObject(template.spec)) template.spec = {};
   const pod = template.spec as Record<string, unknown>;
-  defaultPodSpec(pod);
+  defaultPodSpec(pod, options);
   // ResourceRequirements is a struct, not a pointer: the real server always writes it.
   for (const c of [pod.containers, pod.initContainers].flatMap((l) => (Array.isArray(l) ? l : []))) {
     if (isPlainObject(c) && !isPlainObject(c.resources)) c.resources = {};
