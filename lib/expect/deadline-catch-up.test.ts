@@ -17,6 +17,13 @@ import {
 import { FlakyProxy } from '../observe/testing/flaky-proxy.ts';
 import { DEADLINE_GRACE_MS } from '../timeouts/index.ts';
 
+/**
+ * Each wait's budget: its watches must open and the test's writes land before the deadline, on a
+ * busy machine too (a 1.5 s budget once ran out in CI with the writes still to come).
+ */
+const BUDGET = '6s';
+const BUDGET_MS = 6000;
+
 /** On a machine shared with CPU burners timers run late; this much on top of budget + grace is allowed. */
 const BUSY_SLACK_MS = 5000;
 
@@ -50,8 +57,9 @@ describe('deadline catch-up: a watch that lags behind the server', () => {
 
   it('passes when the server had the state before the deadline and the watch delivers it within the grace', async () => {
     await createPod(f, 'late-1', { nodeName: 'w1' });
-    const c = await lagging(2500);
-    const waiting = eventuallyPod(c, f.ns, 'late-1', { timeout: '1500ms' }).toBeRunning();
+    // Delivered a second after the deadline, within the grace.
+    const c = await lagging(BUDGET_MS + 1000);
+    const waiting = eventuallyPod(c, f.ns, 'late-1', { timeout: BUDGET }).toBeRunning();
     await watching();
     await setPodStatus(f, 'late-1', { phase: 'Running' });
     expect((await waiting).status?.phase).to.equal('Running');
@@ -61,37 +69,37 @@ describe('deadline catch-up: a watch that lags behind the server', () => {
     await createPod(f, 'late-2', { nodeName: 'w1' });
     const c = await lagging(60_000);
     const started = Date.now();
-    const waiting = eventuallyPod(c, f.ns, 'late-2', { timeout: '1500ms' }).toBeRunning();
+    const waiting = eventuallyPod(c, f.ns, 'late-2', { timeout: BUDGET }).toBeRunning();
     await watching();
     await setPodStatus(f, 'late-2', { phase: 'Running' });
     expect((await waiting).status?.phase).to.equal('Running');
-    expect(Date.now() - started).to.be.below(1500 + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
+    expect(Date.now() - started).to.be.below(BUDGET_MS + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
   });
 
   it('fails as before when the server never got there, showing the state the server has', async () => {
     await createPod(f, 'late-3', { nodeName: 'w1' });
     const c = await lagging(60_000);
     const started = Date.now();
-    const waiting = eventuallyPod(c, f.ns, 'late-3', { timeout: '1500ms' }).toBeOnNode('w9');
+    const waiting = eventuallyPod(c, f.ns, 'late-3', { timeout: BUDGET }).toBeOnNode('w9');
     await watching();
     await setPodStatus(f, 'late-3', { phase: 'Running' });
     const message = await failureOf(waiting);
     // The watch never delivered Running; the failure still names it, from the read at the deadline.
     expect(gist(message)).to.match(
-      /^Timed out after T of 1\.5s: expected pod catch-up\/late-3 to be on node w9\.\n {2}last seen: Running on w1, uid \w{8}$/,
+      /^Timed out after T of 6s: expected pod catch-up\/late-3 to be on node w9\.\n {2}last seen: Running on w1, uid \w{8}$/,
     );
-    expect(Date.now() - started).to.be.below(1500 + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
+    expect(Date.now() - started).to.be.below(BUDGET_MS + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
   });
 
   it('fails a consistently wait for a violation the server had before the end but the watch delivered after', async () => {
     await createPod(f, 'late-4');
     const c = await lagging(60_000);
-    const holding = consistentlyPod(c, f.ns, 'late-4', { for: '1500ms' }).toBePending();
+    const holding = consistentlyPod(c, f.ns, 'late-4', { for: BUDGET }).toBePending();
     await watching();
     await setPodStatus(f, 'late-4', { phase: 'Failed' });
     const message = await failureOf(holding);
     expect(gist(message)).to.match(
-      /^Failed after T of 1\.5s: expected pod catch-up\/late-4 to be Pending throughout, but it was not\.\n {2}violation: Failed unscheduled, uid \w{8}$/,
+      /^Failed after T of 6s: expected pod catch-up\/late-4 to be Pending throughout, but it was not\.\n {2}violation: Failed unscheduled, uid \w{8}$/,
     );
   });
 
@@ -118,8 +126,7 @@ describe('deadline catch-up: a watch that lags behind the server', () => {
     const before = await podOn('w1');
     const c = await lagging(60_000);
     const started = Date.now();
-    // Two watches to open and two writes to make before the deadline: a budget a busy machine meets.
-    const waiting = eventuallyPod(c, f.ns, 'late-5', { timeout: '6s' }).toReuseClaims({
+    const waiting = eventuallyPod(c, f.ns, 'late-5', { timeout: BUDGET }).toReuseClaims({
       baseline: before,
     });
     await watching(2); // pods and claims
@@ -128,7 +135,7 @@ describe('deadline catch-up: a watch that lags behind the server', () => {
     const pod = await waiting;
     expect(pod.spec?.nodeName).to.equal('w2');
     expect(pod.metadata?.uid).to.not.equal(before.metadata?.uid);
-    expect(Date.now() - started).to.be.below(6000 + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
+    expect(Date.now() - started).to.be.below(BUDGET_MS + DEADLINE_GRACE_MS + BUSY_SLACK_MS);
   });
 
   it('catches up events for toBeEmitted', async () => {
@@ -137,7 +144,7 @@ describe('deadline catch-up: a watch that lags behind the server', () => {
       c,
       f.ns,
       { involvedObject: podRef(f.ns, 'late-6'), reason: 'FailedScheduling' },
-      { timeout: '6s' },
+      { timeout: BUDGET },
     ).toBeEmitted();
     await watching();
     const now = new Date();
