@@ -318,8 +318,15 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
       catchingUp = true;
       grace = graceDeadline(wait.budget, [wait.signal]);
       const g = grace;
-      // A quarter of the grace stays for reading the events a failure message shows.
-      const signal = AbortSignal.any([g.signal, AbortSignal.timeout((DEADLINE_GRACE_MS * 3) / 4)]);
+      // A quarter of the grace stays for reading the events a failure message shows. Not
+      // AbortSignal.timeout inside AbortSignal.any: on Node 20 the garbage collector can take the
+      // timeout signal, and the composite then never aborts (the catch-up held the whole grace).
+      const readTime = new AbortController();
+      const timer = setTimeout(
+        () => readTime.abort(new Error('the catch-up read ran out of time')),
+        (DEADLINE_GRACE_MS * 3) / 4,
+      );
+      const signal = AbortSignal.any([g.signal, readTime.signal]);
       let state: S | undefined;
       try {
         state = await raceSignal(
@@ -328,6 +335,8 @@ function run<S, R>(ctx: RunContext<S, R>, cancel: AbortSignal, observing: () => 
         );
       } catch {
         // The server did not answer in time: decide on what the watch delivered, as before.
+      } finally {
+        clearTimeout(timer);
       }
       if (done) return;
       if (state !== undefined) judge(state);
